@@ -1,0 +1,36 @@
+// npm run lesson: the tutorial's front door.
+import { lessonFromArgs, parseCommandLine } from './args.js';
+import { LESSONS, lessonLabel } from '../lessons.js';
+import { runTranscript } from '../runner/transcript.js';
+
+const USAGE = `
+Usage: npm run lesson -- [<lesson>] [--name N]... [--list]
+
+Runs a lesson's server and client live on a free loopback port and shows
+every message that crosses the wire. When the output is not a terminal
+(piped, or CI), prints a plain transcript of one run and exits.
+
+  <lesson>      lesson number (1, 01) or slug (01-unary)
+  --name N      name the client sends; repeat it to send several
+  --list        list the lessons, one a line
+  -h, --help    show this help
+`;
+
+const { values, positionals } = parseCommandLine(USAGE, {
+  list: { type: 'boolean' },
+  name: { type: 'string', multiple: true },
+});
+
+if (values.list) {
+  for (const lesson of LESSONS) console.log(`${lessonLabel(lesson)}  [${lesson.kinds.join(', ')}]  ${lesson.slug}`);
+  process.exit(0);
+}
+
+const lesson = lessonFromArgs(positionals, false);
+if (!lesson) {
+  console.log('Lessons (run one with npm run lesson -- <number>):');
+  for (const entry of LESSONS) console.log(`  ${lessonLabel(entry)}  ${entry.summary}`);
+  process.exit(0);
+}
+const code = await runTranscript(lesson, values.name as string[] | undefined, (line) => console.log(line));
+process.exit(code);

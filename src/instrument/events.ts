@@ -1,0 +1,30 @@
+// What the lesson runner learns about a lesson's calls. Plain data, so it can
+// cross a process boundary (the lesson client runs in its own process).
+
+export type RpcKind = 'unary' | 'server-streaming' | 'client-streaming' | 'bidi-streaming';
+export type Direction = 'client->server' | 'server->client';
+
+export type WireEvent =
+  | { type: 'call'; call: number; method: string; kind: RpcKind; at: number }
+  | {
+      type: 'message';
+      call: number;
+      /** Milliseconds since the call started. */
+      ms: number;
+      direction: Direction;
+      /** Encoded protobuf size; on the wire each message also carries a 5-byte gRPC prefix. */
+      size: number;
+      preview: string;
+      /** The encoded bytes, base64, when small enough to keep. */
+      bytes?: string;
+    }
+  | { type: 'half-close'; call: number; ms: number }
+  | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string };
+
+/** Bytes a message occupies in the HTTP/2 DATA stream: the 5-byte gRPC prefix plus its encoding. */
+export const GRPC_MESSAGE_PREFIX_BYTES = 5;
+
+export function rpcKindOf(method: { requestStream: boolean; responseStream: boolean }): RpcKind {
+  if (method.requestStream) return method.responseStream ? 'bidi-streaming' : 'client-streaming';
+  return method.responseStream ? 'server-streaming' : 'unary';
+}

@@ -1,0 +1,51 @@
+// The one place the project turns .proto files into grpc-js objects.
+//
+// grpc-js can work from a .proto at run time ("dynamic loading"): proto-loader
+// parses the file and builds, for each service, the method paths and the
+// functions that encode and decode each message. Nothing is generated.
+// What dynamic loading cannot give is compile-time types, so the project also
+// runs `npm run gen` (proto-loader-gen-types) and casts the loaded package to the
+// generated `ProtoGrpcType`. The load options below and the gen script's flags
+// must match, or the types describe objects grpc-js never builds.
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from './generated/helloworld.js';
+
+export const PROTO_DIR = fileURLToPath(new URL('../protos/', import.meta.url));
+export const HELLOWORLD_PROTO = `${PROTO_DIR}helloworld.proto`;
+
+export const LOAD_OPTIONS: protoLoader.Options = {
+  keepCase: true, // field names as written in the .proto (reply_count, not replyCount)
+  longs: String, // int64 values arrive as strings: JavaScript numbers lose precision past 2^53
+  enums: String, // enum values arrive by name
+  defaults: true, // unset fields decode to their zero value instead of undefined
+  oneofs: true, // a oneof gets a virtual field naming which member is set
+};
+
+/**
+ * Something that watches messages from outside the lesson code (the tutorial's
+ * timeline does). It gets the package definition before any client or server is
+ * made from it and returns the grpc object to use instead.
+ */
+export interface PackageInstrument {
+  load(definition: protoLoader.PackageDefinition): grpc.GrpcObject;
+}
+
+let instrument: PackageInstrument | undefined;
+
+/** Makes every later load go through `next`; used by the lesson runner, never by lessons. */
+export function setPackageInstrument(next: PackageInstrument | undefined): void {
+  instrument = next;
+}
+
+/** Loads any proto file of the project's `protos/` folder as a grpc object. */
+export function loadProto(protoPath: string): grpc.GrpcObject {
+  const definition = protoLoader.loadSync(protoPath, { ...LOAD_OPTIONS, includeDirs: [PROTO_DIR] });
+  return instrument ? instrument.load(definition) : grpc.loadPackageDefinition(definition);
+}
+
+/** The HelloWorld contract, typed with the code `npm run gen` generated from it. */
+export function loadHelloWorld(): ProtoGrpcType {
+  return loadProto(HELLOWORLD_PROTO) as unknown as ProtoGrpcType;
+}

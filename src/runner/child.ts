@@ -1,0 +1,69 @@
+// The one process runner: every lesson server and client the tutorial starts
+// for a learner is a real child process, spawned here and tracked until it ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const TSX_LOADER = import.meta.resolve('tsx');
+const CLI_DIR = fileURLToPath(new URL('../cli/', import.meta.url));
+
+export type Stream = 'stdout' | 'stderr';
+
+export interface ChildHandlers {
+  onLine(stream: Stream, line: string): void;
+  onMessage?(message: unknown): void;
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts `npm run <command> -- args` as a child with an IPC channel, without npm in between. */
+export function spawnCommand(command: 'server' | 'client', args: string[], handlers: ChildHandlers): ChildProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${CLI_DIR}${command}.ts`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  running.add(child);
+  let openStreams = 2;
+  let exit: [number | null, NodeJS.Signals | null] | undefined;
+  // Report the exit only after the last output line: 'exit' can come before the pipes drain.
+  const finish = () => {
+    if (openStreams === 0 && exit) handlers.onExit(...exit);
+  };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const lines = createInterface({ input: child[stream]!, crlfDelay: Infinity });
+    lines.on('line', (line) => handlers.onLine(stream, line));
+    lines.on('close', () => {
+      openStreams -= 1;
+      finish();
+    });
+  }
+  if (handlers.onMessage) child.on('message', handlers.onMessage);
+  child.on('exit', (code, signal) => {
+    running.delete(child);
+    exit = [code, signal];
+    finish();
+  });
+  child.on('error', (error) => handlers.onLine('stderr', `cannot start ${command}: ${error.message}`));
+  return child;
+}
+
+/** Asks a child to stop (SIGTERM), then kills it if it has not exited after `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Every child still running, for a last-moment cleanup. */
+export function killAllChildrenNow(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+process.on('exit', killAllChildrenNow);

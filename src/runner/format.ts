@@ -1,0 +1,27 @@
+// Text forms of timeline events, shared by the transcript and the terminal UI.
+import { GRPC_MESSAGE_PREFIX_BYTES, type WireEvent } from '../instrument/events.js';
+
+export function formatMs(ms: number): string {
+  return `+${ms.toFixed(1)} ms`.padStart(11);
+}
+
+export function shortMethod(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** One line per timeline event, without colours. */
+export function formatWireEvent(event: WireEvent): string {
+  switch (event.type) {
+    case 'call':
+      return `call ${event.call}: ${event.method} (${event.kind})`;
+    case 'message': {
+      const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
+      const wire = `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(8);
+      return `${formatMs(event.ms)}  ${arrow} ${wire}  ${event.preview}`;
+    }
+    case 'half-close':
+      return `${formatMs(event.ms)}  client half-closed (no more requests)`;
+    case 'status':
+      return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
+  }
+}

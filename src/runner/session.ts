@@ -1,0 +1,128 @@
+// Runs one lesson live: its server as a child process on a free loopback port,
+// and its client, as often as asked, against that server. Everything that
+// happens is reported as plain events, for the UI's store or a transcript.
+import type { ChildProcess } from 'node:child_process';
+import type { Lesson } from '../lessons.js';
+import type { WireEvent } from '../instrument/events.js';
+import type { EventBatch } from '../instrument/ipc-sink.js';
+import { spawnCommand, stopChild, type Stream } from './child.js';
+
+export type Side = 'server' | 'client';
+
+export type SessionEvent =
+  | { type: 'output'; side: Side; stream: Stream; line: string }
+  | { type: 'server-listening'; port: number }
+  | { type: 'client-start'; run: number; names?: string[] }
+  | { type: 'exit'; side: Side; run?: number; code: number | null; signal: NodeJS.Signals | null; expected: boolean }
+  | { type: 'wire'; run: number; events: WireEvent[] };
+
+export interface SessionOptions {
+  host?: string;
+  /** How long a server may take to start listening. */
+  startTimeoutMs?: number;
+}
+
+export class LessonSession {
+  readonly lesson: Lesson;
+  private readonly host: string;
+  private readonly startTimeoutMs: number;
+  private readonly listeners = new Set<(event: SessionEvent) => void>();
+  private server?: ChildProcess;
+  private client?: ChildProcess;
+  private stoppingServer = false;
+  private runs = 0;
+  port?: number;
+
+  constructor(lesson: Lesson, options: SessionOptions = {}) {
+    this.lesson = lesson;
+    this.host = options.host ?? '127.0.0.1';
+    this.startTimeoutMs = options.startTimeoutMs ?? 20_000;
+  }
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Starts the server and resolves with its port once it accepts calls. */
+  startServer(): Promise<number> {
+    if (this.server) return Promise.reject(new Error('server already running'));
+    this.stoppingServer = false;
+    this.port = undefined;
+    return new Promise((resolve, reject) => {
+      let lastError = '';
+      const timer = setTimeout(() => {
+        reject(new Error(`server did not start listening within ${this.startTimeoutMs} ms`));
+        void this.stopServer();
+      }, this.startTimeoutMs);
+      const server = spawnCommand('server', [this.lesson.slug, '--host', this.host, '--port', '0'], {
+        onLine: (stream, line) => {
+          if (stream === 'stderr') lastError = line;
+          this.emit({ type: 'output', side: 'server', stream, line });
+        },
+        onMessage: (message) => {
+          const listening = message as { type?: string; port?: number };
+          if (listening.type !== 'listening' || typeof listening.port !== 'number') return;
+          clearTimeout(timer);
+          this.port = listening.port;
+          this.emit({ type: 'server-listening', port: listening.port });
+          resolve(listening.port);
+        },
+        onExit: (code, signal) => {
+          clearTimeout(timer);
+          if (this.server === server) this.server = undefined;
+          this.port = undefined;
+          this.emit({ type: 'exit', side: 'server', code, signal, expected: this.stoppingServer });
+          reject(new Error(lastError || `server exited with code ${code ?? signal}`));
+        },
+      });
+      this.server = server;
+    });
+  }
+
+  async stopServer(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.stoppingServer = true;
+    await stopChild(server);
+  }
+
+  async restartServer(): Promise<number> {
+    await this.stopServer();
+    return this.startServer();
+  }
+
+  /** Runs the client once against the server; resolves with its exit code. */
+  async runClient(names?: string[]): Promise<number> {
+    if (this.client) await stopChild(this.client);
+    if (this.port === undefined) throw new Error('the server is not running');
+    const run = ++this.runs;
+    const args = [this.lesson.slug, '--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
+    this.emit({ type: 'client-start', run, names });
+    return new Promise((resolve) => {
+      const client = spawnCommand('client', args, {
+        onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
+        onMessage: (message) => {
+          const batch = message as EventBatch;
+          if (batch.type === 'wire') this.emit({ type: 'wire', run, events: batch.events });
+        },
+        onExit: (code, signal) => {
+          if (this.client === client) this.client = undefined;
+          this.emit({ type: 'exit', side: 'client', run, code, signal, expected: false });
+          resolve(code ?? 1);
+        },
+      });
+      this.client = client;
+    });
+  }
+
+  /** Ends every process this session started. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    await Promise.all([client ? stopChild(client) : undefined, this.stopServer()]);
+  }
+}

@@ -1,0 +1,48 @@
+// A plain-text run of one lesson: for pipes, CI logs and anyone without a
+// full-screen terminal. No escape codes, one event a line, in arrival order.
+import { lessonLabel, type Lesson } from '../lessons.js';
+import { formatWireEvent } from './format.js';
+import { LessonSession, type SessionEvent } from './session.js';
+
+export function formatSessionEvent(event: SessionEvent): string[] {
+  switch (event.type) {
+    case 'output':
+      return [`${event.side.padEnd(6)} │ ${event.line}`];
+    case 'server-listening':
+      return [];
+    case 'client-start':
+      return [`client │ run ${event.run}${event.names?.length ? ` with --name ${event.names.join(' --name ')}` : ''}`];
+    case 'exit': {
+      const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
+      return [`${event.side.padEnd(6)} │ exited with ${how}`];
+    }
+    case 'wire':
+      return [];
+  }
+}
+
+/** Runs the lesson's server and client once, writing each event as a line; resolves with the client's exit code. */
+export async function runTranscript(lesson: Lesson, names: string[] | undefined, write: (line: string) => void): Promise<number> {
+  const session = new LessonSession(lesson);
+  write(`lesson ${lessonLabel(lesson)}`);
+  write(lesson.summary);
+  write('');
+  // Output is written as it arrives; the timeline, whole and in order, after the run.
+  const timeline: string[] = [];
+  session.subscribe((event) => {
+    formatSessionEvent(event).forEach(write);
+    if (event.type === 'wire') timeline.push(...event.events.map(formatWireEvent));
+  });
+  try {
+    await session.startServer();
+    return await session.runClient(names);
+  } catch (error) {
+    write(`error: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await session.stop();
+    write('');
+    write('timeline (message sizes include the 5-byte gRPC prefix)');
+    for (const line of timeline) write(`  ${line}`);
+  }
+}
