@@ -13,14 +13,13 @@ export interface Lesson {
   summary: string;
   kinds: RpcKind[];
   methods: string[];
-  try: string[];
   dir: string;
   textPath: string;
   serverPath: string;
   clientPath: string;
 }
 
-type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'try'>;
+type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods'>;
 
 const entries = JSON.parse(readFileSync(`${LESSONS_DIR}lessons.json`, 'utf8')) as LessonEntry[];
 
