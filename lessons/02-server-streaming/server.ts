@@ -1,5 +1,4 @@
 // Server streaming: one request in, many replies out, then a status.
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { loadHelloWorld } from '../../src/proto.js';
@@ -25,12 +24,24 @@ const lotsOfReplies: HelloWorldServiceHandlers['LotsOfReplies'] = async (call) =
     const ok = call.write({ message: `Hello, ${name || 'world'}! (${sequence} of ${count})`, sequence });
     // write() returns false when the HTTP/2 flow-control window is full. Waiting
     // for 'drain' keeps a slow client from making the server buffer without bound.
-    if (!ok) await Promise.race([once(call, 'drain'), once(call, 'cancelled')]);
+    if (!ok) await drained(call);
     if (interval_ms > 0 && sequence < count) await sleep(interval_ms);
   }
   // end() sends the OK status: it tells the client that no more replies will come.
   if (!call.cancelled) call.end();
 };
+
+// Resolves once the stream can take more, or once the call is cancelled (a
+// cancelled call never drains, and a loop waiting for it would hang).
+function drained(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done).off('cancelled', done);
+      resolve();
+    };
+    call.on('drain', done).on('cancelled', done);
+  });
+}
 
 export function createServer(options?: grpc.ServerOptions): grpc.Server {
   const server = new grpc.Server(options);
