@@ -27,10 +27,20 @@ if (values.list) {
 }
 
 const lesson = lessonFromArgs(positionals, false);
-if (!lesson) {
+const names = values.name as string[] | undefined;
+// A full-screen UI needs a terminal on both ends; anything else gets a transcript.
+const interactive = process.stdout.isTTY && process.stdin.isTTY && !isCI();
+if (interactive) {
+  const { runUi } = await import('../ui/main.js');
+  await runUi(lesson, names);
+} else if (!lesson) {
   console.log('Lessons (run one with npm run lesson -- <number>):');
   for (const entry of LESSONS) console.log(`  ${lessonLabel(entry)}  ${entry.summary}`);
-  process.exit(0);
+} else {
+  process.exit(await runTranscript(lesson, names, (line) => console.log(line)));
 }
-const code = await runTranscript(lesson, values.name as string[] | undefined, (line) => console.log(line));
-process.exit(code);
+
+function isCI(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '0' && ci !== 'false';
+}

@@ -1,0 +1,31 @@
+import { Text } from 'ink';
+import type { UiStore } from './store.js';
+
+export function Header({ store }: { store: UiStore }) {
+  const { lesson, server, client, names } = store.state;
+  const serverText =
+    server.state === 'listening'
+      ? { text: `listening on 127.0.0.1:${server.port}`, color: 'green' }
+      : server.state === 'exited'
+        ? { text: `exited (${server.signal ?? `code ${server.code}`})`, color: server.expected ? 'gray' : 'red' }
+        : { text: server.state, color: 'yellow' };
+  const clientText =
+    client.state === 'running'
+      ? { text: `run ${client.run} running`, color: 'yellow' }
+      : client.state === 'exited'
+        ? { text: `run ${client.run} exited ${client.signal ?? client.code}`, color: client.code === 0 ? 'green' : 'red' }
+        : { text: 'idle', color: 'gray' };
+  return (
+    <Text wrap="truncate-end">
+      <Text bold color="cyan">
+        {String(lesson.number).padStart(2, '0')} {lesson.title}
+      </Text>
+      <Text dimColor> · server </Text>
+      <Text color={serverText.color}>{serverText.text}</Text>
+      <Text dimColor> · client </Text>
+      <Text color={clientText.color}>{clientText.text}</Text>
+      <Text dimColor> · names </Text>
+      <Text>{names?.length ? names.join(', ') : "lesson's own"}</Text>
+    </Text>
+  );
+}

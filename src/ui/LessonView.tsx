@@ -1,0 +1,76 @@
+import { useMemo } from 'react';
+import { Box, Text } from 'ink';
+import type { UiStore, PaneId, LogLine } from './store.js';
+import type { StyledLine } from './styled.js';
+import { PANES } from './store.js';
+import { layoutFor } from './layout.js';
+import { renderMarkdown } from './markdown.js';
+import { highlightTypeScript } from './highlight.js';
+import { timelineLine } from './timeline.js';
+import { Pane } from './Pane.js';
+
+const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline' };
+const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
+
+function logLines(log: { slice(from: number): LogLine[] }): StyledLine[] {
+  return log.slice(0).map((line) => [{ text: line.text, color: LOG_COLOR[line.tone] }]);
+}
+
+function numbered(lines: StyledLine[]): StyledLine[] {
+  const digits = String(lines.length).length;
+  return lines.map((line, index) => [{ text: `${String(index + 1).padStart(digits)} `, dim: true }, ...line]);
+}
+
+export function LessonView({ store }: { store: UiStore }) {
+  const { state } = store;
+  const { size, focus, files, sourceTab } = state;
+  const layout = layoutFor(size.columns, size.rows, focus);
+  const textWidth = (layout.compact ? size.columns : Math.floor(size.columns * 0.5)) - 4;
+
+  const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);
+  const sourceText = sourceTab === 'server' ? files.server : files.client;
+  const source = useMemo(() => numbered(highlightTypeScript(sourceText)), [sourceText]);
+
+  const linesOf = (pane: PaneId): StyledLine[] => {
+    switch (pane) {
+      case 'text':
+        return text;
+      case 'source':
+        return source;
+      case 'server':
+        return logLines(state.serverLog);
+      case 'client':
+        return logLines(state.clientLog);
+      case 'timeline':
+        return state.timeline.slice(0).map(timelineLine);
+    }
+  };
+  const titleOf = (pane: PaneId): string => {
+    if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
+    if (pane === 'timeline' && state.timeline.total > state.timeline.length) return `Timeline (last ${state.timeline.length} of ${state.timeline.total})`;
+    return PANE_TITLE[pane];
+  };
+
+  return (
+    <Box flexDirection="column">
+      {layout.compact ? (
+        <Text wrap="truncate-end">
+          {PANES.map((pane) => (
+            <Text key={pane} inverse={pane === focus} color={pane === focus ? 'cyan' : undefined}>
+              {` ${PANE_TITLE[pane]} `}
+            </Text>
+          ))}
+        </Text>
+      ) : null}
+      <Box flexDirection="row">
+        {layout.columns.map((column, index) => (
+          <Box key={index} flexDirection="column">
+            {column.map(({ pane, rect }) => (
+              <Pane key={pane} store={store} id={pane} title={titleOf(pane)} lines={linesOf(pane)} width={rect.width} height={rect.height} focused={pane === focus} />
+            ))}
+          </Box>
+        ))}
+      </Box>
+    </Box>
+  );
+}

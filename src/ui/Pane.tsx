@@ -1,0 +1,38 @@
+import { Box, Text } from 'ink';
+import type { PaneId, UiStore } from './store.js';
+import type { StyledLine } from './styled.js';
+import { StyledText } from './StyledText.js';
+
+export interface PaneProps {
+  store: UiStore;
+  id: PaneId;
+  title: string;
+  lines: StyledLine[];
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+/** A bordered, scrollable pane that renders only its visible slice of lines. */
+export function Pane({ store, id, title, lines, width, height, focused }: PaneProps) {
+  const inner = Math.max(1, height - 3);
+  store.setMetrics(id, { lines: lines.length, height: inner });
+  const offset = store.visibleOffset(id, lines.length, inner);
+  const visible = lines.slice(offset, offset + inner);
+  const { follow } = store.state.scroll[id];
+  const position = lines.length > inner ? ` ${offset + 1}-${offset + visible.length}/${lines.length}` : '';
+  const following = follow && lines.length > inner ? ' follow' : '';
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1} overflow="hidden">
+      <Box justifyContent="space-between">
+        <Text bold color={focused ? 'cyan' : undefined} wrap="truncate-end">
+          {title}
+        </Text>
+        <Text dimColor>{`${position}${following}`}</Text>
+      </Box>
+      {visible.map((line, index) => (
+        <StyledText key={index} line={line} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,217 @@
+// Turns keys and file changes into session work and store updates. Knows
+// nothing of React: the App forwards keys here, and tests can drive it directly.
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import type { Key } from 'ink';
+import { LESSONS, type Lesson } from '../lessons.js';
+import { LessonSession } from '../runner/session.js';
+import { actionFor, type Action } from './keymap.js';
+import { PANES, type UiStore } from './store.js';
+
+export interface ControllerOptions {
+  /** Restart and re-run when a lesson file is saved. */
+  watch?: boolean;
+  onQuit?: () => void;
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export class LessonController {
+  private session?: LessonSession;
+  private watcher?: FSWatcher;
+  private debounce?: NodeJS.Timeout;
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly store: UiStore,
+    private readonly options: ControllerOptions = {},
+  ) {}
+
+  /** Runs session work one piece at a time, in the order it was asked for. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.work = this.work.then(task).catch((error: Error) => this.store.update((state) => (state.notice = error.message)));
+    return this.work;
+  }
+
+  open(lesson: Lesson): Promise<void> {
+    return this.enqueue(async () => {
+      await this.closeSession();
+      if (this.closed) return;
+      this.store.openLesson(lesson);
+      this.loadFiles(lesson);
+      const session = new LessonSession(lesson);
+      session.subscribe((event) => this.store.apply(event));
+      this.session = session;
+      if (this.options.watch !== false) this.watchLesson(lesson);
+      this.store.update((state) => (state.server = { state: 'starting' }));
+      await session.startServer();
+      await session.runClient(this.store.state.names);
+    });
+  }
+
+  runClient(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.session) return;
+      if (this.session.port === undefined) throw new Error('the server is not running: press s to start it');
+      this.store.update((state) => (state.notice = ''));
+      await this.session.runClient(this.store.state.names);
+    });
+  }
+
+  restartServer(thenRunClient = false): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.session) return;
+      this.store.update((state) => {
+        state.notice = '';
+        state.server = { state: 'starting' };
+      });
+      await this.session.restartServer();
+      if (thenRunClient) await this.session.runClient(this.store.state.names);
+    });
+  }
+
+  private loadFiles(lesson: Lesson): void {
+    this.store.update((state) => {
+      state.files = { text: readOrEmpty(lesson.textPath), server: readOrEmpty(lesson.serverPath), client: readOrEmpty(lesson.clientPath) };
+    });
+  }
+
+  private watchLesson(lesson: Lesson): void {
+    const changed = new Set<string>();
+    try {
+      this.watcher = watch(lesson.dir, (_event, file) => {
+        if (!file) return;
+        changed.add(String(file));
+        clearTimeout(this.debounce);
+        // Editors save in bursts (write, rename, touch): act once it settles.
+        this.debounce = setTimeout(() => {
+          const files = [...changed];
+          changed.clear();
+          this.onFilesChanged(lesson, files);
+        }, 150);
+      });
+    } catch (error) {
+      this.store.update((state) => (state.notice = `cannot watch ${lesson.dir}: ${(error as Error).message}`));
+    }
+  }
+
+  private onFilesChanged(lesson: Lesson, files: string[]): void {
+    if (this.session?.lesson !== lesson) return;
+    this.loadFiles(lesson);
+    if (files.includes('server.ts')) {
+      this.store.update((state) => (state.notice = 'server.ts saved: restarting the server'));
+      void this.restartServer(true);
+    } else if (files.includes('client.ts')) {
+      this.store.update((state) => (state.notice = 'client.ts saved: running the client'));
+      void this.runClient();
+    }
+  }
+
+  private async closeSession(): Promise<void> {
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    this.watcher = undefined;
+    const session = this.session;
+    this.session = undefined;
+    await session?.stop();
+  }
+
+  /** Stops every process and watcher; safe to call more than once. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.closeSession();
+    await this.work.catch(() => {});
+    await this.closeSession();
+  }
+
+  handleKey(input: string, key: Key): void {
+    const { state } = this.store;
+    if (state.nameDraft !== undefined) return this.editNames(input, key);
+    const action = actionFor(input, key, state.screen);
+    if (state.help && action !== 'quit' && action !== 'help') {
+      if (key.escape) this.store.update((draft) => (draft.help = false));
+      return;
+    }
+    if (action) this.handle(action);
+  }
+
+  private editNames(input: string, key: Key): void {
+    this.store.update((state) => {
+      const draft = state.nameDraft ?? '';
+      if (key.escape) state.nameDraft = undefined;
+      else if (key.return) {
+        const names = draft.split(',').map((name) => name.trim()).filter((name) => name !== '');
+        state.names = names.length ? names : undefined;
+        state.nameDraft = undefined;
+        void this.runClient();
+      } else if (key.backspace || key.delete) state.nameDraft = draft.slice(0, -1);
+      else if (input && !key.ctrl && !key.meta) state.nameDraft = draft + input;
+    });
+  }
+
+  handle(action: Action): void {
+    const { state } = this.store;
+    const moveFocus = (step: number) =>
+      this.store.update((draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]));
+    const lessonAt = (step: number) => LESSONS[(LESSONS.indexOf(state.lesson) + step + LESSONS.length) % LESSONS.length];
+    switch (action) {
+      case 'quit':
+        this.options.onQuit?.();
+        return;
+      case 'help':
+        return this.store.update((draft) => (draft.help = !draft.help));
+      case 'picker-up':
+      case 'picker-down': {
+        const step = action === 'picker-up' ? -1 : 1;
+        return this.store.update((draft) => (draft.pickerIndex = (draft.pickerIndex + step + LESSONS.length) % LESSONS.length));
+      }
+      case 'open':
+        void this.open(LESSONS[state.pickerIndex]);
+        return;
+      case 'back':
+        void this.enqueue(() => this.closeSession());
+        return this.store.update((draft) => (draft.screen = 'picker'));
+      case 'next-lesson':
+        void this.open(lessonAt(1));
+        return;
+      case 'prev-lesson':
+        void this.open(lessonAt(-1));
+        return;
+      case 'focus-next':
+        return moveFocus(1);
+      case 'focus-prev':
+        return moveFocus(-1);
+      case 'run-client':
+        void this.runClient();
+        return;
+      case 'restart-server':
+        void this.restartServer();
+        return;
+      case 'edit-names':
+        return this.store.update((draft) => (draft.nameDraft = (draft.names ?? []).join(', ')));
+      case 'toggle-source':
+        return this.store.update((draft) => {
+          draft.sourceTab = draft.sourceTab === 'server' ? 'client' : 'server';
+          draft.scroll.source = { offset: 0, follow: false };
+        });
+      case 'scroll-up':
+        return this.store.scroll(state.focus, -1);
+      case 'scroll-down':
+        return this.store.scroll(state.focus, 1);
+      case 'page-up':
+        return this.store.scroll(state.focus, 'page-up');
+      case 'page-down':
+        return this.store.scroll(state.focus, 'page-down');
+      case 'top':
+        return this.store.scroll(state.focus, 'top');
+      case 'bottom':
+        return this.store.scroll(state.focus, 'bottom');
+    }
+  }
+}

@@ -1,0 +1,213 @@
+// The UI's state, outside React: fed by lesson sessions and key actions,
+// read by components. Notifies at most once a frame, so a burst of a
+// thousand events costs one render.
+import { LESSONS, type Lesson } from '../lessons.js';
+import type { WireEvent } from '../instrument/events.js';
+import type { SessionEvent } from '../runner/session.js';
+import { RingBuffer } from './ring.js';
+
+export type PaneId = 'text' | 'source' | 'server' | 'client' | 'timeline';
+export const PANES: readonly PaneId[] = ['text', 'source', 'server', 'client', 'timeline'];
+
+export interface LogLine {
+  text: string;
+  tone: 'normal' | 'error' | 'info';
+}
+
+export interface TimelineRow {
+  run: number;
+  event: WireEvent;
+}
+
+export interface ScrollState {
+  offset: number;
+  follow: boolean;
+}
+
+export interface PaneMetrics {
+  lines: number;
+  height: number;
+}
+
+export type ServerState =
+  | { state: 'stopped' }
+  | { state: 'starting' }
+  | { state: 'listening'; port: number }
+  | { state: 'exited'; code: number | null; signal: string | null; expected: boolean };
+
+export type ClientState = { state: 'idle' } | { state: 'running'; run: number } | { state: 'exited'; run: number; code: number | null; signal: string | null };
+
+export interface UiState {
+  screen: 'picker' | 'lesson';
+  pickerIndex: number;
+  lesson: Lesson;
+  ran: Set<string>;
+  focus: PaneId;
+  sourceTab: 'server' | 'client';
+  scroll: Record<PaneId, ScrollState>;
+  help: boolean;
+  /** The names being typed, while the name editor is open. */
+  nameDraft?: string;
+  names?: string[];
+  server: ServerState;
+  client: ClientState;
+  serverLog: RingBuffer<LogLine>;
+  clientLog: RingBuffer<LogLine>;
+  timeline: RingBuffer<TimelineRow>;
+  /** The lesson's text and source, as last read from disk. */
+  files: { text: string; server: string; client: string };
+  notice: string;
+  size: { columns: number; rows: number };
+}
+
+export interface StoreOptions {
+  logCapacity?: number;
+  timelineCapacity?: number;
+  /** Minimum time between two notifications: the frame budget. */
+  frameMs?: number;
+}
+
+const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true };
+
+function freshScroll(): Record<PaneId, ScrollState> {
+  return Object.fromEntries(PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<PaneId, ScrollState>;
+}
+
+export class UiStore {
+  readonly state: UiState;
+  readonly metrics: Partial<Record<PaneId, PaneMetrics>> = {};
+  /** Bumped on every change; what React subscribes to. */
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly frameMs: number;
+  private lastNotify = 0;
+  private pending?: NodeJS.Timeout;
+
+  constructor(options: StoreOptions = {}) {
+    this.frameMs = options.frameMs ?? 33;
+    this.state = {
+      screen: 'picker',
+      pickerIndex: 0,
+      lesson: LESSONS[0],
+      ran: new Set(),
+      focus: 'timeline',
+      sourceTab: 'server',
+      scroll: freshScroll(),
+      help: false,
+      server: { state: 'stopped' },
+      client: { state: 'idle' },
+      serverLog: new RingBuffer(options.logCapacity ?? 1_000),
+      clientLog: new RingBuffer(options.logCapacity ?? 1_000),
+      timeline: new RingBuffer(options.timelineCapacity ?? 2_000),
+      files: { text: '', server: '', client: '' },
+      notice: '',
+      size: { columns: 100, rows: 30 },
+    };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  /** Marks the state changed; listeners hear of it once per frame at most. */
+  changed(): void {
+    this.version += 1;
+    if (this.pending) return;
+    const wait = Math.max(0, this.lastNotify + this.frameMs - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.lastNotify = Date.now();
+      for (const listener of this.listeners) listener();
+    }, wait);
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.listeners.clear();
+  }
+
+  update(change: (state: UiState) => void): void {
+    change(this.state);
+    this.changed();
+  }
+
+  /** Opens a lesson: clears what belonged to the previous one. */
+  openLesson(lesson: Lesson): void {
+    this.update((state) => {
+      state.screen = 'lesson';
+      state.lesson = lesson;
+      state.pickerIndex = LESSONS.indexOf(lesson);
+      state.scroll = freshScroll();
+      state.serverLog.clear();
+      state.clientLog.clear();
+      state.timeline.clear();
+      state.server = { state: 'stopped' };
+      state.client = { state: 'idle' };
+      state.notice = '';
+    });
+  }
+
+  /** Folds one event of the lesson's session into the state. */
+  apply(event: SessionEvent): void {
+    const state = this.state;
+    switch (event.type) {
+      case 'output': {
+        const log = event.side === 'server' ? state.serverLog : state.clientLog;
+        log.push({ text: event.line, tone: event.stream === 'stderr' ? 'error' : 'normal' });
+        break;
+      }
+      case 'server-listening':
+        state.server = { state: 'listening', port: event.port };
+        break;
+      case 'client-start':
+        state.client = { state: 'running', run: event.run };
+        state.clientLog.push({ text: `── run ${event.run}${event.names?.length ? ` (${event.names.join(', ')})` : ''} ──`, tone: 'info' });
+        break;
+      case 'exit': {
+        const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
+        const failed = event.code !== 0 && !event.expected;
+        if (event.side === 'server') {
+          state.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
+          state.serverLog.push({ text: `server exited with ${how}`, tone: failed ? 'error' : 'info' });
+        } else {
+          state.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
+          state.clientLog.push({ text: `client exited with ${how}`, tone: failed ? 'error' : 'info' });
+          if (event.code === 0) state.ran.add(state.lesson.slug);
+        }
+        break;
+      }
+      case 'wire':
+        for (const wire of event.events) state.timeline.push({ run: event.run, event: wire });
+        break;
+    }
+    this.changed();
+  }
+
+  setMetrics(pane: PaneId, metrics: PaneMetrics): void {
+    this.metrics[pane] = metrics;
+  }
+
+  /** The first visible line of a pane, given its content length and height. */
+  visibleOffset(pane: PaneId, lines: number, height: number): number {
+    const { offset, follow } = this.state.scroll[pane];
+    const bottom = Math.max(0, lines - height);
+    return follow ? bottom : Math.min(Math.max(0, offset), bottom);
+  }
+
+  /** Scrolls a pane by lines (negative: up), or to its top or bottom. Follow turns off above the bottom. */
+  scroll(pane: PaneId, how: number | 'top' | 'bottom' | 'page-up' | 'page-down'): void {
+    const { lines, height } = this.metrics[pane] ?? { lines: 0, height: 1 };
+    const bottom = Math.max(0, lines - height);
+    const current = this.visibleOffset(pane, lines, height);
+    const page = Math.max(1, height - 1);
+    const target =
+      how === 'top' ? 0 : how === 'bottom' ? bottom : how === 'page-up' ? current - page : how === 'page-down' ? current + page : current + how;
+    const offset = Math.min(Math.max(0, target), bottom);
+    this.update((state) => {
+      state.scroll[pane] = { offset, follow: FOLLOWING[pane] ? offset >= bottom : false };
+    });
+  }
+}

@@ -1,0 +1,39 @@
+// Timeline rows as styled lines: direction, time since the call started, size
+// on the wire, content, half-close and final status.
+import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
+import { formatMs, shortMethod } from '../runner/format.js';
+import type { TimelineRow } from './store.js';
+import type { StyledLine } from './styled.js';
+
+export function timelineLine({ run, event }: TimelineRow): StyledLine {
+  switch (event.type) {
+    case 'call':
+      return [
+        { text: `run ${run} · call ${event.call} `, bold: true },
+        { text: shortMethod(event.method), color: 'cyan', bold: true },
+        { text: ` ${event.kind}`, dim: true },
+      ];
+    case 'message': {
+      const out = event.direction === 'client->server';
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: out ? '  client ──▶ server ' : '  client ◀── server ', color: out ? 'blue' : 'green' },
+        { text: `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(7), color: 'yellow' },
+        { text: `  ${event.preview}` },
+      ];
+    }
+    case 'half-close':
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: '  client half-closed', color: 'blue', italic: true },
+      ];
+    case 'status': {
+      const ok = event.code === 0;
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: `  status ${event.codeName}`, color: ok ? 'green' : 'red', bold: true },
+        { text: ok || !event.details ? '' : `: ${event.details}`, color: 'red' },
+      ];
+    }
+  }
+}
