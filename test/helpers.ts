@@ -3,8 +3,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { findLesson, type Lesson, type LessonServerModule } from '../src/lessons.js';
-import { loadHelloWorld } from '../src/proto.js';
+import { findLesson, type Lesson, type LessonClientModule, type LessonServerModule } from '../src/lessons.js';
+import { loadHelloWorld, setPackageInstrument } from '../src/proto.js';
+import { createWireTap } from '../src/instrument/wiretap.js';
+import type { WireEvent } from '../src/instrument/events.js';
 import { listen, shutdown } from '../src/runtime/serve.js';
 import type { HelloWorldServiceClient } from '../src/generated/rpc_package/HelloWorldService.js';
 
@@ -100,4 +102,22 @@ export function pythonGrpcMissing(): string | undefined {
     return `Python grpcio/grpc_tools not available at ${PYTHON} (apt-get install python3-grpcio python3-grpc-tools)`;
   }
   return undefined;
+}
+
+/** Runs a lesson's own client with a tap attached and returns what the tap saw. */
+export async function tappedRun(ref: string, port: number, names?: string[]): Promise<WireEvent[]> {
+  const events: WireEvent[] = [];
+  setPackageInstrument(createWireTap((event) => events.push(event)));
+  const originalLog = console.log;
+  console.log = () => {};
+  try {
+    // A fresh module instance, so the lesson loads its proto with the tap in place.
+    const url = `${pathToFileURL(lesson(ref).clientPath).href}?tap=${Date.now()}`;
+    const { runClient } = (await import(url)) as LessonClientModule;
+    await runClient({ target: `127.0.0.1:${port}`, names });
+  } finally {
+    console.log = originalLog;
+    setPackageInstrument(undefined);
+  }
+  return events;
 }

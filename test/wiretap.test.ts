@@ -2,32 +2,12 @@
 // all four kinds of call, without any change to the lesson code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { HELLOWORLD_PROTO, loadProto, setPackageInstrument } from '../src/proto.js';
+import { HELLOWORLD_PROTO, loadProto } from '../src/proto.js';
 import { createWireTap } from '../src/instrument/wiretap.js';
 import type { WireEvent } from '../src/instrument/events.js';
-import type { LessonClientModule } from '../src/lessons.js';
 import type { ProtoGrpcType } from '../src/generated/helloworld.js';
-import { lesson, startLessonServer, type RunningServer } from './helpers.js';
-
-/** Runs a lesson's own client with a tap attached and returns what the tap saw. */
-async function tappedRun(ref: string, port: number, names?: string[]): Promise<WireEvent[]> {
-  const events: WireEvent[] = [];
-  setPackageInstrument(createWireTap((event) => events.push(event)));
-  const originalLog = console.log;
-  console.log = () => {};
-  try {
-    // A fresh module instance, so the lesson loads its proto with the tap in place.
-    const url = `${pathToFileURL(lesson(ref).clientPath).href}?tap=${Date.now()}`;
-    const { runClient } = (await import(url)) as LessonClientModule;
-    await runClient({ target: `127.0.0.1:${port}`, names });
-  } finally {
-    console.log = originalLog;
-    setPackageInstrument(undefined);
-  }
-  return events;
-}
+import { startLessonServer, tappedRun, type RunningServer } from './helpers.js';
 
 function shape(events: WireEvent[]): string[] {
   return events.map((event) => {

@@ -6,7 +6,7 @@ import { PANES } from './store.js';
 import { layoutFor } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import { highlightTypeScript } from './highlight.js';
-import { timelineLine } from './timeline.js';
+import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
 import { Pane } from './Pane.js';
 
 const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline' };
@@ -47,7 +47,10 @@ export function LessonView({ store }: { store: UiStore }) {
   };
   const titleOf = (pane: PaneId): string => {
     if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
-    if (pane === 'timeline' && state.timeline.total > state.timeline.length) return `Timeline (last ${state.timeline.length} of ${state.timeline.total})`;
+    if (pane === 'timeline') {
+      const kept = state.timeline.total > state.timeline.length ? ` last ${state.timeline.length} of ${state.timeline.total} ·` : '';
+      return `Timeline ·${kept} ${TIMELINE_LEGEND}`;
+    }
     return PANE_TITLE[pane];
   };
 

@@ -1,3 +1,6 @@
+/** What the arrows mean, for the pane's title. */
+export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to client';
+
 // Timeline rows as styled lines: direction, time since the call started, size
 // on the wire, content, half-close and final status.
 import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
@@ -17,15 +20,15 @@ export function timelineLine({ run, event }: TimelineRow): StyledLine {
       const out = event.direction === 'client->server';
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: out ? '  client ──▶ server ' : '  client ◀── server ', color: out ? 'blue' : 'green' },
-        { text: `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(7), color: 'yellow' },
+        { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
+        { text: `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(6), color: 'yellow' },
         { text: `  ${event.preview}` },
       ];
     }
     case 'half-close':
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: '  client half-closed', color: 'blue', italic: true },
+        { text: ' ──▶ half-close', color: 'blue', italic: true },
       ];
     case 'status': {
       const ok = event.code === 0;

@@ -1,0 +1,200 @@
+// The terminal UI's components, rendered with ink-testing-library; keys go in
+// through stdin, and every check polls the frame instead of sleeping.
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../src/ui/App.js';
+import { LessonController } from '../src/ui/controller.js';
+import { UiStore } from '../src/ui/store.js';
+import { KEYMAP } from '../src/ui/keymap.js';
+import { LESSONS } from '../src/lessons.js';
+import type { WireEvent } from '../src/instrument/events.js';
+import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
+
+const KEY = { down: '\x1b[B', up: '\x1b[A', enter: '\r', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', pageUp: '\x1b[5~', pageDown: '\x1b[6~' };
+
+const controllers: LessonController[] = [];
+
+function setup(size = { columns: 100, rows: 40 }) {
+  const store = new UiStore({ frameMs: 0 });
+  store.state.size = size;
+  const controller = new LessonController(store, { watch: false });
+  controllers.push(controller);
+  const app = render(<App store={store} controller={controller} trackTerminalSize={false} />);
+  const frame = () => app.lastFrame() ?? '';
+  const until = (check: string | RegExp | ((text: string) => boolean), what = String(check)) =>
+    waitFor(() => {
+      const text = frame();
+      return (typeof check === 'string' ? text.includes(check) : check instanceof RegExp ? check.test(text) : check(text)) && text;
+    }, `a frame with ${what}`);
+  return { store, controller, app, frame, until };
+}
+
+afterEach(async () => {
+  cleanup();
+  await Promise.all(controllers.splice(0).map((controller) => controller.shutdown()));
+});
+
+describe('lesson picker', () => {
+  test('lists every lesson; j/k and arrows move the selection', async () => {
+    const { app, until } = setup();
+    await until('▶ ');
+    for (const entry of LESSONS) await until(entry.title);
+    await until(/▶ +01 Hello, gRPC/);
+    app.stdin.write('j');
+    await until(/▶ +02 Server streaming/);
+    app.stdin.write(KEY.down);
+    await until(/▶ +03 Client streaming/);
+    app.stdin.write('k');
+    app.stdin.write(KEY.up);
+    await until(/▶ +01 Hello, gRPC/);
+    app.stdin.write('k');
+    await until(/▶ +04 Bidirectional/, 'wrap-around to the last lesson');
+  });
+
+  test('Enter opens the lesson and runs its server and client live', async () => {
+    const { app, until, store } = setup();
+    await until('▶ ');
+    app.stdin.write(KEY.enter);
+    await until('Hello, world!');
+    await until(/status OK/);
+    await until(/listening on 127\.0\.0\.1:\d+/);
+    assert.equal(store.state.screen, 'lesson');
+    await waitFor(() => store.state.ran.has('01-unary'), 'lesson 01 marked as run');
+    app.stdin.write(KEY.esc);
+    await until(/✓ 01 Hello, gRPC/);
+  });
+});
+
+describe('help overlay', () => {
+  test('? shows every binding of the keymap, and ? or esc hides it', async () => {
+    const { app, until, frame } = setup();
+    await until('▶ ');
+    app.stdin.write('?');
+    await until('Keys (? or esc to close)');
+    for (const binding of KEYMAP) assert.ok(frame().includes(binding.description), `help lacks "${binding.description}"`);
+    app.stdin.write('?');
+    await until((text) => !text.includes('Keys (?'), 'no help');
+    app.stdin.write('?');
+    await until('Keys (?');
+    app.stdin.write(KEY.esc);
+    await until((text) => !text.includes('Keys (?'), 'no help after esc');
+  });
+});
+
+describe('lesson view', () => {
+  test('Tab and Shift-Tab move focus through the panes', async () => {
+    const { app, store, until } = setup();
+    store.openLesson(lesson('1'));
+    await until('Timeline');
+    assert.equal(store.state.focus, 'timeline');
+    app.stdin.write(KEY.tab);
+    await waitFor(() => store.state.focus === 'text', 'focus on the lesson text');
+    app.stdin.write(KEY.tab);
+    await waitFor(() => store.state.focus === 'source', 'focus on the source');
+    app.stdin.write(KEY.shiftTab);
+    app.stdin.write(KEY.shiftTab);
+    await waitFor(() => store.state.focus === 'timeline', 'focus back on the timeline');
+  });
+
+  test('c switches the source between server.ts and client.ts, with line numbers', async () => {
+    const { app, store, until, controller } = setup();
+    controller.handle('open');
+    await until('Source: server.ts');
+    await until(/ 1 \/\/ Step 2 of the seed's three: the server/);
+    app.stdin.write('c');
+    await until('Source: client.ts');
+    await until(/ 1 \/\/ Step 3 of the seed's three: the client/);
+    assert.equal(store.state.sourceTab, 'client');
+  });
+
+  test('a log pane follows new lines until scrolled up, and G follows again', async () => {
+    const { app, store, until } = setup();
+    store.openLesson(lesson('1'));
+    store.update((state) => (state.focus = 'client'));
+    for (let index = 1; index <= 200; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+    await until(/line 200\b/);
+    app.stdin.write('k');
+    await until((text) => !/line 200\b/.test(text) && /line 199\b/.test(text), 'scrolled up one line');
+    store.apply({ type: 'output', side: 'client', stream: 'stdout', line: 'line 201' });
+    await waitFor(() => store.state.clientLog.length === 201, 'the new line in the store');
+    await until((text) => !text.includes('line 201'), 'the view held in place');
+    // The pane shows six lines (195-200); a page up moves by five.
+    app.stdin.write(KEY.pageUp);
+    await until((text) => /line 190\b/.test(text) && !/line 196\b/.test(text), 'a page up');
+    app.stdin.write(KEY.pageDown);
+    await until((text) => /line 195\b/.test(text) && !/line 190\b/.test(text), 'a page down');
+    app.stdin.write('g');
+    await until(/line 1\b/, 'the top');
+    app.stdin.write('G');
+    await until(/line 201\b/, 'the bottom');
+    assert.equal(store.state.scroll.client.follow, true);
+  });
+
+  test('client errors and server crashes show with their exit code and message', async () => {
+    const { store, until } = setup();
+    store.openLesson(lesson('1'));
+    store.apply({ type: 'client-start', run: 1 });
+    store.apply({ type: 'output', side: 'client', stream: 'stderr', line: 'error: UNAVAILABLE (status 14): No connection established' });
+    store.apply({ type: 'exit', side: 'client', run: 1, code: 1, signal: null, expected: false });
+    store.apply({ type: 'output', side: 'server', stream: 'stderr', line: "SyntaxError: Unexpected token ')'" });
+    store.apply({ type: 'exit', side: 'server', code: 1, signal: null, expected: false });
+    await until('error: UNAVAILABLE (status 14)');
+    await until('client exited with code 1');
+    await until('run 1 exited 1');
+    await until("SyntaxError: Unexpected token ')'");
+    await until('server exited with code 1');
+    await until('server exited (code 1)');
+  });
+
+  test('e edits the names the client sends', async () => {
+    const { app, store, until } = setup();
+    store.openLesson(lesson('3'));
+    await until('Timeline');
+    app.stdin.write('e');
+    await until('names (comma-separated');
+    app.stdin.write('Bob, Eve');
+    await until('Bob, Eve');
+    app.stdin.write(KEY.enter);
+    await waitFor(() => store.state.nameDraft === undefined, 'the editor to close');
+    assert.deepEqual(store.state.names, ['Bob', 'Eve']);
+    await until('names Bob, Eve');
+  });
+
+  test('a small terminal shows one pane at a time with a tab row', async () => {
+    const { app, store, until, frame } = setup({ columns: 60, rows: 15 });
+    store.openLesson(lesson('1'));
+    store.apply({ type: 'output', side: 'server', stream: 'stdout', line: 'server says hi' });
+    await until(/Lesson +Source +Server output +Client output +Timeline/);
+    // From the timeline, back past the client output to the server output.
+    app.stdin.write(KEY.shiftTab);
+    app.stdin.write(KEY.shiftTab);
+    await until('server says hi');
+    assert.ok(frame().split('\n').length <= 14, 'the frame is taller than the terminal');
+    assert.ok(frame().split('\n').every((line) => line.length <= 60), 'the frame is wider than the terminal');
+  });
+});
+
+describe('timeline', () => {
+  test('renders all four kinds of call, in the order they happened', async () => {
+    const servers = await Promise.all(['1', '2', '3', '4'].map((ref) => startLessonServer(ref)));
+    try {
+      const runs: WireEvent[][] = [];
+      for (const [index, ref] of ['1', '2', '3', '4'].entries()) runs.push(await tappedRun(ref, servers[index].port));
+      const { store, until, frame } = setup({ columns: 100, rows: 90 });
+      store.openLesson(lesson('4'));
+      runs.forEach((events, index) => store.apply({ type: 'wire', run: index + 1, events }));
+      for (const method of ['SayHello unary', 'LotsOfReplies server-stream', 'LotsOfGreetings client-str', 'BidiHello bidi-streaming']) await until(method);
+      const text = frame();
+      const arrows = (from: string, to: string) =>
+        [...text.slice(text.indexOf(from), to ? text.indexOf(to) : undefined).matchAll(/(──▶ +\d|◀──|half-close|status OK)/g)].map((match) => match[1].replace(/ +\d$/, ''));
+      assert.deepEqual(arrows('SayHello', 'LotsOfReplies'), ['──▶', 'half-close', '◀──', 'status OK']);
+      assert.deepEqual(arrows('LotsOfReplies', 'LotsOfGreetings'), ['──▶', 'half-close', '◀──', '◀──', '◀──', '◀──', '◀──', 'status OK']);
+      assert.deepEqual(arrows('LotsOfGreetings', 'BidiHello'), ['──▶', '──▶', '──▶', 'half-close', '◀──', 'status OK']);
+      assert.deepEqual(arrows('BidiHello', ''), ['──▶', '◀──', '──▶', '◀──', '──▶', '◀──', 'half-close', 'status OK']);
+      assert.match(text, /ms ──▶ +10 B +\{"name":"Ada"\}/);
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  });
+});
