@@ -39,6 +39,10 @@ export class LessonSession {
     this.startTimeoutMs = options.startTimeoutMs ?? 20_000;
   }
 
+  get serverPid(): number | undefined {
+    return this.server?.pid;
+  }
+
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

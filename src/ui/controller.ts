@@ -27,11 +27,18 @@ export class LessonController {
   private debounce?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The lesson most recently asked for; opens already superseded by a newer one are skipped. */
+  private target?: Lesson;
 
   constructor(
     private readonly store: UiStore,
     private readonly options: ControllerOptions = {},
   ) {}
+
+  /** The running lesson server's process id, if there is one. */
+  get serverPid(): number | undefined {
+    return this.session?.serverPid;
+  }
 
   /** Runs session work one piece at a time, in the order it was asked for. */
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -40,7 +47,9 @@ export class LessonController {
   }
 
   open(lesson: Lesson): Promise<void> {
+    this.target = lesson;
     return this.enqueue(async () => {
+      if (this.target !== lesson) return;
       await this.closeSession();
       if (this.closed) return;
       this.store.openLesson(lesson);
@@ -133,6 +142,11 @@ export class LessonController {
   handleKey(input: string, key: Key): void {
     const { state } = this.store;
     if (state.nameDraft !== undefined) return this.editNames(input, key);
+    // Keys typed faster than the terminal is read arrive as one chunk ("nnn"): take them one by one.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const char of input) this.handleKey(char, key);
+      return;
+    }
     const action = actionFor(input, key, state.screen);
     if (state.help && action !== 'quit' && action !== 'help') {
       if (key.escape) this.store.update((draft) => (draft.help = false));
@@ -159,7 +173,7 @@ export class LessonController {
     const { state } = this.store;
     const moveFocus = (step: number) =>
       this.store.update((draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]));
-    const lessonAt = (step: number) => LESSONS[(LESSONS.indexOf(state.lesson) + step + LESSONS.length) % LESSONS.length];
+    const lessonAt = (step: number) => LESSONS[(LESSONS.indexOf(this.target ?? state.lesson) + step + LESSONS.length) % LESSONS.length];
     switch (action) {
       case 'quit':
         this.options.onQuit?.();

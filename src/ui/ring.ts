@@ -35,5 +35,6 @@ export class RingBuffer<T> {
   clear(): void {
     this.items = [];
     this.start = 0;
+    this.total = 0;
   }
 }

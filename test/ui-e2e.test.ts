@@ -1,0 +1,145 @@
+// The whole app in a real pseudo-terminal (tmux, 120x40, CI unset): open
+// lessons, watch them run, quit in every way, and check that nothing the app
+// started is left running and its ports are free again.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { ROOT, waitFor } from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.log('# SKIPPING terminal end-to-end tests: tmux is not installed (apt-get install tmux)');
+
+const sessions: string[] = [];
+const DONE = '__APP_EXITED__';
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function startApp(command: string): { name: string; screen(): string; keys(...keys: string[]): void; panePid: number } {
+  const name = `grpc-e2e-${process.pid}-${sessions.length}`;
+  sessions.push(name);
+  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', ROOT, `env -u CI ${command}; echo ${DONE} $?; sleep 600`);
+  const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
+  return {
+    name,
+    panePid,
+    screen: () => tmux('capture-pane', '-p', '-t', name),
+    keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
+  };
+}
+
+/** Every process below `root`, with its command line. */
+function descendants(root: number): { pid: number; args: string }[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!)
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] }));
+  const found: { pid: number; args: string }[] = [];
+  const walk = (pid: number) => {
+    for (const entry of table.filter((row) => row.ppid === pid)) {
+      found.push({ pid: entry.pid, args: entry.args });
+      walk(entry.pid);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer().listen(port, '127.0.0.1');
+  const free = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
+  probe.close();
+  return free;
+}
+
+const screenWith = (app: ReturnType<typeof startApp>, pattern: RegExp | string, timeoutMs = 20_000) =>
+  waitFor(() => {
+    const text = app.screen();
+    return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) && text;
+  }, `the screen to show ${pattern}`, timeoutMs);
+
+function listeningPort(text: string): number {
+  return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
+}
+
+/** The lesson processes (servers and clients) the app has started. */
+function lessonProcesses(app: ReturnType<typeof startApp>) {
+  return descendants(app.panePid).filter((entry) => /src\/cli\/(server|client)\.ts/.test(entry.args));
+}
+
+async function assertAllEnded(pids: number[], ports: number[]) {
+  await waitFor(() => pids.every((pid) => !alive(pid)), `processes ${pids.join(', ')} to end`);
+  for (const port of ports) assert.ok(await portIsFree(port), `port ${port} is still bound`);
+}
+
+describe('terminal UI end to end', { skip: !hasTmux }, () => {
+  after(() => {
+    for (const name of sessions) spawnSync('tmux', ['kill-session', '-t', name]);
+  });
+
+  test('open lesson 01 and lesson 04, see replies and the interleaved timeline, quit with q', async () => {
+    const app = startApp('npm run lesson');
+    await screenWith(app, '▶ ');
+    await screenWith(app, /01 Hello, gRPC/);
+    app.keys('Enter');
+    let screen = await screenWith(app, 'Hello, world!');
+    screen = await screenWith(app, /ms +status OK/);
+    const ports = [listeningPort(screen)];
+    const pids = lessonProcesses(app).map((entry) => entry.pid);
+    assert.ok(pids.length >= 1, 'no lesson server process found');
+
+    app.keys('n', 'n', 'n');
+    screen = await screenWith(app, /04 Bidirectional streaming: a conversation · server listening/);
+    screen = await screenWith(app, /Hello, Linus!/);
+    screen = await screenWith(app, /ms +status OK/);
+    ports.push(listeningPort(screen));
+    pids.push(...lessonProcesses(app).map((entry) => entry.pid));
+    const timeline = screen.split('\n').map((line) => line.slice(60)).join('\n');
+    const order = [...timeline.slice(timeline.indexOf('BidiHello bidi-streaming')).matchAll(/(──▶ +\d+ B|◀──)/g)].map((match) => (match[1] === '◀──' ? 'reply' : 'request'));
+    assert.deepEqual(order, ['request', 'reply', 'request', 'reply', 'request', 'reply'], timeline);
+
+    app.keys('?');
+    await screenWith(app, 'Keys (? or esc to close)');
+    app.keys('q');
+    screen = await screenWith(app, `${DONE} 0`);
+    assert.doesNotMatch(screen, /Timeline/, 'the UI was left on the screen');
+    assert.equal(tmux('display', '-p', '-t', app.name, '#{alternate_on} #{cursor_flag}').trim(), '0 1');
+    await assertAllEnded(pids, ports);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} to the app ends it and everything it started`, async () => {
+      const app = startApp('node --import tsx src/cli/lesson.ts 2');
+      const screen = await screenWith(app, /run 1 exited 0/);
+      const port = listeningPort(screen);
+      const pids = lessonProcesses(app).map((entry) => entry.pid);
+      const ui = descendants(app.panePid).find((entry) => entry.args.includes('src/cli/lesson.ts'))!;
+      process.kill(ui.pid, signal);
+      await screenWith(app, `${DONE} 0`);
+      assert.equal(tmux('display', '-p', '-t', app.name, '#{alternate_on}').trim(), '0');
+      await assertAllEnded([ui.pid, ...pids], [port]);
+    });
+  }
+
+  test('closing the terminal (SIGHUP) ends the app and everything it started', async () => {
+    const app = startApp('node --import tsx src/cli/lesson.ts 3');
+    const screen = await screenWith(app, /run 1 exited 0/);
+    const port = listeningPort(screen);
+    const everything = descendants(app.panePid).map((entry) => entry.pid);
+    tmux('kill-session', '-t', app.name);
+    await assertAllEnded(everything, [port]);
+  });
+});
