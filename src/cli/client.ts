@@ -32,7 +32,7 @@ quietGrpcLogs();
 // Run under the lesson UI (an IPC channel to the parent): report every message
 // on the wire. The lesson's own code is the same either way.
 const sink = process.send ? createIpcSink() : undefined;
-if (sink) setPackageInstrument(createWireTap(sink.emit));
+if (sink) setPackageInstrument(createWireTap(sink.emit, { previewCaptured: false }));
 
 let exitCode = 0;
 try {

@@ -31,6 +31,9 @@ const names = values.name as string[] | undefined;
 // A full-screen UI needs a terminal on both ends; anything else gets a transcript.
 const interactive = process.stdout.isTTY && process.stdin.isTTY && !isCI();
 if (interactive) {
+  // React's development build records profiling data on every render, which
+  // grows without bound in a long-running UI; the production build does not.
+  process.env.NODE_ENV ??= 'production';
   const { runUi } = await import('../ui/main.js');
   await runUi(lesson, names);
 } else if (!lesson) {

@@ -14,12 +14,15 @@ export type WireEvent =
       direction: Direction;
       /** Encoded protobuf size; on the wire each message also carries a 5-byte gRPC prefix. */
       size: number;
-      preview: string;
+      /** Content as JSON, cut short. Left out when `bytes` are kept: it can be decoded from them when shown. */
+      preview?: string;
       /** The encoded bytes, base64, when small enough to keep. */
       bytes?: string;
     }
   | { type: 'half-close'; call: number; ms: number }
   | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string };
+
+export type MessageEvent = Extract<WireEvent, { type: 'message' }>;
 
 /** Bytes a message occupies in the HTTP/2 DATA stream: the 5-byte gRPC prefix plus its encoding. */
 export const GRPC_MESSAGE_PREFIX_BYTES = 5;

@@ -8,12 +8,17 @@ import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import type { PackageInstrument } from '../proto.js';
 import { rpcKindOf, type WireEvent } from './events.js';
+import { previewText } from './decode.js';
 
 export interface WireTapOptions {
   /** Messages up to this many bytes are reported with their bytes (base64), for the wire view. */
   captureBytes?: number;
-  /** Longest content preview, in characters. */
-  previewChars?: number;
+  /**
+   * Add a JSON preview to messages whose bytes are kept too. A consumer that
+   * can decode the bytes itself (the UI, lazily, for the rows it shows) turns
+   * this off and saves the client the work.
+   */
+  previewCaptured?: boolean;
 }
 
 interface CallState {
@@ -25,20 +30,23 @@ type AnyMethod = MethodDefinition<object, object>;
 
 export function createWireTap(emit: (event: WireEvent) => void, options: WireTapOptions = {}): PackageInstrument {
   const captureBytes = options.captureBytes ?? 4096;
-  const previewChars = options.previewChars ?? 80;
+  const previewCaptured = options.previewCaptured ?? true;
   const callOfMessage = new WeakMap<object, CallState>();
   const bytesOfMessage = new WeakMap<object, Buffer>();
   let lastCallId = 0;
 
-  const messageEvent = (call: CallState, direction: 'client->server' | 'server->client', message: object, bytes: Buffer | undefined): WireEvent => ({
-    type: 'message',
-    call: call.id,
-    ms: performance.now() - call.startedAt,
-    direction,
-    size: bytes?.length ?? 0,
-    preview: preview(message, previewChars),
-    bytes: bytes && bytes.length <= captureBytes ? bytes.toString('base64') : undefined,
-  });
+  const messageEvent = (call: CallState, direction: 'client->server' | 'server->client', message: object, bytes: Buffer | undefined): WireEvent => {
+    const kept = bytes !== undefined && bytes.length <= captureBytes;
+    return {
+      type: 'message',
+      call: call.id,
+      ms: performance.now() - call.startedAt,
+      direction,
+      size: bytes?.length ?? 0,
+      preview: kept && !previewCaptured ? undefined : previewText(message),
+      bytes: kept ? bytes.toString('base64') : undefined,
+    };
+  };
 
   const tapMethod = (method: AnyMethod): AnyMethod => ({
     ...method,
@@ -121,9 +129,4 @@ function addInterceptor(grpcObject: grpc.GrpcObject, interceptor: grpc.Intercept
       addInterceptor(value as grpc.GrpcObject, interceptor);
     }
   }
-}
-
-function preview(message: object, maxChars: number): string {
-  const text = JSON.stringify(message) ?? '';
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }

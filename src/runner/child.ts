@@ -19,8 +19,13 @@ const running = new Set<ChildProcess>();
 
 /** Starts `npm run <command> -- args` as a child with an IPC channel, without npm in between. */
 export function spawnCommand(command: 'server' | 'client', args: string[], handlers: ChildHandlers): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${CLI_DIR}${command}.ts`, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  return spawnScript(`${CLI_DIR}${command}.ts`, args, handlers);
+}
+
+/** Starts a TypeScript file of the project as a tracked child; `ipc: false` leaves out the IPC channel. */
+export function spawnScript(path: string, args: string[], handlers: ChildHandlers, { ipc = true } = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path, ...args], {
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },
   });
   running.add(child);
@@ -44,7 +49,7 @@ export function spawnCommand(command: 'server' | 'client', args: string[], handl
     exit = [code, signal];
     finish();
   });
-  child.on('error', (error) => handlers.onLine('stderr', `cannot start ${command}: ${error.message}`));
+  child.on('error', (error) => handlers.onLine('stderr', `cannot start ${path}: ${error.message}`));
   return child;
 }
 

@@ -1,5 +1,6 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
 import { GRPC_MESSAGE_PREFIX_BYTES, type WireEvent } from '../instrument/events.js';
+import { messagePreview } from '../instrument/decode.js';
 
 export function formatMs(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
@@ -9,15 +10,15 @@ export function shortMethod(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** One line per timeline event, without colours. */
-export function formatWireEvent(event: WireEvent): string {
+/** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
+export function formatWireEvent(event: WireEvent, method?: string): string {
   switch (event.type) {
     case 'call':
       return `call ${event.call}: ${event.method} (${event.kind})`;
     case 'message': {
       const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
       const wire = `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(8);
-      return `${formatMs(event.ms)}  ${arrow} ${wire}  ${event.preview}`;
+      return `${formatMs(event.ms)}  ${arrow} ${wire}  ${messagePreview(event, method)}`;
     }
     case 'half-close':
       return `${formatMs(event.ms)}  client half-closed (no more requests)`;

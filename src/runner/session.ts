@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
-import type { EventBatch } from '../instrument/ipc-sink.js';
+import { decodeBatch, isEventBatch } from '../instrument/ipc-sink.js';
 import { spawnCommand, stopChild, type Stream } from './child.js';
 
 export type Side = 'server' | 'client';
@@ -111,8 +111,7 @@ export class LessonSession {
       const client = spawnCommand('client', args, {
         onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
         onMessage: (message) => {
-          const batch = message as EventBatch;
-          if (batch.type === 'wire') this.emit({ type: 'wire', run, events: batch.events });
+          if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message) });
         },
         onExit: (code, signal) => {
           if (this.client === client) this.client = undefined;

@@ -29,9 +29,14 @@ export async function runTranscript(lesson: Lesson, names: string[] | undefined,
   write('');
   // Output is written as it arrives; the timeline, whole and in order, after the run.
   const timeline: string[] = [];
+  const methods = new Map<number, string>();
   session.subscribe((event) => {
     formatSessionEvent(event).forEach(write);
-    if (event.type === 'wire') timeline.push(...event.events.map(formatWireEvent));
+    if (event.type !== 'wire') return;
+    for (const wire of event.events) {
+      if (wire.type === 'call') methods.set(wire.call, wire.method);
+      timeline.push(formatWireEvent(wire, methods.get(wire.call)));
+    }
   });
   try {
     await session.startServer();

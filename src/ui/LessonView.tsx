@@ -7,14 +7,18 @@ import { layoutFor } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import { highlightTypeScript } from './highlight.js';
 import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
-import { Pane } from './Pane.js';
+import { Pane, type LineSource } from './Pane.js';
+import type { RingBuffer } from './ring.js';
 
 const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline' };
 const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
 
-function logLines(log: { slice(from: number): LogLine[] }): StyledLine[] {
-  return log.slice(0).map((line) => [{ text: line.text, color: LOG_COLOR[line.tone] }]);
+/** A ring buffer seen as lines, turning only the requested slice into styled text. */
+function ringLines<T>(ring: RingBuffer<T>, toLine: (item: T) => StyledLine): LineSource {
+  return { length: ring.length, slice: (from, to) => ring.slice(from, to).map(toLine) };
 }
+
+const logLine = (line: LogLine): StyledLine => [{ text: line.text, color: LOG_COLOR[line.tone] }];
 
 function numbered(lines: StyledLine[]): StyledLine[] {
   const digits = String(lines.length).length;
@@ -31,18 +35,18 @@ export function LessonView({ store }: { store: UiStore }) {
   const sourceText = sourceTab === 'server' ? files.server : files.client;
   const source = useMemo(() => numbered(highlightTypeScript(sourceText)), [sourceText]);
 
-  const linesOf = (pane: PaneId): StyledLine[] => {
+  const linesOf = (pane: PaneId): LineSource => {
     switch (pane) {
       case 'text':
         return text;
       case 'source':
         return source;
       case 'server':
-        return logLines(state.serverLog);
+        return ringLines(state.serverLog, logLine);
       case 'client':
-        return logLines(state.clientLog);
+        return ringLines(state.clientLog, logLine);
       case 'timeline':
-        return state.timeline.slice(0).map(timelineLine);
+        return ringLines(state.timeline, timelineLine);
     }
   };
   const titleOf = (pane: PaneId): string => {

@@ -3,11 +3,17 @@ import type { PaneId, UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
 
+/** Lines a pane can show: only the visible slice is ever built. */
+export interface LineSource {
+  length: number;
+  slice(from: number, to: number): StyledLine[];
+}
+
 export interface PaneProps {
   store: UiStore;
   id: PaneId;
   title: string;
-  lines: StyledLine[];
+  lines: LineSource;
   width: number;
   height: number;
   focused: boolean;

@@ -17,6 +17,8 @@ export interface LogLine {
 export interface TimelineRow {
   run: number;
   event: WireEvent;
+  /** The call's method path, for decoding its messages. */
+  method?: string;
 }
 
 export interface ScrollState {
@@ -65,6 +67,14 @@ export interface StoreOptions {
   timelineCapacity?: number;
   /** Minimum time between two notifications: the frame budget. */
   frameMs?: number;
+  /**
+   * Frame budget while events flood in (more than `floodEvents` in one frame).
+   * A full-screen frame costs Ink ~10 ms of CPU whatever changed; during a
+   * stream of thousands of messages a second nobody can read 30 frames of it,
+   * and those milliseconds would be taken from the lesson's own processes.
+   */
+  floodFrameMs?: number;
+  floodEvents?: number;
 }
 
 const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true };
@@ -80,11 +90,20 @@ export class UiStore {
   version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly frameMs: number;
+  private readonly floodFrameMs: number;
+  private readonly floodEvents: number;
+  private nextFrameMs: number;
+  private eventsThisFrame = 0;
   private lastNotify = 0;
+  /** Method path of each call of the open lesson, keyed by run and call. */
+  private readonly methods = new Map<string, string>();
   private pending?: NodeJS.Timeout;
 
   constructor(options: StoreOptions = {}) {
     this.frameMs = options.frameMs ?? 33;
+    this.floodFrameMs = options.floodFrameMs ?? 250;
+    this.floodEvents = options.floodEvents ?? 1_000;
+    this.nextFrameMs = this.frameMs;
     this.state = {
       screen: 'picker',
       pickerIndex: 0,
@@ -116,10 +135,12 @@ export class UiStore {
   changed(): void {
     this.version += 1;
     if (this.pending) return;
-    const wait = Math.max(0, this.lastNotify + this.frameMs - Date.now());
+    const wait = Math.max(0, this.lastNotify + this.nextFrameMs - Date.now());
     this.pending = setTimeout(() => {
       this.pending = undefined;
       this.lastNotify = Date.now();
+      this.nextFrameMs = this.eventsThisFrame > this.floodEvents ? this.floodFrameMs : this.frameMs;
+      this.eventsThisFrame = 0;
       for (const listener of this.listeners) listener();
     }, wait);
   }
@@ -144,6 +165,7 @@ export class UiStore {
       state.serverLog.clear();
       state.clientLog.clear();
       state.timeline.clear();
+      this.methods.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
       state.notice = '';
@@ -180,7 +202,12 @@ export class UiStore {
         break;
       }
       case 'wire':
-        for (const wire of event.events) state.timeline.push({ run: event.run, event: wire });
+        this.eventsThisFrame += event.events.length;
+        for (const wire of event.events) {
+          const key = `${event.run}/${wire.call}`;
+          if (wire.type === 'call') this.methods.set(key, wire.method);
+          state.timeline.push({ run: event.run, event: wire, method: this.methods.get(key) });
+        }
         break;
     }
     this.changed();

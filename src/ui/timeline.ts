@@ -4,11 +4,12 @@ export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to 
 // Timeline rows as styled lines: direction, time since the call started, size
 // on the wire, content, half-close and final status.
 import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
+import { messagePreview } from '../instrument/decode.js';
 import { formatMs, shortMethod } from '../runner/format.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
 
-export function timelineLine({ run, event }: TimelineRow): StyledLine {
+export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
   switch (event.type) {
     case 'call':
       return [
@@ -22,7 +23,7 @@ export function timelineLine({ run, event }: TimelineRow): StyledLine {
         { text: formatMs(event.ms), dim: true },
         { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
         { text: `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(6), color: 'yellow' },
-        { text: `  ${event.preview}` },
+        { text: `  ${messagePreview(event, method)}` },
       ];
     }
     case 'half-close':
