@@ -53,7 +53,9 @@ export function unknownLessonMessage(ref: string): string {
 /** The shape every lesson's server.ts and client.ts export. */
 export interface LessonServerModule {
   createServer(options?: import('@grpc/grpc-js').ServerOptions): import('@grpc/grpc-js').Server;
+  /** Lessons that compare gRPC with a REST API serve that too. */
+  createRestServer?(): import('node:http').Server;
 }
 export interface LessonClientModule {
-  runClient(options: { target: string; names?: string[] }): Promise<void>;
+  runClient(options: { target: string; restTarget?: string; names?: string[] }): Promise<void>;
 }

@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/helloworld.js';
+import type { ProtoGrpcType as ReportProtoGrpcType } from './generated/report.js';
 
 export const PROTO_DIR = fileURLToPath(new URL('../protos/', import.meta.url));
 export const HELLOWORLD_PROTO = `${PROTO_DIR}helloworld.proto`;
+export const REPORT_PROTO = `${PROTO_DIR}report.proto`;
 
 export const LOAD_OPTIONS: protoLoader.Options = {
   keepCase: true, // field names as written in the .proto (reply_count, not replyCount)
@@ -39,13 +41,23 @@ export function setPackageInstrument(next: PackageInstrument | undefined): void 
   instrument = next;
 }
 
-/** Loads any proto file of the project's `protos/` folder as a grpc object. */
+/** Parses a proto file of the project's `protos/` folder. */
+export function loadDefinition(protoPath: string): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(protoPath, { ...LOAD_OPTIONS, includeDirs: [PROTO_DIR] });
+}
+
+/** Loads a proto file of the project's `protos/` folder as a grpc object. */
 export function loadProto(protoPath: string): grpc.GrpcObject {
-  const definition = protoLoader.loadSync(protoPath, { ...LOAD_OPTIONS, includeDirs: [PROTO_DIR] });
+  const definition = loadDefinition(protoPath);
   return instrument ? instrument.load(definition) : grpc.loadPackageDefinition(definition);
 }
 
 /** The HelloWorld contract, typed with the code `npm run gen` generated from it. */
 export function loadHelloWorld(): ProtoGrpcType {
   return loadProto(HELLOWORLD_PROTO) as unknown as ProtoGrpcType;
+}
+
+/** The ReportService contract of lesson 05. */
+export function loadReport(): ReportProtoGrpcType {
+  return loadProto(REPORT_PROTO) as unknown as ReportProtoGrpcType;
 }

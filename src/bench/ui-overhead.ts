@@ -13,7 +13,7 @@ import { decodeBatch, type EventBatch } from '../instrument/ipc-sink.js';
 import { UiStore } from '../ui/store.js';
 import { LessonController } from '../ui/controller.js';
 import { App } from '../ui/App.js';
-import { collectGarbage, median, mib, ratio } from './stats.js';
+import { collectGarbage, median, mib, ratio } from '../compare/stats.js';
 
 const STREAM_CLIENT = fileURLToPath(new URL('./stream-client.ts', import.meta.url));
 

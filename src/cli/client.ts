@@ -9,7 +9,7 @@ import { createIpcSink } from '../instrument/ipc-sink.js';
 import { quietGrpcLogs } from '../runtime/logging.js';
 
 const USAGE = `
-Usage: npm run client -- <lesson> [--target H:P] [--name N]...
+Usage: npm run client -- <lesson> [--target H:P] [--name N]... [--rest-target H:P]
 
 Runs a lesson's gRPC client once and prints every reply on its own line.
 On an RPC error it prints the status code and exits 1.
@@ -17,16 +17,19 @@ On an RPC error it prints the status code and exits 1.
   <lesson>      lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
   --target T    server address host:port (default 127.0.0.1:50051)
   --name N      name to send; repeat it to send several (default: the lesson's own)
+  --rest-target lessons with a REST endpoint too (05): its address (default: target's port + 1)
   -h, --help    show this help
 `;
 
 const { values, positionals } = parseCommandLine(USAGE, {
   target: { type: 'string', default: '127.0.0.1:50051' },
   name: { type: 'string', multiple: true },
+  'rest-target': { type: 'string' },
 });
 const lesson = lessonFromArgs(positionals)!;
 const target = parseTarget(values.target as string);
 const names = values.name as string[] | undefined;
+const restTarget = values['rest-target'] === undefined ? nextPort(target) : parseTarget(values['rest-target'] as string);
 quietGrpcLogs();
 
 // Run under the lesson UI (an IPC channel to the parent): report every message
@@ -37,7 +40,7 @@ if (sink) setPackageInstrument(createWireTap(sink.emit, { previewCaptured: false
 let exitCode = 0;
 try {
   const { runClient } = (await import(pathToFileURL(lesson.clientPath).href)) as LessonClientModule;
-  await runClient({ target, names });
+  await runClient({ target, restTarget, names });
 } catch (error) {
   process.stderr.write(`error: ${describeError(error)}\n`);
   exitCode = EXIT_FAILURE;
@@ -45,6 +48,11 @@ try {
 await sink?.flush();
 // Exit even if the lesson code left a handle open (a client it forgot to close).
 process.exit(exitCode);
+
+function nextPort(address: string): string | undefined {
+  const match = /^(.*):(\d+)$/.exec(address);
+  return match ? `${match[1]}:${Number(match[2]) + 1}` : undefined;
+}
 
 function describeError(error: unknown): string {
   const { code, details, message } = (error ?? {}) as Partial<grpc.ServiceError>;

@@ -32,6 +32,8 @@ export class LessonSession {
   private stoppingServer = false;
   private runs = 0;
   port?: number;
+  /** Lessons with a REST endpoint too: its port. */
+  restPort?: number;
 
   constructor(lesson: Lesson, options: SessionOptions = {}) {
     this.lesson = lesson;
@@ -69,10 +71,11 @@ export class LessonSession {
           this.emit({ type: 'output', side: 'server', stream, line });
         },
         onMessage: (message) => {
-          const listening = message as { type?: string; port?: number };
+          const listening = message as { type?: string; port?: number; restPort?: number };
           if (listening.type !== 'listening' || typeof listening.port !== 'number') return;
           clearTimeout(timer);
           this.port = listening.port;
+          this.restPort = listening.restPort;
           this.emit({ type: 'server-listening', port: listening.port });
           resolve(listening.port);
         },
@@ -106,6 +109,7 @@ export class LessonSession {
     if (this.port === undefined) throw new Error('the server is not running');
     const run = ++this.runs;
     const args = [this.lesson.slug, '--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
+    if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);
     this.emit({ type: 'client-start', run, names });
     return new Promise((resolve) => {
       const client = spawnCommand('client', args, {

@@ -1,0 +1,126 @@
+// What the tutorial's instrumentation costs: lesson servers as `npm run server`
+// runs them (lesson code through the project's loader, a call logger writing a
+// line per call) against a bare grpc-js server doing the same work; and a
+// client with the wire tap attached against the same client without it.
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { ChildProcess } from 'node:child_process';
+import * as grpc from '@grpc/grpc-js';
+import { spawnCommand, spawnScript, stopChild, type ChildHandlers } from '../runner/child.js';
+import { HELLOWORLD_PROTO, loadDefinition } from '../proto.js';
+import { createWireTap } from '../instrument/wiretap.js';
+import type { ProtoGrpcType } from '../generated/helloworld.js';
+import type { HelloWorldServiceClient } from '../generated/rpc_package/HelloWorldService.js';
+import { median, percentile, ratio } from '../compare/stats.js';
+
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  target: string;
+}
+
+function startServer(spawnIt: (handlers: ChildHandlers) => ChildProcess): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawnIt({
+      onLine: (_stream, line) => {
+        const match = /listening on (\S+)/.exec(line);
+        if (match) resolve({ child, target: match[1] });
+      },
+      onExit: (code) => reject(new Error(`server exited early (${code})`)),
+    });
+  });
+}
+
+const lessonServer = (slug: string) => startServer((handlers) => spawnCommand('server', [slug, '--port', '0'], handlers));
+const bareServer = () => startServer((handlers) => spawnScript(BARE_SERVER, [], handlers, { ipc: false }));
+
+function makeClient(target: string, tapped: boolean): HelloWorldServiceClient {
+  const definition = loadDefinition(HELLOWORLD_PROTO);
+  let events = 0;
+  const grpcObject = tapped ? createWireTap(() => (events += 1), { previewCaptured: false }).load(definition) : grpc.loadPackageDefinition(definition);
+  const { rpc_package } = grpcObject as unknown as ProtoGrpcType;
+  return new rpc_package.HelloWorldService(target, grpc.credentials.createInsecure());
+}
+
+/** Median latency of `calls` sequential SayHello calls, in milliseconds. */
+async function unaryLatency(client: HelloWorldServiceClient, calls: number): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let index = 0; index < calls; index++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => client.SayHello({ name: 'bench' }, (error) => (error ? reject(error) : resolve())));
+    times.push(performance.now() - started);
+  }
+  return { p50: median(times), p99: percentile(times, 99) };
+}
+
+/** Replies per second over one LotsOfReplies stream. */
+async function streamThroughput(client: HelloWorldServiceClient, messages: number): Promise<number> {
+  const started = performance.now();
+  let received = 0;
+  for await (const _reply of client.LotsOfReplies({ name: 'bench', reply_count: messages })) received += 1;
+  return (received / (performance.now() - started)) * 1000;
+}
+
+export interface InstrumentationResult {
+  unaryCalls: number;
+  streamMessages: number;
+  server: { bareP50Ms: number; instrumentedP50Ms: number; latencyRatio: number; bareMsgPerSec: number; instrumentedMsgPerSec: number; throughputRatio: number };
+  client: { plainP50Ms: number; tappedP50Ms: number; latencyRatio: number; plainMsgPerSec: number; tappedMsgPerSec: number; throughputRatio: number };
+}
+
+export async function measureInstrumentation(unaryCalls = 2_000, streamMessages = 100_000, rounds = 3, log = console.log): Promise<InstrumentationResult> {
+  const [bare, lesson01, lesson02] = await Promise.all([bareServer(), lessonServer('01'), lessonServer('02')]);
+  const clients = {
+    bare: makeClient(bare.target, false),
+    lesson01: makeClient(lesson01.target, false),
+    lesson02: makeClient(lesson02.target, false),
+    bareTapped: makeClient(bare.target, true),
+  };
+  const samples = { bareP50: [] as number[], lessonP50: [] as number[], tappedP50: [] as number[], bareRate: [] as number[], lessonRate: [] as number[], tappedRate: [] as number[] };
+  try {
+    // Warm up every path once: connections, JIT.
+    for (const client of [clients.bare, clients.lesson01, clients.bareTapped]) await unaryLatency(client, 200);
+    for (const client of [clients.bare, clients.lesson02, clients.bareTapped]) await streamThroughput(client, 5_000);
+    for (let round = 1; round <= rounds; round++) {
+      samples.bareP50.push((await unaryLatency(clients.bare, unaryCalls)).p50);
+      samples.lessonP50.push((await unaryLatency(clients.lesson01, unaryCalls)).p50);
+      samples.tappedP50.push((await unaryLatency(clients.bareTapped, unaryCalls)).p50);
+      samples.bareRate.push(await streamThroughput(clients.bare, streamMessages));
+      samples.lessonRate.push(await streamThroughput(clients.lesson02, streamMessages));
+      samples.tappedRate.push(await streamThroughput(clients.bareTapped, streamMessages));
+      log(
+        `  round ${round}: unary p50 bare ${samples.bareP50.at(-1)!.toFixed(3)} ms, lesson ${samples.lessonP50.at(-1)!.toFixed(3)} ms, tapped client ${samples.tappedP50.at(-1)!.toFixed(3)} ms; ` +
+          `stream bare ${Math.round(samples.bareRate.at(-1)!)}, lesson ${Math.round(samples.lessonRate.at(-1)!)}, tapped client ${Math.round(samples.tappedRate.at(-1)!)} msg/s`,
+      );
+    }
+  } finally {
+    for (const client of Object.values(clients)) client.close();
+    await Promise.all([bare, lesson01, lesson02].map((server) => stopChild(server.child)));
+  }
+  const m = (values: number[]) => median(values);
+  return {
+    unaryCalls,
+    streamMessages,
+    server: {
+      bareP50Ms: round3(m(samples.bareP50)),
+      instrumentedP50Ms: round3(m(samples.lessonP50)),
+      latencyRatio: ratio(m(samples.lessonP50), m(samples.bareP50)),
+      bareMsgPerSec: Math.round(m(samples.bareRate)),
+      instrumentedMsgPerSec: Math.round(m(samples.lessonRate)),
+      throughputRatio: ratio(m(samples.lessonRate), m(samples.bareRate)),
+    },
+    client: {
+      plainP50Ms: round3(m(samples.bareP50)),
+      tappedP50Ms: round3(m(samples.tappedP50)),
+      latencyRatio: ratio(m(samples.tappedP50), m(samples.bareP50)),
+      plainMsgPerSec: Math.round(m(samples.bareRate)),
+      tappedMsgPerSec: Math.round(m(samples.tappedRate)),
+      throughputRatio: ratio(m(samples.tappedRate), m(samples.bareRate)),
+    },
+  };
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

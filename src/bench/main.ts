@@ -1,0 +1,63 @@
+// npm run bench: every measurement, side by side in one run, printed as
+// ratios (this kind of machine is shared and noisy: absolute numbers move,
+// ratios measured moments apart much less) and written to bench-results.json.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+
+// The UI is measured as users run it: with React's production build.
+process.env.NODE_ENV ??= 'production';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    out: { type: 'string', default: 'bench-results.json' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(`Usage: npm run bench [-- --quick] [-- --out FILE]
+
+Measures, on this machine, in one run:
+  gRPC vs REST        bytes on the wire, latency, throughput (lesson 05)
+  instrumentation     lesson servers and the wire tap against bare grpc-js
+  UI overhead         a 100,000-message stream with the lesson UI attached vs headless
+  first frame         npm run lesson to its first frame vs a bare Ink render
+Prints ratios and writes everything to bench-results.json (--out to change).
+--quick runs fewer rounds and smaller counts, for a smoke test.`);
+  process.exit(0);
+}
+const quick = values.quick === true;
+
+const { measureInstrumentation } = await import('./instrumentation.js');
+const { measureUiOverhead } = await import('./ui-overhead.js');
+const { measureFirstFrame } = await import('./first-frame.js');
+const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+const started = Date.now();
+
+console.log('\n== gRPC vs REST (lesson 05) ==');
+const restVsGrpc = await measureRestVsGrpc({ quick });
+printRestVsGrpc(restVsGrpc, console.log);
+
+console.log('\n== instrumentation overhead ==');
+const instrumentation = await measureInstrumentation(quick ? 500 : 2_000, quick ? 20_000 : 100_000, quick ? 1 : 5);
+console.log(`  lesson server vs bare grpc-js: unary p50 ratio ${instrumentation.server.latencyRatio} (${instrumentation.server.instrumentedP50Ms} vs ${instrumentation.server.bareP50Ms} ms), stream throughput ratio ${instrumentation.server.throughputRatio} (${instrumentation.server.instrumentedMsgPerSec} vs ${instrumentation.server.bareMsgPerSec} msg/s)`);
+console.log(`  wire-tapped client vs plain:   unary p50 ratio ${instrumentation.client.latencyRatio} (${instrumentation.client.tappedP50Ms} vs ${instrumentation.client.plainP50Ms} ms), stream throughput ratio ${instrumentation.client.throughputRatio} (${instrumentation.client.tappedMsgPerSec} vs ${instrumentation.client.plainMsgPerSec} msg/s)`);
+console.log('  target: overhead at most 10% (latency ratio <= 1.10, throughput ratio >= 0.90)');
+
+console.log('\n== UI overhead ==');
+const ui = await measureUiOverhead(quick ? 20_000 : 100_000, quick ? 1 : 3);
+console.log(`  ${ui.messages} messages: UI attached ${ui.attachedMsgPerSec} msg/s vs headless ${ui.headlessMsgPerSec} msg/s: ratio ${ui.throughputRatio} (target >= 0.80)`);
+console.log(`  frames rendered ${ui.framesRendered}, at most ${ui.maxFramesPerSecond} in any second (cap 30); timeline kept ${ui.timelineKept} rows; heap after each round ${ui.heapMiB.join(', ')} MiB`);
+
+console.log('\n== first frame ==');
+const firstFrame = await measureFirstFrame(quick ? 2 : 5);
+console.log(`  bare Ink hello ${firstFrame.bareInkMs} ms; lesson UI ${firstFrame.lessonUiMs} ms (ratio ${firstFrame.ratio}); via npm run lesson ${firstFrame.lessonUiViaNpmMs} ms (ratio ${firstFrame.ratioViaNpm}) (target <= 1.5)`);
+
+const seconds = Math.round((Date.now() - started) / 1000);
+writeFileSync(values.out!, `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame }, null, 2)}\n`);
+console.log(`\ndone in ${seconds} s; results in ${values.out}`);
+process.exit(0);
