@@ -15,6 +15,8 @@ const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING Python interop tests: ${missing}`);
 
 const PEER = join(ROOT, 'test/python/peer.py');
+// The HelloWorld lessons; lesson 05 prints measurements and is tested in lesson05.test.ts.
+const HELLO_LESSONS = LESSONS.filter((lesson) => lesson.number <= 4);
 let genDir = '';
 
 function runPythonClient(port: number, method: string, names: string[]) {
@@ -39,7 +41,7 @@ describe('interop with Python grpcio', { skip: missing }, () => {
     },
   };
 
-  for (const lesson of LESSONS) {
+  for (const lesson of HELLO_LESSONS) {
     const method = lesson.methods[0];
     test(`a Python client calls the ${lesson.slug} server (${method}, only name set)`, async () => {
       const server = await startServerCli(lesson.slug);
@@ -72,7 +74,7 @@ describe('interop with Python grpcio', { skip: missing }, () => {
       '03-client-streaming': ['Hello from Python, Ada & Grace & Linus!'],
       '04-bidi-streaming': ['Hello from Python, Ada!', 'Hello from Python, Grace!', 'Hello from Python, Linus!'],
     };
-    for (const lesson of LESSONS) {
+    for (const lesson of HELLO_LESSONS) {
       test(`the ${lesson.slug} client prints the Python server's replies`, async () => {
         const client = spawnCli('client', [lesson.slug, '--target', `127.0.0.1:${port}`]);
         const { code } = await client.exited;

@@ -99,7 +99,21 @@ async function wireBytesPerCall(connect: Connect, targets: { grpc: string; rest:
   }
 }
 
+/** One call each way first, so that a wrong address fails with a clear message rather than midway. */
+async function preflight(connect: Connect, targets: { grpc: string; rest: string }): Promise<void> {
+  const callers = connect(targets);
+  try {
+    await callers.grpcHello('Ada');
+    await callers.restHello('Ada').catch((error: Error) => {
+      throw new Error(`the REST endpoint at ${targets.rest} did not answer: ${error.message}`);
+    });
+  } finally {
+    callers.close();
+  }
+}
+
 export async function compareRestAndGrpc(connect: Connect, targets: { grpc: string; rest: string }, options: CompareOptions): Promise<Comparison> {
+  await preflight(connect, targets);
   const payloads: PayloadRow[] = [];
   const cases: [string, unknown, (callers: Callers, side: 'grpc' | 'rest') => Promise<unknown>, grpc.MethodDefinition<object, object>][] = [
     ['tiny (HelloRequest)', { name: 'Ada' }, (callers, side) => (side === 'grpc' ? callers.grpcHello('Ada') : callers.restHello('Ada')), helloMethods.SayHello],

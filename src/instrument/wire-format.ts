@@ -1,0 +1,133 @@
+// Reads protobuf bytes field by field, the way a decoder walks them: a tag
+// (field number and wire type) then a value whose length the wire type gives.
+// Field names and types come from the .proto; the bytes alone only know numbers.
+import { readdirSync } from 'node:fs';
+import protobuf from 'protobufjs';
+import { PROTO_DIR } from '../proto.js';
+
+export const WIRE_TYPES: Record<number, string> = { 0: 'VARINT', 1: 'I64', 2: 'LEN', 5: 'I32' };
+
+export interface FieldRow {
+  /** Nesting level: 0 for the message's own fields. */
+  depth: number;
+  offset: number;
+  /** The tag and value bytes of this field (for a nested message: its tag and length only). */
+  hex: string;
+  field: number;
+  wireType: number;
+  name: string;
+  type: string;
+  value: string;
+}
+
+let root: protobuf.Root | undefined;
+
+function protoRoot(): protobuf.Root {
+  if (!root) {
+    root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : `${PROTO_DIR}${target}`);
+    root.loadSync(readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto')), { keepCase: true });
+    root.resolveAll();
+  }
+  return root;
+}
+
+/** The message type a method sends in one direction, from its path (/package.Service/Method). */
+export function messageTypeOf(methodPath: string, direction: 'client->server' | 'server->client'): protobuf.Type | undefined {
+  const [, service, method] = /^\/(.+)\/([^/]+)$/.exec(methodPath) ?? [];
+  if (!service) return undefined;
+  const found = protoRoot().lookup(service);
+  if (!(found instanceof protobuf.Service)) return undefined;
+  const definition = found.methods[method];
+  if (!definition) return undefined;
+  return direction === 'client->server' ? definition.resolvedRequestType ?? undefined : definition.resolvedResponseType ?? undefined;
+}
+
+const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+
+/** A base-128 varint at `pos`: seven bits a byte, low bits first, high bit set on all but the last. */
+function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: number] {
+  let value = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= bytes.length) throw new RangeError('varint runs past the end');
+    const byte = bytes[pos++];
+    value |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return [value, pos];
+    shift += 7n;
+  }
+}
+
+/** Every field in `bytes`, in wire order, nested messages expanded. */
+export function annotate(bytes: Uint8Array, type: protobuf.Type | undefined, depth = 0, base = 0): FieldRow[] {
+  const rows: FieldRow[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const start = pos;
+    const [tag, afterTag] = readVarint(bytes, pos);
+    pos = afterTag;
+    const fieldNumber = Number(tag >> 3n);
+    const wireType = Number(tag & 7n);
+    const field = type?.fieldsById[fieldNumber];
+    const name = field?.name ?? '(unknown field)';
+    const typeName = field ? `${field.repeated ? 'repeated ' : ''}${field.type}` : '?';
+    const row = (value: string, end = pos) => rows.push({ depth, offset: base + start, hex: hexOf(bytes.subarray(start, end)), field: fieldNumber, wireType, name, type: typeName, value });
+    const fixed = (size: number) => {
+      if (pos + size > bytes.length) throw new RangeError('value runs past the end');
+      const view = new DataView(bytes.buffer, bytes.byteOffset + pos, size);
+      pos += size;
+      return view;
+    };
+
+    if (wireType === 0) {
+      const [value, next] = readVarint(bytes, pos);
+      pos = next;
+      row(varintText(value, field?.type));
+    } else if (wireType === 1) {
+      const view = fixed(8);
+      row(field?.type === 'double' ? String(view.getFloat64(0, true)) : view.getBigUint64(0, true).toString());
+    } else if (wireType === 5) {
+      const view = fixed(4);
+      row(field?.type === 'float' ? String(view.getFloat32(0, true)) : String(view.getUint32(0, true)));
+    } else if (wireType === 2) {
+      const [length, headerEnd] = readVarint(bytes, pos);
+      if (headerEnd + Number(length) > bytes.length) throw new RangeError(`field ${fieldNumber} claims ${length} bytes, past the end`);
+      const payload = bytes.subarray(headerEnd, headerEnd + Number(length));
+      pos = headerEnd + Number(length);
+      const nested = field?.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+      if (nested) {
+        row(`${nested.name} (${length} bytes)`, headerEnd);
+        rows.push(...annotate(payload, nested, depth + 1, base + headerEnd));
+      } else if (field?.type === 'string') {
+        row(JSON.stringify(Buffer.from(payload).toString('utf8')));
+      } else {
+        row(`${length} bytes`);
+      }
+    } else {
+      row(`wire type ${wireType} cannot be read`);
+      break;
+    }
+  }
+  return rows;
+}
+
+function varintText(value: bigint, type: string | undefined): string {
+  switch (type) {
+    case 'bool':
+      return value === 0n ? 'false' : 'true';
+    case 'int32':
+    case 'int64':
+      return BigInt.asIntN(64, value).toString();
+    case 'sint32':
+    case 'sint64':
+      return ((value >> 1n) ^ -(value & 1n)).toString();
+    default:
+      return value.toString();
+  }
+}
+
+/** The same message as JSON, as a REST API would send it: its size in bytes. */
+export function jsonSize(bytes: Uint8Array, type: protobuf.Type): number {
+  const message = type.toObject(type.decode(bytes), { longs: Number, enums: String });
+  return Buffer.byteLength(JSON.stringify(message));
+}
