@@ -49,7 +49,8 @@ describe('lesson picker', () => {
     app.stdin.write(KEY.up);
     await until(/▶ +01 Hello, gRPC/);
     app.stdin.write('k');
-    await until(/▶ +04 Bidirectional/, 'wrap-around to the last lesson');
+    const last = LESSONS[LESSONS.length - 1];
+    await until(new RegExp(`▶ +${String(last.number).padStart(2, '0')} ${last.title}`), 'wrap-around to the last lesson');
   });
 
   test('Enter opens the lesson and runs its server and client live', async () => {
@@ -196,5 +197,45 @@ describe('timeline', () => {
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
+  });
+});
+
+describe('wire view', () => {
+  test('select a message in the timeline, press w: its bytes field by field and its JSON size', async () => {
+    const server = await startLessonServer('1');
+    try {
+      const events = await tappedRun('1', server.port, ['Ada']);
+      const { app, store, until, frame } = setup();
+      store.openLesson(lesson('1'));
+      store.apply({ type: 'wire', run: 1, events });
+      await until('status OK');
+      // Rows: call, request, half-close, reply, status. The first k selects the status; three more reach the request.
+      for (let press = 0; press < 4; press++) app.stdin.write('k');
+      await waitFor(() => {
+        const event = store.selectedRow()?.event;
+        return event?.type === 'message' && event.direction === 'client->server';
+      }, 'the request selected');
+      app.stdin.write('w');
+      await until('Wire view');
+      await until(/client ──▶ server +\/rpc_package\.HelloWorldService\/SayHello +HelloRequest/);
+      await until('protobuf 5 B + 5 B gRPC prefix = 10 B on the wire');
+      await until('the same as JSON: 14 B');
+      assert.match(frame(), /0 +0a 03 41 64 61 +1 name +2 LEN +"Ada"/);
+      assert.match(frame(), /0 +0a 03 41 64 61 +\.\.Ada/);
+      app.stdin.write(KEY.esc);
+      await until((text) => !text.includes('Wire view'), 'the wire view closed');
+      assert.equal(store.state.screen, 'lesson');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('w with nothing selected opens the newest row; a row that is not a message says how to choose one', async () => {
+    const { app, store, until } = setup();
+    store.openLesson(lesson('1'));
+    store.apply({ type: 'wire', run: 1, events: [{ type: 'call', call: 1, method: '/rpc_package.HelloWorldService/SayHello', kind: 'unary', at: 0 }] });
+    await until('SayHello unary');
+    app.stdin.write('w');
+    await until('Select a message in the timeline');
   });
 });

@@ -10,6 +10,9 @@ import type { PackageInstrument } from '../proto.js';
 import { rpcKindOf, type WireEvent } from './events.js';
 import { previewText } from './decode.js';
 
+/** Messages up to this size keep their bytes for the wire view; larger ones only their size. */
+export const CAPTURE_BYTES = 16 * 1024;
+
 export interface WireTapOptions {
   /** Messages up to this many bytes are reported with their bytes (base64), for the wire view. */
   captureBytes?: number;
@@ -29,7 +32,7 @@ interface CallState {
 type AnyMethod = MethodDefinition<object, object>;
 
 export function createWireTap(emit: (event: WireEvent) => void, options: WireTapOptions = {}): PackageInstrument {
-  const captureBytes = options.captureBytes ?? 4096;
+  const captureBytes = options.captureBytes ?? CAPTURE_BYTES;
   const previewCaptured = options.previewCaptured ?? true;
   const callOfMessage = new WeakMap<object, CallState>();
   const bytesOfMessage = new WeakMap<object, Buffer>();

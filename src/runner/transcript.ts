@@ -4,6 +4,9 @@ import { lessonLabel, type Lesson } from '../lessons.js';
 import { formatWireEvent } from './format.js';
 import { LessonSession, type SessionEvent } from './session.js';
 
+/** A transcript shows the start of a long timeline, not all of a benchmark's thousands of calls. */
+const TIMELINE_LINES = 200;
+
 export function formatSessionEvent(event: SessionEvent): string[] {
   switch (event.type) {
     case 'output':
@@ -48,6 +51,7 @@ export async function runTranscript(lesson: Lesson, names: string[] | undefined,
     await session.stop();
     write('');
     write('timeline (message sizes include the 5-byte gRPC prefix)');
-    for (const line of timeline) write(`  ${line}`);
+    for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${line}`);
+    if (timeline.length > TIMELINE_LINES) write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI keeps the latest ${TIMELINE_LINES * 10})`);
   }
 }

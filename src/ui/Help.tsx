@@ -6,7 +6,7 @@ const SCOPE_TITLE = { always: 'Everywhere', picker: 'Lesson list', lesson: 'Less
 /** Every key binding, from the same table the key handler uses. */
 export function Help({ width }: { width: number }) {
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" paddingX={1} width={Math.min(width, 72)}>
+    <Box flexDirection="column" borderStyle="double" borderColor="cyan" paddingX={1} width={Math.min(width, 96)}>
       <Text bold color="cyan">
         Keys (? or esc to close)
       </Text>

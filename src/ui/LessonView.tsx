@@ -3,14 +3,15 @@ import { Box, Text } from 'ink';
 import type { UiStore, PaneId, LogLine } from './store.js';
 import type { StyledLine } from './styled.js';
 import { PANES } from './store.js';
-import { layoutFor } from './layout.js';
+import { CHROME_ROWS, layoutFor } from './layout.js';
+import { wireLines } from './wire-lines.js';
 import { renderMarkdown } from './markdown.js';
 import { highlightTypeScript } from './highlight.js';
 import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
-const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline' };
+const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline', wire: 'Wire view (w or esc to close)' };
 const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
 
 /** A ring buffer seen as lines, turning only the requested slice into styled text. */
@@ -47,6 +48,8 @@ export function LessonView({ store }: { store: UiStore }) {
         return ringLines(state.clientLog, logLine);
       case 'timeline':
         return ringLines(state.timeline, timelineLine);
+      case 'wire':
+        return wireLines(store.selectedRow());
     }
   };
   const titleOf = (pane: PaneId): string => {
@@ -57,6 +60,12 @@ export function LessonView({ store }: { store: UiStore }) {
     }
     return PANE_TITLE[pane];
   };
+
+  if (state.wireView) {
+    const body = Math.max(4, size.rows - CHROME_ROWS);
+    return <Pane store={store} id="wire" title={PANE_TITLE.wire} lines={linesOf('wire')} width={size.columns} height={body} focused />;
+  }
+  const highlight = state.selected === undefined ? undefined : state.selected - (state.timeline.total - state.timeline.length);
 
   return (
     <Box flexDirection="column">
@@ -73,7 +82,7 @@ export function LessonView({ store }: { store: UiStore }) {
         {layout.columns.map((column, index) => (
           <Box key={index} flexDirection="column">
             {column.map(({ pane, rect }) => (
-              <Pane key={pane} store={store} id={pane} title={titleOf(pane)} lines={linesOf(pane)} width={rect.width} height={rect.height} focused={pane === focus} />
+              <Pane key={pane} store={store} id={pane} title={titleOf(pane)} lines={linesOf(pane)} width={rect.width} height={rect.height} focused={pane === focus} highlight={pane === 'timeline' ? highlight : undefined} />
             ))}
           </Box>
         ))}

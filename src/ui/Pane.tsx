@@ -17,10 +17,12 @@ export interface PaneProps {
   width: number;
   height: number;
   focused: boolean;
+  /** Index of a line to show highlighted (the timeline's cursor). */
+  highlight?: number;
 }
 
 /** A bordered, scrollable pane that renders only its visible slice of lines. */
-export function Pane({ store, id, title, lines, width, height, focused }: PaneProps) {
+export function Pane({ store, id, title, lines, width, height, focused, highlight }: PaneProps) {
   const inner = Math.max(1, height - 3);
   store.setMetrics(id, { lines: lines.length, height: inner });
   const offset = store.visibleOffset(id, lines.length, inner);
@@ -37,7 +39,7 @@ export function Pane({ store, id, title, lines, width, height, focused }: PanePr
         <Text dimColor>{`${position}${following}`}</Text>
       </Box>
       {visible.map((line, index) => (
-        <StyledText key={index} line={line} />
+        <StyledText key={index} line={line} inverse={offset + index === highlight} />
       ))}
     </Box>
   );

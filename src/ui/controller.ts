@@ -152,6 +152,10 @@ export class LessonController {
       if (key.escape) this.store.update((draft) => (draft.help = false));
       return;
     }
+    if (state.wireView && state.screen === 'lesson' && (key.escape || action === 'back')) {
+      this.store.update((draft) => (draft.wireView = false));
+      return;
+    }
     if (action) this.handle(action);
   }
 
@@ -167,6 +171,11 @@ export class LessonController {
       } else if (key.backspace || key.delete) state.nameDraft = draft.slice(0, -1);
       else if (input && !key.ctrl && !key.meta) state.nameDraft = draft + input;
     });
+  }
+
+  /** The pane that scroll keys move: the wire view while it is open. */
+  private scrollTarget() {
+    return this.store.state.wireView ? 'wire' : this.store.state.focus;
   }
 
   handle(action: Action): void {
@@ -214,18 +223,23 @@ export class LessonController {
           draft.sourceTab = draft.sourceTab === 'server' ? 'client' : 'server';
           draft.scroll.source = { offset: 0, follow: false };
         });
+      case 'wire-view':
+        if (!state.wireView && state.selected === undefined) this.store.select(0);
+        return this.store.update((draft) => {
+          draft.wireView = !draft.wireView;
+          draft.scroll.wire = { offset: 0, follow: false };
+        });
       case 'scroll-up':
-        return this.store.scroll(state.focus, -1);
-      case 'scroll-down':
-        return this.store.scroll(state.focus, 1);
+      case 'scroll-down': {
+        const step = action === 'scroll-up' ? -1 : 1;
+        if (!state.wireView && state.focus === 'timeline') return this.store.select(step);
+        return this.store.scroll(this.scrollTarget(), step);
+      }
       case 'page-up':
-        return this.store.scroll(state.focus, 'page-up');
       case 'page-down':
-        return this.store.scroll(state.focus, 'page-down');
       case 'top':
-        return this.store.scroll(state.focus, 'top');
       case 'bottom':
-        return this.store.scroll(state.focus, 'bottom');
+        return this.store.scroll(this.scrollTarget(), action);
     }
   }
 }

@@ -17,6 +17,7 @@ export type Action =
   | 'restart-server'
   | 'edit-names'
   | 'toggle-source'
+  | 'wire-view'
   | 'scroll-up'
   | 'scroll-down'
   | 'page-up'
@@ -49,13 +50,14 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'restart-server', scope: 'lesson', keys: 's', description: 'restart the server', hint: 'restart server', matches: char('s') },
   { action: 'edit-names', scope: 'lesson', keys: 'e', description: 'edit the names the client sends', hint: 'names', matches: char('e') },
   { action: 'toggle-source', scope: 'lesson', keys: 'c', description: 'switch source between server.ts and client.ts', hint: 'server/client source', matches: char('c') },
+  { action: 'wire-view', scope: 'lesson', keys: 'w', description: 'open or close the wire view of the selected timeline message', hint: 'wire view', matches: char('w') },
   { action: 'focus-next', scope: 'lesson', keys: 'tab', description: 'focus the next pane', hint: 'focus', matches: (_input, key) => key.tab && !key.shift },
   { action: 'focus-prev', scope: 'lesson', keys: 'shift-tab', description: 'focus the previous pane', matches: (_input, key) => key.tab && key.shift },
   { action: 'next-lesson', scope: 'lesson', keys: 'n', description: 'next lesson', hint: 'next', matches: char('n') },
   { action: 'prev-lesson', scope: 'lesson', keys: 'p', description: 'previous lesson', hint: 'prev', matches: char('p') },
   { action: 'back', scope: 'lesson', keys: 'esc l', description: 'back to the lesson list', matches: (input, key) => key.escape || char('l')(input, key) },
-  { action: 'scroll-up', scope: 'lesson', keys: '↑ k', description: 'scroll the focused pane up', matches: (input, key) => key.upArrow || char('k')(input, key) },
-  { action: 'scroll-down', scope: 'lesson', keys: '↓ j', description: 'scroll the focused pane down', matches: (input, key) => key.downArrow || char('j')(input, key) },
+  { action: 'scroll-up', scope: 'lesson', keys: '↑ k', description: 'scroll the focused pane up (timeline: select the previous message)', matches: (input, key) => key.upArrow || char('k')(input, key) },
+  { action: 'scroll-down', scope: 'lesson', keys: '↓ j', description: 'scroll the focused pane down (timeline: select the next message)', matches: (input, key) => key.downArrow || char('j')(input, key) },
   { action: 'page-up', scope: 'lesson', keys: 'pgup', description: 'scroll a page up', matches: (_input, key) => key.pageUp },
   { action: 'page-down', scope: 'lesson', keys: 'pgdn', description: 'scroll a page down', matches: (_input, key) => key.pageDown },
   { action: 'top', scope: 'lesson', keys: 'home g', description: 'scroll to the top', matches: (input, key) => key.home || char('g')(input, key) },

@@ -6,8 +6,10 @@ import type { WireEvent } from '../instrument/events.js';
 import type { SessionEvent } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 
-export type PaneId = 'text' | 'source' | 'server' | 'client' | 'timeline';
+export type PaneId = 'text' | 'source' | 'server' | 'client' | 'timeline' | 'wire';
+/** The panes Tab moves between; the wire view opens over them. */
 export const PANES: readonly PaneId[] = ['text', 'source', 'server', 'client', 'timeline'];
+const ALL_PANES: readonly PaneId[] = [...PANES, 'wire'];
 
 export interface LogLine {
   text: string;
@@ -48,6 +50,10 @@ export interface UiState {
   sourceTab: 'server' | 'client';
   scroll: Record<PaneId, ScrollState>;
   help: boolean;
+  /** The timeline row under the cursor, counted from the first row ever pushed (see RingBuffer.total). */
+  selected?: number;
+  /** The wire view of the selected message is open. */
+  wireView: boolean;
   /** The names being typed, while the name editor is open. */
   nameDraft?: string;
   names?: string[];
@@ -77,10 +83,10 @@ export interface StoreOptions {
   floodEvents?: number;
 }
 
-const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true };
+const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true, wire: false };
 
 function freshScroll(): Record<PaneId, ScrollState> {
-  return Object.fromEntries(PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<PaneId, ScrollState>;
+  return Object.fromEntries(ALL_PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<PaneId, ScrollState>;
 }
 
 export class UiStore {
@@ -113,6 +119,7 @@ export class UiStore {
       sourceTab: 'server',
       scroll: freshScroll(),
       help: false,
+      wireView: false,
       server: { state: 'stopped' },
       client: { state: 'idle' },
       serverLog: new RingBuffer(options.logCapacity ?? 1_000),
@@ -165,6 +172,8 @@ export class UiStore {
       state.serverLog.clear();
       state.clientLog.clear();
       state.timeline.clear();
+      state.selected = undefined;
+      state.wireView = false;
       this.methods.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
@@ -211,6 +220,30 @@ export class UiStore {
         break;
     }
     this.changed();
+  }
+
+  /** The selected timeline row, if it is still kept. */
+  selectedRow(): TimelineRow | undefined {
+    const { timeline, selected } = this.state;
+    return selected === undefined ? undefined : timeline.at(selected - (timeline.total - timeline.length));
+  }
+
+  /** Moves the timeline cursor by `step` rows (starting from the newest) and scrolls it into view. */
+  select(step: number): void {
+    const { timeline } = this.state;
+    if (timeline.length === 0) return;
+    const first = timeline.total - timeline.length;
+    const last = timeline.total - 1;
+    const current = this.state.selected ?? last + (step < 0 ? 1 : 0);
+    const selected = Math.min(last, Math.max(first, current + step));
+    const index = selected - first;
+    const { height } = this.metrics.timeline ?? { height: 1 };
+    const offset = this.visibleOffset('timeline', timeline.length, height);
+    const top = index < offset ? index : index >= offset + height ? index - height + 1 : offset;
+    this.update((state) => {
+      state.selected = selected;
+      state.scroll.timeline = { offset: top, follow: false };
+    });
   }
 
   setMetrics(pane: PaneId, metrics: PaneMetrics): void {

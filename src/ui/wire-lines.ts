@@ -1,0 +1,65 @@
+// The wire view of one message as lines: what was sent, field by field, and
+// how its size compares with the same content as JSON.
+import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
+import { annotate, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
+import { CAPTURE_BYTES } from '../instrument/wiretap.js';
+import type { TimelineRow } from './store.js';
+import type { StyledLine } from './styled.js';
+
+const HEX_COLUMN = 24;
+
+export function wireLines(row: TimelineRow | undefined): StyledLine[] {
+  const event = row?.event;
+  if (!row || !event || event.type !== 'message') return [[{ text: 'Select a message in the timeline (↑/↓ there), then press w.', dim: true }]];
+  const toServer = event.direction === 'client->server';
+  const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
+  const lines: StyledLine[] = [
+    [
+      { text: toServer ? 'client ──▶ server' : 'client ◀── server', color: toServer ? 'blue' : 'green', bold: true },
+      { text: `  ${row.method ?? 'unknown method'}  ` },
+      { text: type?.name ?? '', color: 'cyan', bold: true },
+      { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
+    ],
+  ];
+  if (event.bytes === undefined) {
+    lines.push([{ text: `${event.size} B of protobuf; bytes not kept (the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB).`, color: 'yellow' }]);
+    return lines;
+  }
+  const bytes = Buffer.from(event.bytes, 'base64');
+  const json = type ? jsonSize(bytes, type) : undefined;
+  lines.push([
+    { text: `protobuf ${bytes.length} B`, color: 'yellow', bold: true },
+    { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire` },
+    { text: json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, bytes.length)).toFixed(1)}x)`, color: 'magenta' },
+  ]);
+  lines.push([]);
+  lines.push([{ text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`, bold: true }]);
+  try {
+    for (const field of annotate(bytes, type)) {
+      const indent = '  '.repeat(field.depth);
+      const hex = field.hex.length > HEX_COLUMN ? `${field.hex.slice(0, HEX_COLUMN - 1)}…` : field.hex;
+      lines.push([
+        { text: String(field.offset).padEnd(7), dim: true },
+        { text: hex.padEnd(HEX_COLUMN + 2), color: 'yellow' },
+        { text: `${indent}${field.field} ${field.name}`.padEnd(22), color: field.name.startsWith('(') ? 'red' : 'cyan' },
+        { text: `${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`.padEnd(11), dim: true },
+        { text: `${field.value}`, color: 'green' },
+        { text: `  ${field.type}`, dim: true },
+      ]);
+    }
+  } catch (error) {
+    lines.push([{ text: `cannot read further: ${(error as Error).message}`, color: 'red' }]);
+  }
+  lines.push([]);
+  lines.push([{ text: 'all bytes', bold: true }]);
+  for (let offset = 0; offset < bytes.length; offset += 16) {
+    const chunk = bytes.subarray(offset, offset + 16);
+    const ascii = [...chunk].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
+    lines.push([
+      { text: String(offset).padStart(6), dim: true },
+      { text: `  ${chunk.toString('hex').replace(/(..)(?!$)/g, '$1 ').padEnd(48)}`, color: 'yellow' },
+      { text: `  ${ascii}`, dim: true },
+    ]);
+  }
+  return lines;
+}
