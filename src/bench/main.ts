@@ -49,7 +49,7 @@ console.log(`  wire-tapped client vs plain:   unary p50 ratio ${instrumentation.
 console.log('  target: overhead at most 10% (latency ratio <= 1.10, throughput ratio >= 0.90)');
 
 console.log('\n== UI overhead ==');
-const ui = await measureUiOverhead(quick ? 20_000 : 100_000, quick ? 1 : 3);
+const ui = await measureUiOverhead(quick ? 20_000 : 100_000, quick ? 1 : 5);
 console.log(`  ${ui.messages} messages: UI attached ${ui.attachedMsgPerSec} msg/s vs headless ${ui.headlessMsgPerSec} msg/s: ratio ${ui.throughputRatio} (target >= 0.80)`);
 console.log(`  frames rendered ${ui.framesRendered}, at most ${ui.maxFramesPerSecond} in any second (cap 30); timeline kept ${ui.timelineKept} rows; heap after each round ${ui.heapMiB.join(', ')} MiB`);
 

@@ -107,7 +107,7 @@ export class UiStore {
 
   constructor(options: StoreOptions = {}) {
     this.frameMs = options.frameMs ?? 33;
-    this.floodFrameMs = options.floodFrameMs ?? 250;
+    this.floodFrameMs = options.floodFrameMs ?? 500;
     this.floodEvents = options.floodEvents ?? 1_000;
     this.nextFrameMs = this.frameMs;
     this.state = {
