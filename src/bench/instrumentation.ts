@@ -11,7 +11,7 @@ import { HELLOWORLD_PROTO, loadDefinition } from '../proto.js';
 import { createWireTap } from '../instrument/wiretap.js';
 import type { ProtoGrpcType } from '../generated/helloworld.js';
 import type { HelloWorldServiceClient } from '../generated/rpc_package/HelloWorldService.js';
-import { median, percentile, ratio } from '../compare/stats.js';
+import { median, ratio } from '../compare/stats.js';
 
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 
@@ -43,15 +43,15 @@ function makeClient(target: string, tapped: boolean): HelloWorldServiceClient {
   return new rpc_package.HelloWorldService(target, grpc.credentials.createInsecure());
 }
 
-/** Median latency of `calls` sequential SayHello calls, in milliseconds. */
-async function unaryLatency(client: HelloWorldServiceClient, calls: number): Promise<{ p50: number; p99: number }> {
+/** `calls` sequential SayHello calls; returns each call's time in milliseconds. */
+async function unaryTimes(client: HelloWorldServiceClient, calls: number): Promise<number[]> {
   const times: number[] = [];
   for (let index = 0; index < calls; index++) {
     const started = performance.now();
     await new Promise<void>((resolve, reject) => client.SayHello({ name: 'bench' }, (error) => (error ? reject(error) : resolve())));
     times.push(performance.now() - started);
   }
-  return { p50: median(times), p99: percentile(times, 99) };
+  return times;
 }
 
 /** Replies per second over one LotsOfReplies stream. */
@@ -80,15 +80,28 @@ export async function measureInstrumentation(unaryCalls = 2_000, streamMessages 
   const samples = { bareP50: [] as number[], lessonP50: [] as number[], tappedP50: [] as number[], bareRate: [] as number[], lessonRate: [] as number[], tappedRate: [] as number[] };
   try {
     // Warm up every path once: connections, JIT.
-    for (const client of [clients.bare, clients.lesson01, clients.bareTapped]) await unaryLatency(client, 200);
+    for (const client of [clients.bare, clients.lesson01, clients.bareTapped]) await unaryTimes(client, 200);
     for (const client of [clients.bare, clients.lesson02, clients.bareTapped]) await streamThroughput(client, 5_000);
     for (let round = 1; round <= rounds; round++) {
-      samples.bareP50.push((await unaryLatency(clients.bare, unaryCalls)).p50);
-      samples.lessonP50.push((await unaryLatency(clients.lesson01, unaryCalls)).p50);
-      samples.tappedP50.push((await unaryLatency(clients.bareTapped, unaryCalls)).p50);
-      samples.bareRate.push(await streamThroughput(clients.bare, streamMessages));
-      samples.lessonRate.push(await streamThroughput(clients.lesson02, streamMessages));
-      samples.tappedRate.push(await streamThroughput(clients.bareTapped, streamMessages));
+      // Small slices, taken in turn, so that the machine's noise falls on all three alike.
+      const times = { bare: [] as number[], lesson: [] as number[], tapped: [] as number[] };
+      for (let done = 0; done < unaryCalls; done += 50) {
+        times.bare.push(...(await unaryTimes(clients.bare, 50)));
+        times.lesson.push(...(await unaryTimes(clients.lesson01, 50)));
+        times.tapped.push(...(await unaryTimes(clients.bareTapped, 50)));
+      }
+      samples.bareP50.push(median(times.bare));
+      samples.lessonP50.push(median(times.lesson));
+      samples.tappedP50.push(median(times.tapped));
+      const rates = { bare: [] as number[], lesson: [] as number[], tapped: [] as number[] };
+      for (let slice = 0; slice < 4; slice++) {
+        rates.bare.push(await streamThroughput(clients.bare, streamMessages / 4));
+        rates.lesson.push(await streamThroughput(clients.lesson02, streamMessages / 4));
+        rates.tapped.push(await streamThroughput(clients.bareTapped, streamMessages / 4));
+      }
+      samples.bareRate.push(median(rates.bare));
+      samples.lessonRate.push(median(rates.lesson));
+      samples.tappedRate.push(median(rates.tapped));
       log(
         `  round ${round}: unary p50 bare ${samples.bareP50.at(-1)!.toFixed(3)} ms, lesson ${samples.lessonP50.at(-1)!.toFixed(3)} ms, tapped client ${samples.tappedP50.at(-1)!.toFixed(3)} ms; ` +
           `stream bare ${Math.round(samples.bareRate.at(-1)!)}, lesson ${Math.round(samples.lessonRate.at(-1)!)}, tapped client ${Math.round(samples.tappedRate.at(-1)!)} msg/s`,
