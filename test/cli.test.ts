@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { LESSONS } from '../src/lessons.js';
-import { spawnCli, startServerCli, stopProcess, waitFor } from './helpers.js';
+import { spawnCli, startServerCli, stopProcess, waitFor, waitForFreePort } from './helpers.js';
 
 const EXPECTED_REPLIES: Record<string, string[]> = {
   '01-unary': ['Hello, world!'],
@@ -144,5 +144,15 @@ describe('npm run lesson', () => {
     assert.match(timeline, /client half-closed/);
     assert.match(timeline, /status OK/);
     assert.match(out, /server │ exited with code 0/);
+  });
+
+  test('a reader that stops early (| head) ends the transcript quietly, leaving nothing running', async () => {
+    const run = spawnCli('lesson', ['2'], { CI: 'true' });
+    const match = await waitFor(() => /server listening on 127\.0\.0\.1:(\d+)/.exec(run.stdout()), 'the server line');
+    run.child.stdout!.destroy();
+    const { code } = await run.exited;
+    assert.equal(code, 0);
+    assert.equal(run.stderr(), '');
+    await waitForFreePort(Number(match[1]));
   });
 });

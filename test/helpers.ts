@@ -1,6 +1,8 @@
 // Shared test helpers: real servers on ephemeral loopback ports, real child
 // processes, and waiting for conditions with a deadline instead of sleeping.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { findLesson, type Lesson, type LessonClientModule, type LessonServerModule } from '../src/lessons.js';
@@ -120,4 +122,21 @@ export async function tappedRun(ref: string, port: number, names?: string[]): Pr
     setPackageInstrument(undefined);
   }
   return events;
+}
+
+/** Whether nothing listens on 127.0.0.1:port (tries to bind it, then lets go). */
+export async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer().listen(port, '127.0.0.1');
+  const free = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
+  probe.close();
+  return free;
+}
+
+/** Polls until the port is free (a process that just ended may take a moment to release it). */
+export async function waitForFreePort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portIsFree(port))) {
+    if (Date.now() > deadline) throw new Error(`port ${port} is still in use after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -3,11 +3,9 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { utimesSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore } from '../src/ui/store.js';
-import { lesson, waitFor } from './helpers.js';
+import { lesson, portIsFree, waitFor } from './helpers.js';
 
 const controllers: LessonController[] = [];
 afterEach(() => Promise.all(controllers.splice(0).map((controller) => controller.shutdown())));
@@ -21,13 +19,6 @@ function setup(watch: boolean) {
 
 const clientRuns = (store: UiStore) => (store.state.client.state === 'exited' ? store.state.client.run : 0);
 
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  probe.listen(port, '127.0.0.1');
-  const outcome = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
-  probe.close();
-  return outcome;
-}
 
 test('saving client.ts runs the client again; saving server.ts restarts the server and runs the client', async () => {
   const { store, controller } = setup(true);

@@ -4,9 +4,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import { ROOT, waitFor } from './helpers.js';
+import { ROOT, portIsFree, waitFor } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.log('# SKIPPING terminal end-to-end tests: tmux is not installed (apt-get install tmux)');
@@ -58,12 +56,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer().listen(port, '127.0.0.1');
-  const free = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
-  probe.close();
-  return free;
-}
 
 const screenWith = (app: ReturnType<typeof startApp>, pattern: RegExp | string, timeoutMs = 20_000) =>
   waitFor(() => {

@@ -40,6 +40,12 @@ if (interactive) {
   console.log('Lessons (run one with npm run lesson -- <number>):');
   for (const entry of LESSONS) console.log(`  ${lessonLabel(entry)}  ${entry.summary}`);
 } else {
+  // A reader that stops early (`| head`) closes the pipe: stop quietly, as any
+  // command-line tool does; the exit handler ends the lesson's processes.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   process.exit(await runTranscript(lesson, names, (line) => console.log(line)));
 }
 
