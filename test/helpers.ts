@@ -1,7 +1,6 @@
 // Shared test helpers: real servers on ephemeral loopback ports, real child
 // processes, and waiting for conditions with a deadline instead of sleeping.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -125,11 +124,12 @@ export async function tappedRun(ref: string, port: number, names?: string[]): Pr
 }
 
 /** Whether nothing listens on 127.0.0.1:port (tries to bind it, then lets go). */
-export async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer().listen(port, '127.0.0.1');
-  const free = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
-  probe.close();
-  return free;
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 /** Polls until the port is free (a process that just ended may take a moment to release it). */
