@@ -14,11 +14,11 @@ Usage: npm run client -- <lesson> [--target H:P] [--name N]... [--rest-target H:
 Runs a lesson's gRPC client once and prints every reply on its own line.
 On an RPC error it prints the status code and exits 1.
 
-  <lesson>      lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
-  --target T    server address host:port (default 127.0.0.1:50051)
-  --name N      name to send; repeat it to send several (default: the lesson's own)
-  --rest-target lessons with a REST endpoint too (05): its address (default: target's port + 1)
-  -h, --help    show this help
+  <lesson>          lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
+  --target T        server address host:port (default 127.0.0.1:50051)
+  --name N          name to send; repeat it to send several (default: the lesson's own)
+  --rest-target R   lessons with a REST endpoint too (05): its address (default: T's port + 1)
+  -h, --help        show this help
 `;
 
 const { values, positionals } = parseCommandLine(USAGE, {

@@ -30,6 +30,8 @@ export class LessonSession {
   private server?: ChildProcess;
   private client?: ChildProcess;
   private stoppingServer = false;
+  /** Clients stopped on purpose (a new run replaced them): their exit is no failure. */
+  private readonly stoppedClients = new WeakSet<ChildProcess>();
   private runs = 0;
   port?: number;
   /** Lessons with a REST endpoint too: its port. */
@@ -103,9 +105,16 @@ export class LessonSession {
     return this.startServer();
   }
 
+  async stopClient(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.stoppedClients.add(client);
+    await stopChild(client);
+  }
+
   /** Runs the client once against the server; resolves with its exit code. */
   async runClient(names?: string[]): Promise<number> {
-    if (this.client) await stopChild(this.client);
+    await this.stopClient();
     if (this.port === undefined) throw new Error('the server is not running');
     const run = ++this.runs;
     const args = [this.lesson.slug, '--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
@@ -119,7 +128,7 @@ export class LessonSession {
         },
         onExit: (code, signal) => {
           if (this.client === client) this.client = undefined;
-          this.emit({ type: 'exit', side: 'client', run, code, signal, expected: false });
+          this.emit({ type: 'exit', side: 'client', run, code, signal, expected: this.stoppedClients.has(client) });
           resolve(code ?? 1);
         },
       });
@@ -129,7 +138,6 @@ export class LessonSession {
 
   /** Ends every process this session started. */
   async stop(): Promise<void> {
-    const client = this.client;
-    await Promise.all([client ? stopChild(client) : undefined, this.stopServer()]);
+    await Promise.all([this.stopClient(), this.stopServer()]);
   }
 }

@@ -48,6 +48,8 @@ export class LessonController {
 
   open(lesson: Lesson): Promise<void> {
     this.target = lesson;
+    // Whatever the open lesson is doing is no longer wanted: stop it now rather than after it finishes.
+    void this.session?.stop();
     return this.enqueue(async () => {
       if (this.target !== lesson) return;
       await this.closeSession();
@@ -65,6 +67,8 @@ export class LessonController {
   }
 
   runClient(): Promise<void> {
+    // A run still going (a long stream, a client waiting on its deadline) gives way to the new one.
+    void this.session?.stopClient();
     return this.enqueue(async () => {
       if (!this.session) return;
       if (this.session.port === undefined) throw new Error('the server is not running: press s to start it');
@@ -74,6 +78,7 @@ export class LessonController {
   }
 
   restartServer(thenRunClient = false): Promise<void> {
+    void this.session?.stopClient();
     return this.enqueue(async () => {
       if (!this.session) return;
       this.store.update((state) => {
