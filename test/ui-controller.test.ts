@@ -70,3 +70,18 @@ test('a server that dies shows how it ended; r says so, and s brings it back', a
   await waitFor(() => clientRuns(store) === 2, 'a run against the restarted server');
   assert.equal(store.state.client.state === 'exited' && store.state.client.code, 0);
 });
+
+test('r during a run replaces it: the old run stops at once and its exit is not shown as a failure', async () => {
+  const { store, controller } = setup(false);
+  await controller.open(lesson('2'));
+  await waitFor(() => clientRuns(store) === 1, 'the first run');
+  // Lesson 02's client streams for about a second: start a run, then replace it straight away.
+  controller.handle('run-client');
+  await waitFor(() => store.state.client.state === 'running' && store.state.client.run === 2, 'run 2 started');
+  controller.handle('run-client');
+  await waitFor(() => clientRuns(store) === 3, 'run 3 finished', 20_000);
+  assert.equal(store.state.client.state === 'exited' && store.state.client.code, 0);
+  const run2Exit = store.state.clientLog.slice(0).find((line) => line.text === 'client exited with signal SIGTERM');
+  assert.ok(run2Exit, 'run 2 was not stopped');
+  assert.equal(run2Exit.tone, 'info');
+});
