@@ -57,10 +57,11 @@ function alive(pid: number): boolean {
 }
 
 
-const screenWith = (app: ReturnType<typeof startApp>, pattern: RegExp | string, timeoutMs = 20_000) =>
+const screenWith = (app: ReturnType<typeof startApp>, pattern: RegExp | string | ((text: string) => boolean), timeoutMs = 20_000) =>
   waitFor(() => {
     const text = app.screen();
-    return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) && text;
+    const found = typeof pattern === 'string' ? text.includes(pattern) : pattern instanceof RegExp ? pattern.test(text) : pattern(text);
+    return found && text;
   }, `the screen to show ${pattern}`, timeoutMs);
 
 function listeningPort(text: string): number {
@@ -125,6 +126,21 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
       await assertAllEnded([ui.pid, ...pids], [port]);
     });
   }
+
+  test('Ctrl-C as a key quits too; a resized terminal is laid out again', async () => {
+    const app = startApp('node --import tsx src/cli/lesson.ts 1');
+    let screen = await screenWith(app, /run 1 exited 0/);
+    const port = listeningPort(screen);
+    const pids = lessonProcesses(app).map((entry) => entry.pid);
+    tmux('resize-window', '-t', app.name, '-x', '60', '-y', '15');
+    screen = await screenWith(app, /Lesson +Source +Server output +Client output +Timeline/);
+    assert.ok(screen.split('\n').every((line) => line.length <= 60), 'wider than the resized terminal');
+    tmux('resize-window', '-t', app.name, '-x', '120', '-y', '40');
+    await screenWith(app, (text: string) => !/Lesson +Source +Server output/.test(text) && /Timeline/.test(text));
+    app.keys('C-c');
+    await screenWith(app, `${DONE} 0`);
+    await assertAllEnded(pids, [port]);
+  });
 
   test('closing the terminal (SIGHUP) ends the app and everything it started', async () => {
     const app = startApp('node --import tsx src/cli/lesson.ts 3');
