@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { LessonSession } from '../src/runner/session.js';
 import { compareRestAndGrpc, contractChecks, type Connect } from '../src/compare/measure.js';
-import { lesson, spawnCli, startServerCli, stopProcess } from './helpers.js';
+import { lesson, spawnCli, startServerCli, stopProcess, waitFor } from './helpers.js';
 
 describe('lesson 05: gRPC vs REST', () => {
   const session = new LessonSession(lesson('5'));
@@ -56,8 +56,9 @@ describe('lesson 05: gRPC vs REST', () => {
 test('npm run server -- 5 serves both protocols, and npm run client -- 5 prints the comparison', async () => {
   const server = await startServerCli('5');
   try {
-    const restPort = Number(/REST endpoint \(JSON over HTTP\/1\.1\) listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout())?.[1]);
-    assert.ok(restPort > 0, server.stdout());
+    // The REST line follows the gRPC one, which is all startServerCli waits for.
+    const restLine = await waitFor(() => /REST endpoint \(JSON over HTTP\/1\.1\) listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()), 'the REST listening line');
+    const restPort = Number(restLine[1]);
     const client = spawnCli('client', ['5', '--target', `127.0.0.1:${server.port}`, '--rest-target', `127.0.0.1:${restPort}`]);
     const { code } = await client.exited;
     assert.equal(code, 0, client.stderr());
