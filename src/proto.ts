@@ -7,13 +7,14 @@
 // runs `npm run gen` (proto-loader-gen-types) and casts the loaded package to the
 // generated `ProtoGrpcType`. The load options below and the gen script's flags
 // must match, or the types describe objects grpc-js never builds.
-import { fileURLToPath } from 'node:url';
+import { PROTO_DIR } from './paths.js';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/helloworld.js';
 import type { ProtoGrpcType as ReportProtoGrpcType } from './generated/report.js';
 
-export const PROTO_DIR = fileURLToPath(new URL('../protos/', import.meta.url));
+export { PROTO_DIR };
+
 export const HELLOWORLD_PROTO = `${PROTO_DIR}helloworld.proto`;
 export const REPORT_PROTO = `${PROTO_DIR}report.proto`;
 

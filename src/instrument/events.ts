@@ -24,6 +24,9 @@ export type WireEvent =
 
 export type MessageEvent = Extract<WireEvent, { type: 'message' }>;
 
+/** Messages up to this size keep their bytes for the wire view; larger ones only their size. */
+export const CAPTURE_BYTES = 16 * 1024;
+
 /** Bytes a message occupies in the HTTP/2 DATA stream: the 5-byte gRPC prefix plus its encoding. */
 export const GRPC_MESSAGE_PREFIX_BYTES = 5;
 

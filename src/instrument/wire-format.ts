@@ -3,7 +3,7 @@
 // Field names and types come from the .proto; the bytes alone only know numbers.
 import { readdirSync } from 'node:fs';
 import protobuf from 'protobufjs';
-import { PROTO_DIR } from '../proto.js';
+import { PROTO_DIR } from '../paths.js';
 
 export const WIRE_TYPES: Record<number, string> = { 0: 'VARINT', 1: 'I64', 2: 'LEN', 5: 'I32' };
 

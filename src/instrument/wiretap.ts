@@ -7,11 +7,8 @@ import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import type { PackageInstrument } from '../proto.js';
-import { rpcKindOf, type WireEvent } from './events.js';
+import { CAPTURE_BYTES, rpcKindOf, type WireEvent } from './events.js';
 import { previewText } from './decode.js';
-
-/** Messages up to this size keep their bytes for the wire view; larger ones only their size. */
-export const CAPTURE_BYTES = 16 * 1024;
 
 export interface WireTapOptions {
   /** Messages up to this many bytes are reported with their bytes (base64), for the wire view. */

@@ -1,8 +1,7 @@
 // The wire view of one message as lines: what was sent, field by field, and
 // how its size compares with the same content as JSON.
-import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
+import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { annotate, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
-import { CAPTURE_BYTES } from '../instrument/wiretap.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
 
