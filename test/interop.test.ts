@@ -15,7 +15,7 @@ const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING Python interop tests: ${missing}`);
 
 const PEER = join(ROOT, 'test/python/peer.py');
-// The HelloWorld lessons; lesson 05 prints measurements and is tested in lesson05.test.ts.
+// The HelloWorld lessons; lesson 05 (a comparison, not a greeter client) has its own test at the end.
 const HELLO_LESSONS = LESSONS.filter((lesson) => lesson.number <= 4);
 let genDir = '';
 
@@ -26,7 +26,8 @@ function runPythonClient(port: number, method: string, names: string[]) {
 describe('interop with Python grpcio', { skip: missing }, () => {
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
-    const protoc = spawnSync(PYTHON, ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, join(PROTO_DIR, 'helloworld.proto')], { encoding: 'utf8' });
+    const protos = ['helloworld.proto', 'report.proto'].map((file) => join(PROTO_DIR, file));
+    const protoc = spawnSync(PYTHON, ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos], { encoding: 'utf8' });
     assert.equal(protoc.status, 0, protoc.stderr);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
@@ -81,6 +82,18 @@ describe('interop with Python grpcio', { skip: missing }, () => {
         assert.equal(code, 0, client.stderr());
         assert.deepEqual(client.stdout().trim().split('\n'), expectedFromPython[lesson.slug]);
       });
+    }
+  });
+
+  test('lesson 05: Python sends the same report over gRPC and over REST and gets the same summary', async () => {
+    const server = await startServerCli('5');
+    try {
+      const restLine = await waitFor(() => /REST endpoint .* listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()), 'the REST listening line');
+      const result = spawnSync(PYTHON, [PEER, genDir, 'report', `127.0.0.1:${server.port}`, `127.0.0.1:${restLine[1]}`], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(result.stdout.trim().split('\n'), ['grpc: Thanks, Ada 10 2.25', 'rest: Thanks, Ada 10 2.25']);
+    } finally {
+      await stopProcess(server);
     }
   });
 });

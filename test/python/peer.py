@@ -3,9 +3,14 @@
     peer.py GEN_DIR server             serve all four methods on a free port
     peer.py GEN_DIR client TARGET METHOD NAME...
                                        call METHOD with only `name` set, print each reply
+    peer.py GEN_DIR report TARGET REST_TARGET
+                                       lesson 05: SendReport over gRPC and POST /v1/reports
+                                       over HTTP with the same readings, print both summaries
 
-GEN_DIR holds helloworld_pb2*.py generated from protos/helloworld.proto.
+GEN_DIR holds the *_pb2*.py files generated from protos/.
 """
+import json
+import urllib.request
 import queue
 import sys
 import time
@@ -76,9 +81,28 @@ def call(target, method, names):
             raise SystemExit(f"unknown method {method}")
 
 
+def report(target, rest_target):
+    import report_pb2
+    import report_pb2_grpc
+
+    readings = [dict(sensor_id=i, timestamp_ms=1_764_000_000_000 + i, value=i * 0.5, ok=True, unit="celsius") for i in range(10)]
+    with grpc.insecure_channel(target) as channel:
+        summary = report_pb2_grpc.ReportServiceStub(channel).SendReport(
+            report_pb2.Report(name="Ada", readings=[report_pb2.Reading(**r) for r in readings]), timeout=5
+        )
+        print(f"grpc: {summary.message} {summary.readings} {summary.mean}")
+    body = json.dumps({"name": "Ada", "readings": readings}).encode()
+    request = urllib.request.Request(f"http://{rest_target}/v1/reports", data=body, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        summary = json.load(response)
+        print(f"rest: {summary['message']} {summary['readings']} {summary['mean']}")
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "server":
         serve()
+    elif sys.argv[2] == "report":
+        report(sys.argv[3], sys.argv[4])
     else:
         try:
             call(sys.argv[3], sys.argv[4], sys.argv[5:])
