@@ -52,6 +52,6 @@ export async function runTranscript(lesson: Lesson, names: string[] | undefined,
     write('');
     write('timeline (message sizes include the 5-byte gRPC prefix)');
     for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${line}`);
-    if (timeline.length > TIMELINE_LINES) write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI keeps the latest ${TIMELINE_LINES * 10})`);
+    if (timeline.length > TIMELINE_LINES) write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI shows the latest)`);
   }
 }
