@@ -35,6 +35,9 @@ export function LessonView({ store }: { store: UiStore }) {
   const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);
   const sourceText = sourceTab === 'server' ? files.server : files.client;
   const source = useMemo(() => numbered(highlightTypeScript(sourceText)), [sourceText]);
+  // Decoding a message field by field is done once per selection, not on every frame.
+  const selectedRow = state.wireView ? store.selectedRow() : undefined;
+  const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
 
   const linesOf = (pane: PaneId): LineSource => {
     switch (pane) {
@@ -49,7 +52,7 @@ export function LessonView({ store }: { store: UiStore }) {
       case 'timeline':
         return ringLines(state.timeline, timelineLine);
       case 'wire':
-        return wireLines(store.selectedRow());
+        return wire;
     }
   };
   const titleOf = (pane: PaneId): string => {
