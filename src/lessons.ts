@@ -13,25 +13,35 @@ export interface Lesson {
   summary: string;
   kinds: RpcKind[];
   methods: string[];
+  /** The lesson serves a REST endpoint beside gRPC (lesson 05). */
+  rest?: boolean;
+  /**
+   * What the lesson UI and `npm run client` run as the client side: the
+   * lesson's client.ts, unless the entry names a program that drives it
+   * (lesson 05's measurements, which call its client's functions).
+   */
+  clientProgramPath: string;
   dir: string;
   textPath: string;
   serverPath: string;
   clientPath: string;
 }
 
-type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods'>;
+type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'rest'> & { clientProgram?: string };
 
 const entries = JSON.parse(readFileSync(`${LESSONS_DIR}lessons.json`, 'utf8')) as LessonEntry[];
 
 export const LESSONS: readonly Lesson[] = entries.map((entry) => {
   const dir = `${LESSONS_DIR}${entry.slug}/`;
+  const { clientProgram, ...rest } = entry;
   return {
-    ...entry,
+    ...rest,
     number: Number.parseInt(entry.slug, 10),
     dir,
     textPath: `${dir}README.md`,
     serverPath: `${dir}server.ts`,
     clientPath: `${dir}client.ts`,
+    clientProgramPath: clientProgram ? fileURLToPath(new URL(`../${clientProgram}`, import.meta.url)) : `${dir}client.ts`,
   };
 });
 
@@ -50,11 +60,9 @@ export function unknownLessonMessage(ref: string): string {
   return `unknown lesson "${ref}"; choose one of: ${LESSONS.map((lesson) => lesson.slug).join(', ')}`;
 }
 
-/** The shape every lesson's server.ts and client.ts export. */
+/** What a lesson's server.ts and client.ts export, besides running as programs of their own. */
 export interface LessonServerModule {
   createServer(options?: import('@grpc/grpc-js').ServerOptions): import('@grpc/grpc-js').Server;
-  /** Lessons that compare gRPC with a REST API serve that too. */
-  createRestServer?(): import('node:http').Server;
 }
 export interface LessonClientModule {
   runClient(options: { target: string; restTarget?: string; names?: string[] }): Promise<void>;

@@ -1,4 +1,6 @@
-// The one place the project turns .proto files into grpc-js objects.
+// How the project's own code (tests, the bench, lesson 05's measurements)
+// turns .proto files into grpc-js objects. Lesson files load their contract
+// themselves, with the same options, so that each one stands alone.
 //
 // grpc-js can work from a .proto at run time ("dynamic loading"): proto-loader
 // parses the file and builds, for each service, the method paths and the
@@ -26,22 +28,6 @@ export const LOAD_OPTIONS: protoLoader.Options = {
   oneofs: true, // a oneof gets a virtual field naming which member is set
 };
 
-/**
- * Something that watches messages from outside the lesson code (the tutorial's
- * timeline does). It gets the package definition before any client or server is
- * made from it and returns the grpc object to use instead.
- */
-export interface PackageInstrument {
-  load(definition: protoLoader.PackageDefinition): grpc.GrpcObject;
-}
-
-let instrument: PackageInstrument | undefined;
-
-/** Makes every later load go through `next`; used by the lesson runner, never by lessons. */
-export function setPackageInstrument(next: PackageInstrument | undefined): void {
-  instrument = next;
-}
-
 /** Parses a proto file of the project's `protos/` folder. */
 export function loadDefinition(protoPath: string): protoLoader.PackageDefinition {
   return protoLoader.loadSync(protoPath, { ...LOAD_OPTIONS, includeDirs: [PROTO_DIR] });
@@ -49,8 +35,7 @@ export function loadDefinition(protoPath: string): protoLoader.PackageDefinition
 
 /** Loads a proto file of the project's `protos/` folder as a grpc object. */
 export function loadProto(protoPath: string): grpc.GrpcObject {
-  const definition = loadDefinition(protoPath);
-  return instrument ? instrument.load(definition) : grpc.loadPackageDefinition(definition);
+  return grpc.loadPackageDefinition(loadDefinition(protoPath));
 }
 
 /** The HelloWorld contract, typed with the code `npm run gen` generated from it. */

@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { findLesson, type Lesson, type LessonClientModule, type LessonServerModule } from '../src/lessons.js';
-import { loadHelloWorld, setPackageInstrument } from '../src/proto.js';
-import { createWireTap } from '../src/instrument/wiretap.js';
+import { loadHelloWorld } from '../src/proto.js';
+import { installWireTap } from '../src/instrument/wiretap.js';
 import type { WireEvent } from '../src/instrument/events.js';
 import { listen, shutdown } from '../src/runtime/serve.js';
 import type { HelloWorldServiceClient } from '../src/generated/rpc_package/HelloWorldService.js';
@@ -105,22 +105,32 @@ export function pythonGrpcMissing(): string | undefined {
   return undefined;
 }
 
-/** Runs a lesson's own client with a tap attached and returns what the tap saw. */
-export async function tappedRun(ref: string, port: number, names?: string[]): Promise<WireEvent[]> {
+/** Runs `work` with the wire tap on and returns what it saw (and the error, if the work failed). */
+export async function tapped(work: () => Promise<unknown>): Promise<{ events: WireEvent[]; error?: unknown }> {
   const events: WireEvent[] = [];
-  setPackageInstrument(createWireTap((event) => events.push(event)));
+  const uninstall = installWireTap((event) => events.push(event));
+  try {
+    await work();
+    return { events };
+  } catch (error) {
+    return { events, error };
+  } finally {
+    uninstall();
+  }
+}
+
+/** Runs a lesson's own client with the wire tap on and returns what the tap saw. */
+export async function tappedRun(ref: string, port: number, names?: string[]): Promise<WireEvent[]> {
+  const { runClient } = (await import(pathToFileURL(lesson(ref).clientPath).href)) as LessonClientModule;
   const originalLog = console.log;
   console.log = () => {};
   try {
-    // A fresh module instance, so the lesson loads its proto with the tap in place.
-    const url = `${pathToFileURL(lesson(ref).clientPath).href}?tap=${Date.now()}`;
-    const { runClient } = (await import(url)) as LessonClientModule;
-    await runClient({ target: `127.0.0.1:${port}`, names });
+    const { events, error } = await tapped(() => runClient({ target: `127.0.0.1:${port}`, names }));
+    if (error) throw error;
+    return events;
   } finally {
     console.log = originalLog;
-    setPackageInstrument(undefined);
   }
-  return events;
 }
 
 /** Whether nothing listens on 127.0.0.1:port (tries to bind it, then lets go). */

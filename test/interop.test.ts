@@ -1,4 +1,4 @@
-// Interop with the seed's own language: Python grpcio, with code generated from
+// Interop with the article's own language: Python grpcio, with code generated from
 // protos/helloworld.proto at test time, calls every lesson's server and is
 // called by every lesson's client.
 import { after, before, describe, test } from 'node:test';
@@ -88,7 +88,7 @@ describe('interop with Python grpcio', { skip: missing }, () => {
   test('lesson 05: Python sends the same report over gRPC and over REST and gets the same summary', async () => {
     const server = await startServerCli('5');
     try {
-      const restLine = await waitFor(() => /REST endpoint .* listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()), 'the REST listening line');
+      const restLine = await waitFor(() => /listening on 127\.0\.0\.1:(\d+) \(REST/.exec(server.stdout()), 'the REST listening line');
       const result = spawnSync(PYTHON, [PEER, genDir, 'report', `127.0.0.1:${server.port}`, `127.0.0.1:${restLine[1]}`], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(result.stdout.trim().split('\n'), ['grpc: Thanks, Ada 10 2.25', 'rest: Thanks, Ada 10 2.25']);

@@ -57,7 +57,7 @@ test('npm run server -- 5 serves both protocols, and npm run client -- 5 prints 
   const server = await startServerCli('5');
   try {
     // The REST line follows the gRPC one, which is all startServerCli waits for.
-    const restLine = await waitFor(() => /REST endpoint \(JSON over HTTP\/1\.1\) listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()), 'the REST listening line');
+    const restLine = await waitFor(() => /listening on 127\.0\.0\.1:(\d+) \(REST, JSON over HTTP\/1\.1\)/.exec(server.stdout()), 'the REST listening line');
     const restPort = Number(restLine[1]);
     const client = spawnCli('client', ['5', '--target', `127.0.0.1:${server.port}`, '--rest-target', `127.0.0.1:${restPort}`]);
     const { code } = await client.exited;

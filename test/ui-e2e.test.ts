@@ -70,7 +70,7 @@ function listeningPort(text: string): number {
 
 /** The lesson processes (servers and clients) the app has started. */
 function lessonProcesses(app: ReturnType<typeof startApp>) {
-  return descendants(app.panePid).filter((entry) => /src\/cli\/(server|client)\.ts/.test(entry.args));
+  return descendants(app.panePid).filter((entry) => /lessons\/[^ ]+\/(server|client)\.ts|src\/compare\/main\.ts/.test(entry.args));
 }
 
 async function assertAllEnded(pids: number[], ports: number[]) {
@@ -101,7 +101,7 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
     ports.push(listeningPort(screen));
     pids.push(...lessonProcesses(app).map((entry) => entry.pid));
     const timeline = screen.split('\n').map((line) => line.slice(60)).join('\n');
-    const order = [...timeline.slice(timeline.indexOf('BidiHello bidi-streaming')).matchAll(/(──▶ +\d+ B|◀──)/g)].map((match) => (match[1] === '◀──' ? 'reply' : 'request'));
+    const order = [...timeline.slice(timeline.indexOf('BidiHello bidi-streaming')).matchAll(/(──▶ +\d+ B|◀── +\d+ B)/g)].map((match) => (match[1].startsWith('◀──') ? 'reply' : 'request'));
     assert.deepEqual(order, ['request', 'reply', 'request', 'reply', 'request', 'reply'], timeline);
 
     app.keys('?');

@@ -102,10 +102,10 @@ describe('lesson view', () => {
     const { app, store, until, controller } = setup();
     controller.handle('open');
     await until('Source: server.ts');
-    await until(/ 1 \/\/ Step 2 of the seed's three: the server/);
+    await until(/ 1 \/\/ Step 2 of the article's three/);
     app.stdin.write('c');
     await until('Source: client.ts');
-    await until(/ 1 \/\/ Step 3 of the seed's three: the client/);
+    await until(/ 1 \/\/ Step 3 of the article's three/);
     assert.equal(store.state.sourceTab, 'client');
   });
 
@@ -182,13 +182,13 @@ describe('timeline', () => {
     try {
       const runs: WireEvent[][] = [];
       for (const [index, ref] of ['1', '2', '3', '4'].entries()) runs.push(await tappedRun(ref, servers[index].port));
-      const { store, until, frame } = setup({ columns: 100, rows: 90 });
+      const { store, until, frame } = setup({ columns: 100, rows: 200 });
       store.openLesson(lesson('4'));
       runs.forEach((events, index) => store.apply({ type: 'wire', run: index + 1, events }));
       for (const method of ['SayHello unary', 'LotsOfReplies server-stream', 'LotsOfGreetings client-str', 'BidiHello bidi-streaming']) await until(method);
       const text = frame();
       const arrows = (from: string, to: string) =>
-        [...text.slice(text.indexOf(from), to ? text.indexOf(to) : undefined).matchAll(/(──▶ +\d|◀──|half-close|status OK)/g)].map((match) => match[1].replace(/ +\d$/, ''));
+        [...text.slice(text.indexOf(from), to ? text.indexOf(to) : undefined).matchAll(/(──▶ +\d|◀── +\d|half-close|status OK)/g)].map((match) => match[1].replace(/ +\d$/, ''));
       assert.deepEqual(arrows('SayHello', 'LotsOfReplies'), ['──▶', 'half-close', '◀──', 'status OK']);
       assert.deepEqual(arrows('LotsOfReplies', 'LotsOfGreetings'), ['──▶', 'half-close', '◀──', '◀──', '◀──', '◀──', '◀──', 'status OK']);
       assert.deepEqual(arrows('LotsOfGreetings', 'BidiHello'), ['──▶', '──▶', '──▶', 'half-close', '◀──', 'status OK']);
@@ -209,8 +209,9 @@ describe('wire view', () => {
       store.openLesson(lesson('1'));
       store.apply({ type: 'wire', run: 1, events });
       await until('status OK');
-      // Rows: call, request, half-close, reply, status. The first k selects the status; three more reach the request.
-      for (let press = 0; press < 4; press++) app.stdin.write('k');
+      // The first k selects the last row (the status); each one more moves a row up, to the request.
+      const request = events.findIndex((event) => event.type === 'message' && event.direction === 'client->server');
+      for (let press = 0; press < events.length - request; press++) app.stdin.write('k');
       await waitFor(() => {
         const event = store.selectedRow()?.event;
         return event?.type === 'message' && event.direction === 'client->server';
@@ -236,6 +237,6 @@ describe('wire view', () => {
     store.apply({ type: 'wire', run: 1, events: [{ type: 'call', call: 1, method: '/rpc_package.HelloWorldService/SayHello', kind: 'unary', at: 0 }] });
     await until('SayHello unary');
     app.stdin.write('w');
-    await until('Select a message in the timeline');
+    await until('Select a message or a headers row in the timeline');
   });
 });

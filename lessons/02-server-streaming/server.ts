@@ -1,10 +1,25 @@
 // Server streaming: one request in, many replies out, then a status.
+//   npx tsx lessons/02-server-streaming/server.ts [--host H] [--port P]
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { loadHelloWorld } from '../../src/proto.js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from '../../src/generated/helloworld.js';
 import type { HelloWorldServiceHandlers } from '../../src/generated/rpc_package/HelloWorldService.js';
 
-const { rpc_package } = loadHelloWorld();
+// The same contract and load options as lesson 01 (see its server.ts for each option).
+const packageDefinition = protoLoader.loadSync('helloworld.proto', {
+  includeDirs: [fileURLToPath(new URL('../../protos', import.meta.url)), 'protos'],
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+
 const DEFAULT_REPLY_COUNT = 3;
 const MAX_REPLY_COUNT = 1_000_000;
 
@@ -17,15 +32,25 @@ const lotsOfReplies: HelloWorldServiceHandlers['LotsOfReplies'] = async (call) =
     call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `reply_count must be 1..${MAX_REPLY_COUNT} and interval_ms >= 0` });
     return;
   }
+  // The client may cancel, or its deadline may pass, at any moment: even in
+  // the middle of a pause. Aborting the pause frees the call at once instead
+  // of holding it (and its memory) until the pause would have ended.
+  const cancelled = new AbortController();
+  call.once('cancelled', () => cancelled.abort());
 
-  for (let sequence = 1; sequence <= count; sequence++) {
-    // The client may cancel, or its deadline may pass: stop producing for nobody.
-    if (call.cancelled) return;
-    const ok = call.write({ message: `Hello, ${name || 'world'}! (${sequence} of ${count})`, sequence });
-    // write() returns false when the HTTP/2 flow-control window is full. Waiting
-    // for 'drain' keeps a slow client from making the server buffer without bound.
-    if (!ok) await drained(call);
-    if (interval_ms > 0 && sequence < count) await sleep(interval_ms);
+  try {
+    for (let sequence = 1; sequence <= count; sequence++) {
+      // Stop producing for nobody.
+      if (call.cancelled) return;
+      const ok = call.write({ message: `Hello, ${name || 'world'}! (${sequence} of ${count})`, sequence });
+      // write() returns false when the HTTP/2 flow-control window is full. Waiting
+      // for 'drain' keeps a slow client from making the server buffer without bound.
+      if (!ok) await drained(call);
+      if (interval_ms > 0 && sequence < count) await sleep(interval_ms, undefined, { signal: cancelled.signal });
+    }
+  } catch (error) {
+    if (cancelled.signal.aborted) return; // the pause was cut short by the cancel
+    throw error;
   }
   // end() sends the OK status: it tells the client that no more replies will come.
   if (!call.cancelled) call.end();
@@ -43,8 +68,46 @@ function drained(call: grpc.ServerWritableStream<unknown, unknown>): Promise<voi
   });
 }
 
+/** A server with this lesson's service on it, not yet bound to an address. */
 export function createServer(options?: grpc.ServerOptions): grpc.Server {
   const server = new grpc.Server(options);
   server.addService(rpc_package.HelloWorldService.service, { LotsOfReplies: lotsOfReplies });
   return server;
 }
+
+function main(): void {
+  const { host, port } = serverFlags();
+  const server = createServer();
+  // Insecure credentials: plain HTTP/2 without TLS, fine on loopback. Serving
+  // starts as soon as the bind succeeds; port 0 asks the OS for a free one.
+  server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+    if (error) {
+      console.error(`error: cannot listen on ${host}:${port}: ${error.message}`);
+      process.exit(1);
+    }
+    console.log(`listening on ${host}:${boundPort}`);
+  });
+  // Graceful shutdown: refuse new calls, let running ones finish, then exit.
+  // A call that never ends would hold that forever, so cut it off after 2 s.
+  const stop = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: shutting down`);
+    setTimeout(() => server.forceShutdown(), 2_000).unref();
+    server.tryShutdown(() => process.exit(0));
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+}
+
+function serverFlags(): { host: string; port: number } {
+  try {
+    const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' } } });
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+    return { host: values.host, port };
+  } catch (error) {
+    console.error(`error: ${(error as Error).message.split('. ')[0]}`);
+    process.exit(2);
+  }
+}
+
+// Run main() when this file is the program, not when a test imports it.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main();

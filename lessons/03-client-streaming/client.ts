@@ -1,17 +1,25 @@
 // Client streaming from the client's side: a writable stream plus a callback
 // that fires once, with the server's single reply.
+//   npx tsx lessons/03-client-streaming/client.ts [--target H:P] [--name N]...
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { loadHelloWorld } from '../../src/proto.js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from '../../src/generated/helloworld.js';
 import type { HelloReply__Output } from '../../src/generated/rpc_package/HelloReply.js';
 
-const { rpc_package } = loadHelloWorld();
+const packageDefinition = protoLoader.loadSync('helloworld.proto', {
+  includeDirs: [fileURLToPath(new URL('../../protos', import.meta.url)), 'protos'],
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
 
-export interface ClientOptions {
-  target: string;
-  names?: string[];
-}
-
-export async function runClient({ target, names = ['Ada', 'Grace', 'Linus'] }: ClientOptions): Promise<void> {
+export async function runClient({ target, names = ['Ada', 'Grace', 'Linus'] }: { target: string; names?: string[] }): Promise<void> {
   const client = new rpc_package.HelloWorldService(target, grpc.credentials.createInsecure());
   try {
     const reply = await new Promise<HelloReply__Output>((resolve, reject) => {
@@ -29,3 +37,28 @@ export async function runClient({ target, names = ['Ada', 'Grace', 'Linus'] }: C
     client.close();
   }
 }
+
+async function main(): Promise<void> {
+  const { target, names } = clientFlags();
+  try {
+    await runClient({ target, names });
+  } catch (error) {
+    // An RPC error carries a status code and details: print both, exit 1.
+    const { code, details, message } = error as grpc.ServiceError;
+    console.error(`error: ${code === undefined ? message : `${grpc.status[code]} (status ${code}): ${details}`}`);
+    process.exitCode = 1;
+  }
+}
+
+function clientFlags(): { target: string; names?: string[] } {
+  try {
+    const { values } = parseArgs({ options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } } });
+    return { target: values.target, names: values.name };
+  } catch (error) {
+    console.error(`error: ${(error as Error).message.split('. ')[0]}`);
+    process.exit(2);
+  }
+}
+
+// Run main() when this file is the program, not when a test imports it.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

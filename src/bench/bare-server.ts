@@ -25,5 +25,7 @@ server.addService(service.service, {
 server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;
   console.log(`bare server listening on 127.0.0.1:${port}`);
+  // The same message a lesson server's preload sends its parent.
+  process.send?.({ type: 'listening', protocol: 'grpc', port });
 });
 process.on('SIGTERM', () => server.tryShutdown(() => process.exit(0)));

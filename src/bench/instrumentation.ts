@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { spawnCommand, spawnScript, stopChild, type ChildHandlers } from '../runner/child.js';
-import { HELLOWORLD_PROTO, loadDefinition } from '../proto.js';
-import { createWireTap } from '../instrument/wiretap.js';
-import type { ProtoGrpcType } from '../generated/helloworld.js';
+import { spawnLessonFile, spawnScript, stopChild, type ChildHandlers } from '../runner/child.js';
+import { loadHelloWorld } from '../proto.js';
+import { installWireTap } from '../instrument/wiretap.js';
+import { isListeningMessage } from '../instrument/ipc-sink.js';
+import { findLesson } from '../lessons.js';
 import type { HelloWorldServiceClient } from '../generated/rpc_package/HelloWorldService.js';
 import { median, ratio } from '../compare/stats.js';
 
@@ -23,24 +24,32 @@ interface Started {
 function startServer(spawnIt: (handlers: ChildHandlers) => ChildProcess): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawnIt({
-      onLine: (_stream, line) => {
-        const match = /listening on (\S+)/.exec(line);
-        if (match) resolve({ child, target: match[1] });
+      onLine: () => {},
+      onMessage: (message) => {
+        if (isListeningMessage(message)) resolve({ child, target: `127.0.0.1:${message.port}` });
       },
       onExit: (code) => reject(new Error(`server exited early (${code})`)),
     });
   });
 }
 
-const lessonServer = (slug: string) => startServer((handlers) => spawnCommand('server', [slug, '--port', '0'], handlers));
-const bareServer = () => startServer((handlers) => spawnScript(BARE_SERVER, [], handlers, { ipc: false }));
+const lessonServer = (ref: string) => startServer((handlers) => spawnLessonFile(findLesson(ref)!.serverPath, ['--port', '0'], handlers));
+const bareServer = () => startServer((handlers) => spawnScript(BARE_SERVER, [], handlers));
 
-function makeClient(target: string, tapped: boolean): HelloWorldServiceClient {
-  const definition = loadDefinition(HELLOWORLD_PROTO);
-  let events = 0;
-  const grpcObject = tapped ? createWireTap(() => (events += 1), { previewCaptured: false }).load(definition) : grpc.loadPackageDefinition(definition);
-  const { rpc_package } = grpcObject as unknown as ProtoGrpcType;
+function makeClient(target: string): HelloWorldServiceClient {
+  const { rpc_package } = loadHelloWorld();
   return new rpc_package.HelloWorldService(target, grpc.credentials.createInsecure());
+}
+
+/** Runs `work` with the wire tap on in this process, as a lesson client under the UI has it. */
+async function tapped<T>(work: () => Promise<T>): Promise<T> {
+  let events = 0;
+  const uninstall = installWireTap(() => (events += 1), { preview: false });
+  try {
+    return await work();
+  } finally {
+    uninstall();
+  }
 }
 
 /** `calls` sequential SayHello calls; returns each call's time in milliseconds. */
@@ -96,23 +105,28 @@ function against(baseline: { p50: number[]; rate: number[] }, measured: { p50: n
 export async function measureInstrumentation(unaryCalls = 2_000, streamMessages = 100_000, rounds = 3, log = console.log): Promise<InstrumentationResult> {
   const [bare, lesson01, lesson02] = await Promise.all([bareServer(), lessonServer('01'), lessonServer('02')]);
   const clients = {
-    bare: makeClient(bare.target, false),
-    lesson01: makeClient(lesson01.target, false),
-    lesson02: makeClient(lesson02.target, false),
-    bareTapped: makeClient(bare.target, true),
+    bare: makeClient(bare.target),
+    lesson01: makeClient(lesson01.target),
+    lesson02: makeClient(lesson02.target),
+    bareTapped: makeClient(bare.target),
   };
   const samples = { bareP50: [] as number[], lessonP50: [] as number[], tappedP50: [] as number[], bareRate: [] as number[], lessonRate: [] as number[], tappedRate: [] as number[] };
   try {
     // Warm up every path once: connections, JIT.
-    for (const client of [clients.bare, clients.lesson01, clients.bareTapped]) await unaryTimes(client, 200);
-    for (const client of [clients.bare, clients.lesson02, clients.bareTapped]) await streamThroughput(client, 5_000);
+    for (const client of [clients.bare, clients.lesson01]) await unaryTimes(client, 200);
+    for (const client of [clients.bare, clients.lesson02]) await streamThroughput(client, 5_000);
+    // The tapped client's connection is made with the tap on, as under the UI.
+    await tapped(async () => {
+      await unaryTimes(clients.bareTapped, 200);
+      await streamThroughput(clients.bareTapped, 5_000);
+    });
     for (let round = 1; round <= rounds; round++) {
       // Small slices, taken in turn, so that the machine's noise falls on all three alike.
       const times = { bare: [] as number[], lesson: [] as number[], tapped: [] as number[] };
       for (let done = 0; done < unaryCalls; done += 50) {
         times.bare.push(...(await unaryTimes(clients.bare, 50)));
         times.lesson.push(...(await unaryTimes(clients.lesson01, 50)));
-        times.tapped.push(...(await unaryTimes(clients.bareTapped, 50)));
+        times.tapped.push(...(await tapped(() => unaryTimes(clients.bareTapped, 50))));
       }
       samples.bareP50.push(median(times.bare));
       samples.lessonP50.push(median(times.lesson));
@@ -121,7 +135,7 @@ export async function measureInstrumentation(unaryCalls = 2_000, streamMessages 
       for (let slice = 0; slice < 4; slice++) {
         rates.bare.push(await streamThroughput(clients.bare, streamMessages / 4));
         rates.lesson.push(await streamThroughput(clients.lesson02, streamMessages / 4));
-        rates.tapped.push(await streamThroughput(clients.bareTapped, streamMessages / 4));
+        rates.tapped.push(await tapped(() => streamThroughput(clients.bareTapped, streamMessages / 4)));
       }
       samples.bareRate.push(median(rates.bare));
       samples.lessonRate.push(median(rates.lesson));

@@ -8,7 +8,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import { findLesson } from '../lessons.js';
 import { LessonSession } from '../runner/session.js';
-import { spawnScript } from '../runner/child.js';
+import { ATTACH, spawnScript } from '../runner/child.js';
 import { decodeBatch, type EventBatch } from '../instrument/ipc-sink.js';
 import { UiStore } from '../ui/store.js';
 import { LessonController } from '../ui/controller.js';
@@ -37,7 +37,7 @@ function runStreamClient(target: string, count: number, onBatch?: (batch: EventB
         onMessage: onBatch ? (message) => onBatch(message as EventBatch) : undefined,
         onExit: (code) => (code === 0 && result ? resolve(result) : reject(new Error(`stream client failed (${code}): ${errors}`))),
       },
-      { ipc: onBatch !== undefined },
+      onBatch ? { preload: [ATTACH] } : { ipc: false },
     );
   });
 }

@@ -23,6 +23,12 @@ export function parseCommandLine(usage: string, options: Options, argv = process
   try {
     parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
+    // `--port -1`: parseArgs cannot tell a negative number from a flag.
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec((error as Error).message);
+    if (ambiguous) {
+      const value = argv[argv.indexOf(ambiguous[1]) + 1];
+      fail(`${ambiguous[1]} got "${value}", which looks like a flag; write ${ambiguous[1]}=${value} if you mean it`, EXIT_USAGE);
+    }
     // parseArgs explains itself in a sentence or two; the first is the useful one.
     const firstSentence = (error as Error).message.split(/\.(\s|$)/)[0];
     fail(`${firstSentence} (see --help)`, EXIT_USAGE);
@@ -45,17 +51,25 @@ export function lessonFromArgs(positionals: string[], required = true): Lesson |
   return findLesson(ref) ?? fail(unknownLessonMessage(ref), EXIT_USAGE);
 }
 
-export function parsePort(text: string): number {
+export function parsePort(text: string, flag = '--port'): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) fail(`--port must be a number from 0 to 65535, got "${text}"`, EXIT_USAGE);
+  if (!/^\d+$/.test(text) || port > 65_535) fail(`${flag} must be a number from 0 to 65535, got "${text}"`, EXIT_USAGE);
   return port;
 }
 
+/** A host name or address to bind; an IPv6 address gets the brackets a host:port needs. */
+export function parseHost(text: string): string {
+  const bare = text.replace(/^\[(.*)\]$/, '$1');
+  if (bare === '' || /[\s/]/.test(bare)) fail(`--host must be a host name or an IP address, got "${text}"`, EXIT_USAGE);
+  return bare.includes(':') ? `[${bare}]` : bare;
+}
+
 /** "host:port", "[v6]:port"; a bare port means 127.0.0.1. */
-export function parseTarget(text: string): string {
-  if (/^\d+$/.test(text)) return `127.0.0.1:${parsePort(text)}`;
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/.test(text) && !/^(unix|dns|ipv4|ipv6):/.test(text)) {
-    fail(`--target must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
-  }
+export function parseTarget(text: string, flag = '--target'): string {
+  if (/^\d+$/.test(text)) return `127.0.0.1:${parsePort(text, flag)}`;
+  if (/^(unix|dns|ipv4|ipv6):/.test(text)) return text;
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/.exec(text);
+  if (!match) fail(`${flag} must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
+  if (Number(match[2]) < 1 || Number(match[2]) > 65_535) fail(`${flag} port must be 1 to 65535, got ${match[2]}`, EXIT_USAGE);
   return text;
 }

@@ -1,12 +1,7 @@
-// npm run client -- <lesson>: a lesson's client, once, against a running server.
-import { pathToFileURL } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import { EXIT_FAILURE, lessonFromArgs, parseCommandLine, parseTarget } from './args.js';
-import type { LessonClientModule } from '../lessons.js';
-import { setPackageInstrument } from '../proto.js';
-import { createWireTap } from '../instrument/wiretap.js';
-import { createIpcSink } from '../instrument/ipc-sink.js';
-import { quietGrpcLogs } from '../runtime/logging.js';
+// npm run client -- <lesson>: a lesson's client.ts, run as its own program
+// (the same file `npx tsx lessons/…/client.ts` runs).
+import { EXIT_USAGE, fail, lessonFromArgs, parseCommandLine, parseTarget } from './args.js';
+import { runLessonFile } from './run-lesson-file.js';
 
 const USAGE = `
 Usage: npm run client -- <lesson> [--target H:P] [--name N]... [--rest-target H:P]
@@ -28,37 +23,18 @@ const { values, positionals } = parseCommandLine(USAGE, {
 });
 const lesson = lessonFromArgs(positionals)!;
 const target = parseTarget(values.target as string);
-const names = values.name as string[] | undefined;
-const restTarget = values['rest-target'] === undefined ? nextPort(target) : parseTarget(values['rest-target'] as string);
-quietGrpcLogs();
-
-// Run under the lesson UI (an IPC channel to the parent): report every message
-// on the wire. The lesson's own code is the same either way.
-const sink = process.send ? createIpcSink() : undefined;
-if (sink) setPackageInstrument(createWireTap(sink.emit, { previewCaptured: false }));
-
-let exitCode = 0;
-try {
-  const { runClient } = (await import(pathToFileURL(lesson.clientPath).href)) as LessonClientModule;
-  await runClient({ target, restTarget, names });
-} catch (error) {
-  process.stderr.write(`error: ${describeError(error)}\n`);
-  exitCode = EXIT_FAILURE;
+const names = (values.name as string[] | undefined) ?? [];
+const args = ['--target', target, ...names.flatMap((name) => ['--name', name])];
+if (lesson.rest) {
+  const restTarget = values['rest-target'] === undefined ? nextPort(target) : parseTarget(values['rest-target'] as string, '--rest-target');
+  args.push('--rest-target', restTarget);
+} else if (values['rest-target'] !== undefined) {
+  fail(`lesson ${lesson.slug} has no REST endpoint; --rest-target is for lessons that do`, EXIT_USAGE);
 }
-await sink?.flush();
-// Exit even if the lesson code left a handle open (a client it forgot to close).
-process.exit(exitCode);
+await runLessonFile(lesson.clientProgramPath, args);
 
-function nextPort(address: string): string | undefined {
+function nextPort(address: string): string {
   const match = /^(.*):(\d+)$/.exec(address);
-  return match ? `${match[1]}:${Number(match[2]) + 1}` : undefined;
-}
-
-function describeError(error: unknown): string {
-  const { code, details, message } = (error ?? {}) as Partial<grpc.ServiceError>;
-  if (typeof code === 'number' && grpc.status[code] !== undefined) {
-    const text = (details || message || '').replace(/\.? Resolution note: *$/, '');
-    return `${grpc.status[code]} (status ${code}): ${text}`;
-  }
-  return error instanceof Error ? error.message : String(error);
+  if (!match || Number(match[2]) >= 65_535) fail(`cannot derive the REST address from --target ${address}; pass --rest-target`, EXIT_USAGE);
+  return `${match[1]}:${Number(match[2]) + 1}`;
 }

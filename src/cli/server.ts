@@ -1,15 +1,13 @@
-// npm run server -- <lesson>: a lesson's server in the foreground.
-import { pathToFileURL } from 'node:url';
-import { fail, lessonFromArgs, parseCommandLine, parsePort } from './args.js';
-import { callLogger, formatAddress, listen, listenHttp, ListenError, shutdown } from '../runtime/serve.js';
-import type { LessonServerModule } from '../lessons.js';
-import { quietGrpcLogs } from '../runtime/logging.js';
+// npm run server -- <lesson>: a lesson's server.ts, run as its own program
+// (the same file `npx tsx lessons/…/server.ts` runs), with the call log on.
+import { EXIT_USAGE, fail, lessonFromArgs, parseCommandLine, parseHost, parsePort } from './args.js';
+import { runLessonFile } from './run-lesson-file.js';
 
 const USAGE = `
 Usage: npm run server -- <lesson> [--host H] [--port P] [--rest-port R]
 
 Runs a lesson's gRPC server in the foreground until Ctrl-C (SIGINT) or SIGTERM.
-Each finished call is logged on its own line.
+Every call is logged on its own line when it ends, whatever its status.
 
   <lesson>       lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
   --host H       address to bind (default 127.0.0.1)
@@ -24,42 +22,14 @@ const { values, positionals } = parseCommandLine(USAGE, {
   'rest-port': { type: 'string' },
 });
 const lesson = lessonFromArgs(positionals)!;
-const host = values.host as string;
-const requestedPort = parsePort(values.port as string);
-quietGrpcLogs();
-
-const requestedRestPort = values['rest-port'] === undefined ? undefined : parsePort(values['rest-port'] as string);
-
-const { createServer, createRestServer } = (await import(pathToFileURL(lesson.serverPath).href)) as LessonServerModule;
-const server = createServer({ interceptors: [callLogger((line) => console.log(line))] });
-const restServer = createRestServer?.();
-
-let port: number;
-let restPort: number | undefined;
-try {
-  port = await listen(server, host, requestedPort);
-  if (restServer) restPort = await listenHttp(restServer, host, requestedRestPort ?? (requestedPort === 0 ? 0 : requestedPort + 1));
-} catch (error) {
-  server.forceShutdown();
-  restServer?.close();
-  fail(error instanceof ListenError ? error.message : String(error));
+const host = parseHost(values.host as string);
+const port = parsePort(values.port as string);
+const args = ['--host', host, '--port', String(port)];
+if (lesson.rest) {
+  const restPort = values['rest-port'] === undefined ? (port === 0 ? 0 : port + 1) : parsePort(values['rest-port'] as string, '--rest-port');
+  if (restPort > 65_535) fail(`--port ${port} leaves no port for the REST endpoint (P+1); choose --rest-port`, EXIT_USAGE);
+  args.push('--rest-port', String(restPort));
+} else if (values['rest-port'] !== undefined) {
+  fail(`lesson ${lesson.slug} has no REST endpoint; --rest-port is for lessons that do`, EXIT_USAGE);
 }
-console.log(`${lesson.slug} server listening on ${formatAddress(host, port)}`);
-if (restPort !== undefined) console.log(`${lesson.slug} REST endpoint (JSON over HTTP/1.1) listening on ${formatAddress(host, restPort)}`);
-// A parent that runs this server over an IPC channel (the lesson UI) learns the ports here.
-process.send?.({ type: 'listening', port, restPort });
-
-let stopping = false;
-async function stop(reason: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${reason}: shutting down`);
-  restServer?.closeAllConnections();
-  restServer?.close();
-  await shutdown(server);
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-// The parent that started this server went away: do not outlive it.
-process.on('disconnect', () => void stop('parent exited'));
+await runLessonFile(lesson.serverPath, args);

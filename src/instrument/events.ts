@@ -20,7 +20,21 @@ export type WireEvent =
       bytes?: string;
     }
   | { type: 'half-close'; call: number; ms: number }
+  | {
+      type: 'headers';
+      call: number;
+      ms: number;
+      direction: Direction;
+      /** Request headers, response headers, trailers, or a trailers-only response (headers that end the call). */
+      kind: HeaderKind;
+      headers: HeaderPair[];
+    }
+  /** The channel's connection setup, reported on the call that started it: IDLE, CONNECTING, READY... */
+  | { type: 'connectivity'; call: number; ms: number; state: string }
   | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string };
+
+export type HeaderKind = 'request' | 'response' | 'trailers' | 'trailers-only';
+export type HeaderPair = [name: string, value: string];
 
 export type MessageEvent = Extract<WireEvent, { type: 'message' }>;
 

@@ -1,4 +1,7 @@
-// Sends wire events to the parent process in batches, at most one a frame
+// The messages a lesson process sends its parent (the lesson UI, a transcript,
+// the bench, the tests) over the IPC channel, and the sender of wire events.
+//
+// Wire events go in batches, at most one a frame
 // (or when a batch is full): one IPC message per message on the wire would
 // cost more than the call it describes. Message events, the bulk of any
 // stream, travel as short tuples.
@@ -15,6 +18,20 @@ export interface EventBatch {
 function encode(event: WireEvent): EncodedEvent {
   if (event.type !== 'message') return event;
   return [event.call, Math.round(event.ms * 100) / 100, event.direction === 'client->server' ? 1 : 0, event.size, event.bytes ?? null, event.preview ?? null];
+}
+
+/** A lesson server has bound a port: its gRPC server, or (lesson 05) its REST endpoint. */
+export interface ListeningMessage {
+  type: 'listening';
+  protocol: 'grpc' | 'http';
+  port: number;
+}
+
+export type ChildMessage = ListeningMessage | EventBatch;
+
+export function isListeningMessage(message: unknown): message is ListeningMessage {
+  const listening = message as ListeningMessage | null;
+  return typeof listening === 'object' && listening !== null && listening.type === 'listening' && typeof listening.port === 'number';
 }
 
 export function decodeBatch(batch: EventBatch): WireEvent[] {

@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { PROTO_DIR } from '../paths.js';
+import { rpcKindOf, type RpcKind } from './events.js';
 
 export const WIRE_TYPES: Record<number, string> = { 0: 'VARINT', 1: 'I64', 2: 'LEN', 5: 'I32' };
 
@@ -32,13 +33,22 @@ function protoRoot(): protobuf.Root {
   return root;
 }
 
-/** The message type a method sends in one direction, from its path (/package.Service/Method). */
-export function messageTypeOf(methodPath: string, direction: 'client->server' | 'server->client'): protobuf.Type | undefined {
+function methodOf(methodPath: string): protobuf.Method | undefined {
   const [, service, method] = /^\/(.+)\/([^/]+)$/.exec(methodPath) ?? [];
   if (!service) return undefined;
   const found = protoRoot().lookup(service);
-  if (!(found instanceof protobuf.Service)) return undefined;
-  const definition = found.methods[method];
+  return found instanceof protobuf.Service ? found.methods[method] : undefined;
+}
+
+/** Unary, server streaming, client streaming or bidi, as the .proto declares the method. */
+export function methodKindOf(methodPath: string): RpcKind | undefined {
+  const method = methodOf(methodPath);
+  return method && rpcKindOf({ requestStream: method.requestStream === true, responseStream: method.responseStream === true });
+}
+
+/** The message type a method sends in one direction, from its path (/package.Service/Method). */
+export function messageTypeOf(methodPath: string, direction: 'client->server' | 'server->client'): protobuf.Type | undefined {
+  const definition = methodOf(methodPath);
   if (!definition) return undefined;
   return direction === 'client->server' ? definition.resolvedRequestType ?? undefined : definition.resolvedResponseType ?? undefined;
 }

@@ -2,10 +2,10 @@
 // for a learner is a real child process, spawned here and tracked until it ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 const TSX_LOADER = import.meta.resolve('tsx');
-const CLI_DIR = fileURLToPath(new URL('../cli/', import.meta.url));
+/** What the tutorial attaches to a lesson process from outside its code (see src/instrument/attach.ts). */
+export const ATTACH = new URL('../instrument/attach.ts', import.meta.url).href;
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -17,14 +17,18 @@ export interface ChildHandlers {
 
 const running = new Set<ChildProcess>();
 
-/** Starts `npm run <command> -- args` as a child with an IPC channel, without npm in between. */
-export function spawnCommand(command: 'server' | 'client', args: string[], handlers: ChildHandlers): ChildProcess {
-  return spawnScript(`${CLI_DIR}${command}.ts`, args, handlers);
+/**
+ * Starts a lesson's server.ts or client.ts as its own program, as
+ * `npx tsx <file>` would, with the tutorial's instruments preloaded and an IPC
+ * channel for what they report.
+ */
+export function spawnLessonFile(path: string, args: string[], handlers: ChildHandlers): ChildProcess {
+  return spawnScript(path, args, handlers, { preload: [ATTACH] });
 }
 
 /** Starts a TypeScript file of the project as a tracked child; `ipc: false` leaves out the IPC channel. */
-export function spawnScript(path: string, args: string[], handlers: ChildHandlers, { ipc = true } = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, path, ...args], {
+export function spawnScript(path: string, args: string[], handlers: ChildHandlers, { ipc = true, preload = [] as string[] } = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...preload.flatMap((url) => ['--import', url]), path, ...args], {
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },
   });

@@ -1,5 +1,5 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
-import { GRPC_MESSAGE_PREFIX_BYTES, type WireEvent } from '../instrument/events.js';
+import { GRPC_MESSAGE_PREFIX_BYTES, type HeaderKind, type HeaderPair, type WireEvent } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
 
 export function formatMs(ms: number): string {
@@ -8,6 +8,18 @@ export function formatMs(ms: number): string {
 
 export function shortMethod(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export const HEADER_LABEL: Record<HeaderKind, string> = {
+  request: 'headers',
+  response: 'headers',
+  trailers: 'trailers',
+  'trailers-only': 'trailers-only',
+};
+
+/** Headers as `name: value` pairs on one line, the way they travel (HPACK aside). */
+export function headerList(headers: HeaderPair[]): string {
+  return headers.map(([name, value]) => `${name}: ${value}`).join('  ');
 }
 
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
@@ -22,6 +34,12 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
     }
     case 'half-close':
       return `${formatMs(event.ms)}  client half-closed (no more requests)`;
+    case 'headers': {
+      const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
+      return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${headerList(event.headers)}`;
+    }
+    case 'connectivity':
+      return `${formatMs(event.ms)}  channel ${event.state}`;
     case 'status':
       return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
   }

@@ -4,8 +4,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
-import { decodeBatch, isEventBatch } from '../instrument/ipc-sink.js';
-import { spawnCommand, stopChild, type Stream } from './child.js';
+import { decodeBatch, isEventBatch, isListeningMessage } from '../instrument/ipc-sink.js';
+import { spawnLessonFile, stopChild, type Stream } from './child.js';
 
 export type Side = 'server' | 'client';
 
@@ -61,25 +61,28 @@ export class LessonSession {
     if (this.server) return Promise.reject(new Error('server already running'));
     this.stoppingServer = false;
     this.port = undefined;
+    this.restPort = undefined;
     return new Promise((resolve, reject) => {
       let lastError = '';
       const timer = setTimeout(() => {
         reject(new Error(`server did not start listening within ${this.startTimeoutMs} ms`));
         void this.stopServer();
       }, this.startTimeoutMs);
-      const server = spawnCommand('server', [this.lesson.slug, '--host', this.host, '--port', '0'], {
+      const args = ['--host', this.host, '--port', '0', ...(this.lesson.rest ? ['--rest-port', '0'] : [])];
+      const server = spawnLessonFile(this.lesson.serverPath, args, {
         onLine: (stream, line) => {
           if (stream === 'stderr') lastError = line;
           this.emit({ type: 'output', side: 'server', stream, line });
         },
         onMessage: (message) => {
-          const listening = message as { type?: string; port?: number; restPort?: number };
-          if (listening.type !== 'listening' || typeof listening.port !== 'number') return;
+          if (!isListeningMessage(message)) return;
+          if (message.protocol === 'grpc') this.port = message.port;
+          else this.restPort = message.port;
+          // Ready once every endpoint the lesson serves is bound.
+          if (this.port === undefined || (this.lesson.rest && this.restPort === undefined)) return;
           clearTimeout(timer);
-          this.port = listening.port;
-          this.restPort = listening.restPort;
-          this.emit({ type: 'server-listening', port: listening.port });
-          resolve(listening.port);
+          this.emit({ type: 'server-listening', port: this.port });
+          resolve(this.port);
         },
         onExit: (code, signal) => {
           clearTimeout(timer);
@@ -117,11 +120,11 @@ export class LessonSession {
     await this.stopClient();
     if (this.port === undefined) throw new Error('the server is not running');
     const run = ++this.runs;
-    const args = [this.lesson.slug, '--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
+    const args = ['--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
     if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);
     this.emit({ type: 'client-start', run, names });
     return new Promise((resolve) => {
-      const client = spawnCommand('client', args, {
+      const client = spawnLessonFile(this.lesson.clientProgramPath, args, {
         onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
         onMessage: (message) => {
           if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message) });

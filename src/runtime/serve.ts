@@ -1,6 +1,5 @@
 // Binding, call logging and shutdown for any lesson server, so that lesson
 // files hold only what is particular to each lesson.
-import { performance } from 'node:perf_hooks';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
@@ -61,61 +60,4 @@ export function shutdown(server: grpc.Server, graceMs = 2_000): Promise<void> {
       resolve();
     });
   });
-}
-
-/**
- * A server interceptor that writes one line per finished call, at most
- * `perSecond` lines a second: past that, one line says how many were left out,
- * so a benchmark's thousands of calls do not turn into thousands of lines.
- */
-export function callLogger(log: (line: string) => void, perSecond = 20): grpc.ServerInterceptor {
-  let windowStart = 0;
-  let logged = 0;
-  let skipped = 0;
-  let summary: NodeJS.Timeout | undefined;
-  const write = (line: string) => {
-    const now = Date.now();
-    if (now - windowStart >= 1_000) {
-      windowStart = now;
-      logged = 0;
-    }
-    if (logged < perSecond) {
-      logged += 1;
-      log(line);
-      return;
-    }
-    skipped += 1;
-    summary ??= setTimeout(() => {
-      log(`… ${skipped} more call${skipped === 1 ? '' : 's'} not logged (at most ${perSecond} lines a second)`);
-      skipped = 0;
-      summary = undefined;
-    }, 1_000).unref();
-  };
-  return (method, call) => {
-    const startedAt = performance.now();
-    const name = method.path.slice(method.path.lastIndexOf('/') + 1);
-    let received = 0;
-    let sent = 0;
-    return new grpc.ServerInterceptingCall(call, {
-      start(next) {
-        next({
-          onReceiveMessage(message, nextMessage) {
-            received += 1;
-            nextMessage(message);
-          },
-        });
-      },
-      sendMessage(message, next) {
-        sent += 1;
-        next(message);
-      },
-      sendStatus(status, next) {
-        const code = grpc.status[status.code] ?? String(status.code);
-        const details = status.code === grpc.status.OK || !status.details ? '' : `: ${status.details}`;
-        const ms = (performance.now() - startedAt).toFixed(1);
-        write(`${name} from ${call.getPeer()}: ${code}${details} (${received} in, ${sent} out, ${ms} ms)`);
-        next(status);
-      },
-    });
-  };
 }

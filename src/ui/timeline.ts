@@ -5,7 +5,7 @@ export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to 
 // on the wire, content, half-close and final status.
 import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
-import { formatMs, shortMethod } from '../runner/format.js';
+import { HEADER_LABEL, formatMs, headerList, shortMethod } from '../runner/format.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
 
@@ -30,6 +30,21 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
       return [
         { text: formatMs(event.ms), dim: true },
         { text: ' ──▶ half-close', color: 'blue', italic: true },
+      ];
+    case 'headers': {
+      const out = event.direction === 'client->server';
+      const trailers = event.kind === 'trailers' || event.kind === 'trailers-only';
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
+        { text: HEADER_LABEL[event.kind].padStart(6), color: trailers ? 'magenta' : 'cyan' },
+        { text: `  ${headerList(event.headers)}`, dim: true },
+      ];
+    }
+    case 'connectivity':
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: `  channel ${event.state}`, color: event.state === 'READY' ? 'green' : event.state === 'TRANSIENT_FAILURE' ? 'red' : 'yellow', italic: true },
       ];
     case 'status': {
       const ok = event.code === 0;

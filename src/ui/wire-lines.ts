@@ -9,7 +9,8 @@ const HEX_COLUMN = 24;
 
 export function wireLines(row: TimelineRow | undefined): StyledLine[] {
   const event = row?.event;
-  if (!row || !event || event.type !== 'message') return [[{ text: 'Select a message in the timeline (↑/↓ there), then press w.', dim: true }]];
+  if (row && event?.type === 'headers') return headerLines(event, row.method);
+  if (!row || !event || event.type !== 'message') return [[{ text: 'Select a message or a headers row in the timeline (↑/↓ there), then press w.', dim: true }]];
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
   const lines: StyledLine[] = [
@@ -30,6 +31,15 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     { text: `protobuf ${bytes.length} B`, color: 'yellow', bold: true },
     { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire` },
     { text: json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, bytes.length)).toFixed(1)}x)`, color: 'magenta' },
+  ]);
+  lines.push([]);
+  // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix.
+  const prefix = Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES);
+  prefix.writeUInt32BE(bytes.length, 1);
+  lines.push([
+    { text: 'gRPC prefix  ', bold: true },
+    { text: prefix.toString('hex').replace(/(..)(?!$)/g, '$1 '), color: 'yellow' },
+    { text: `   compressed flag 0 (not compressed), then the length ${bytes.length} as 4 bytes, big-endian` },
   ]);
   lines.push([]);
   lines.push([{ text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`, bold: true }]);
@@ -61,4 +71,32 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     ]);
   }
   return lines;
+}
+
+type HeadersEvent = Extract<TimelineRow['event'], { type: 'headers' }>;
+
+const HEADER_TITLE = {
+  request: 'request headers: the HTTP/2 HEADERS frame that opens the call',
+  response: 'response headers: the server accepts the call',
+  trailers: 'trailers: the HEADERS frame that ends the call, with its status',
+  'trailers-only': 'trailers-only: the server ended the call without sending a message',
+} as const;
+
+function headerLines(event: HeadersEvent, method: string | undefined): StyledLine[] {
+  const toServer = event.direction === 'client->server';
+  const width = Math.max(...event.headers.map(([name]) => name.length));
+  return [
+    [
+      { text: toServer ? 'client ──▶ server' : 'client ◀── server', color: toServer ? 'blue' : 'green', bold: true },
+      { text: `  ${method ?? 'unknown method'}` },
+      { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
+    ],
+    [{ text: HEADER_TITLE[event.kind], bold: true }],
+    [{ text: 'Names starting with ":" are HTTP/2 pseudo-headers; grpc-* names belong to gRPC; the rest is metadata.', dim: true }],
+    [],
+    ...event.headers.map(([name, value]): StyledLine => [
+      { text: name.padEnd(width + 2), color: name.startsWith(':') ? 'magenta' : name.startsWith('grpc-') ? 'cyan' : undefined },
+      { text: value, color: 'green' },
+    ]),
+  ];
 }

@@ -1,0 +1,75 @@
+// What the tutorial adds to a lesson process from outside its code. Loaded
+// before the lesson, as a preload (`node --import tsx --import ./attach.ts
+// lessons/…/server.ts`) by the lesson runner, or imported by `npm run server`
+// and `npm run client` before they start the lesson file:
+//
+// - every grpc-js server logs one line per finished call;
+// - a server reports the ports it bound to a parent on an IPC channel, and
+//   shuts down when that parent goes away;
+// - a client run under a parent reports every call on the wire to it;
+// - grpc-js's own console diagnostics stay off unless GRPC_VERBOSITY asks;
+// - a closed stdout or stderr (`| head`) never kills the process.
+//
+// It patches prototypes that every importer of grpc-js shares, so the order of
+// imports does not matter.
+import http from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { callLogger } from '../runtime/call-log.js';
+import { createIpcSink, type ChildMessage } from './ipc-sink.js';
+import { installWireTap } from './wiretap.js';
+
+if (!process.env.GRPC_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
+// A reader that went away is no reason to stop serving (or to print a stack).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+const logCall = callLogger((line) => console.log(line));
+type ServerInternals = { interceptors: grpc.ServerInterceptor[] };
+const bindAsync = grpc.Server.prototype.bindAsync;
+grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials, callback) {
+  const internals = this as unknown as ServerInternals;
+  // Outermost, so the log sees what the lesson's own interceptors answer.
+  if (!internals.interceptors.includes(logCall)) internals.interceptors.unshift(logCall);
+  bindAsync.call(this, port, credentials, (error, boundPort) => {
+    if (!error) {
+      send({ type: 'listening', protocol: 'grpc', port: boundPort });
+      stopWithParent();
+    }
+    callback(error, boundPort);
+  });
+};
+
+// Lesson 05 also serves REST: its port is reported the same way.
+const listen = http.Server.prototype.listen;
+http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+  this.once('listening', () => {
+    const address = this.address();
+    if (address && typeof address === 'object') send({ type: 'listening', protocol: 'http', port: address.port });
+  });
+  return (listen as (...all: unknown[]) => http.Server).apply(this, args);
+} as typeof listen;
+
+let watchingParent = false;
+/** A server started by a parent must not outlive it: stop it the way Ctrl-C would. */
+function stopWithParent(): void {
+  if (watchingParent || !process.send) return;
+  watchingParent = true;
+  process.once('disconnect', () => {
+    process.kill(process.pid, 'SIGTERM');
+    // A lesson with no SIGTERM handler of its own ends here; one that has it gets 5 s.
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}
+
+if (process.send) {
+  const sink = createIpcSink();
+  installWireTap(sink.emit, { preview: false });
+  // The last batch goes out before the process ends by itself.
+  process.on('beforeExit', () => void sink.flush());
+}
