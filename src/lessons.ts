@@ -13,6 +13,10 @@ export interface Lesson {
   summary: string;
   kinds: RpcKind[];
   methods: string[];
+  /** What the lesson's client.ts prints, line by line, with its own default names. */
+  output: string[];
+  /** The "What to try" items of the lesson text, each doable from the UI or naming its command. */
+  tryIt: string[];
   /** The lesson serves a REST endpoint beside gRPC (lesson 05). */
   rest?: boolean;
   /**
@@ -27,7 +31,7 @@ export interface Lesson {
   clientPath: string;
 }
 
-type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'rest'> & { clientProgram?: string };
+type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest'> & { clientProgram?: string };
 
 const entries = JSON.parse(readFileSync(`${LESSONS_DIR}lessons.json`, 'utf8')) as LessonEntry[];
 

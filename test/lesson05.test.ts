@@ -43,9 +43,13 @@ describe('lesson 05: gRPC vs REST', () => {
   });
 
   test('the contract cases show what each side accepted or rejected', async () => {
-    const [wrongType, missing, unknown] = await contractChecks(targets);
+    const [wrongType, wrongWireType, missing, unknown] = await contractChecks(targets);
     assert.equal(wrongType.rest, '200 {"message":"Hello, 42!"}');
-    assert.match(wrongType.grpc, /^INVALID_ARGUMENT: /);
+    // protobufjs reads `08 2a` as an empty name; the handler's own check rejects it (as the lesson text says).
+    assert.equal(wrongType.grpc, 'INVALID_ARGUMENT: name must not be empty');
+    // ...and reads `08 03 41 64 61` as the string "Ada", wire type notwithstanding.
+    assert.match(wrongWireType.grpc, /^OK \{"message":"Hello, Ada!"/);
+    assert.equal(wrongWireType.rest, '200 {"message":"Hello, Ada!"}');
     assert.equal(missing.rest, '200 {"message":"Hello, undefined!"}');
     assert.equal(missing.grpc, 'INVALID_ARGUMENT: name must not be empty');
     assert.equal(unknown.rest, '200 {"message":"Hello, Ada!"}');

@@ -237,6 +237,14 @@ export async function contractChecks(targets: { grpc: string; rest: string }): P
       grpc: await grpcRaw(targets.grpc, Buffer.from('082a', 'hex')),
     },
     {
+      input: 'wrong wire type: field 1 marked varint, followed by a string',
+      rest: await restPost(targets.rest, '{"name":["Ada"]}'),
+      // 08 = field 1, wire type 0 (varint), where the contract says wire type 2.
+      // protobufjs reads field 1 the way the schema says (a length, then bytes)
+      // without checking the wire type, so "Ada" gets through.
+      grpc: await grpcRaw(targets.grpc, Buffer.from('0803416461', 'hex')),
+    },
+    {
       input: 'missing field: no name at all',
       rest: await restPost(targets.rest, '{}'),
       grpc: await grpcRaw(targets.grpc, Buffer.alloc(0)),

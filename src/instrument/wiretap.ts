@@ -192,12 +192,15 @@ function forwardAll(inner: object): Record<string, unknown> {
   return forwarded;
 }
 
-/** Header names and values as sent, in order; binary (-bin) values in base64 as on the wire. */
+/**
+ * Header names and values in wire order (HTTP/2 sends the ":" pseudo-headers
+ * first); binary (-bin) values in base64, as on the wire.
+ */
 function headerPairs(raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders): HeaderPair[] {
   const pairs: HeaderPair[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     for (const one of Array.isArray(value) ? value : [value]) pairs.push([name, String(one)]);
   }
-  return pairs;
+  return [...pairs.filter(([name]) => name.startsWith(':')), ...pairs.filter(([name]) => !name.startsWith(':'))];
 }

@@ -1,0 +1,149 @@
+// Every lesson, from its entry in lessons/lessons.json: its files run alone and
+// print the entry's output, the transcript shows the same, and the lesson text
+// agrees with the entry. A new lesson is a folder plus one entry.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LESSONS, type Lesson } from '../src/lessons.js';
+import { PROTO_DIR } from '../src/proto.js';
+import { PYTHON, ROOT, pythonGrpcMissing, spawnCli, spawnProcess, stopProcess, waitFor, type Spawned } from './helpers.js';
+
+/** `node --import tsx <file> args`, as `npx tsx <file>` runs it, from `cwd`. */
+function runFile(file: string, args: string[], cwd = ROOT): Spawned {
+  return spawnProcess('sh', ['-c', 'cd "$0" && exec "$@"', cwd, process.execPath, '--import', 'tsx', file, ...args]);
+}
+
+/** Starts a lesson's server.ts alone on a free port; resolves with the port it printed. */
+async function startStandaloneServer(lesson: Lesson, cwd = ROOT, file = lesson.serverPath): Promise<Spawned & { port: number }> {
+  const server = runFile(file, ['--port', '0'], cwd);
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  const match = await waitFor(() => {
+    if (exited) throw new Error(`server exited early: ${server.stderr()}`);
+    return /^listening on 127\.0\.0\.1:(\d+)/m.exec(server.stdout());
+  }, `${lesson.slug}'s listening line`, 20_000);
+  return { ...server, port: Number(match[1]) };
+}
+
+const section = (text: string, heading: string) => {
+  const start = text.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `no "## ${heading}" section`);
+  const rest = text.slice(start + heading.length + 5);
+  const end = rest.search(/\n## /);
+  return end < 0 ? rest : rest.slice(0, end);
+};
+
+describe('the lesson list', () => {
+  for (const lesson of LESSONS) {
+    describe(lesson.slug, () => {
+      test('server.ts and client.ts run alone: the client prints the output the list gives', async () => {
+        const server = await startStandaloneServer(lesson);
+        try {
+          const client = runFile(lesson.clientPath, ['--target', `127.0.0.1:${server.port}`, ...(lesson.rest ? ['--rest-target', restTargetOf(server)] : [])]);
+          const { code } = await client.exited;
+          assert.equal(client.stderr(), '');
+          assert.equal(code, 0);
+          assert.deepEqual(client.stdout().trimEnd().split('\n'), lesson.output);
+          server.child.kill('SIGTERM');
+          assert.deepEqual(await server.exited, { code: 0, signal: null });
+          assert.match(server.stdout(), /SIGTERM: shutting down/);
+        } finally {
+          await stopProcess(server);
+        }
+      });
+
+      test('npm run lesson | cat prints the same output in its transcript, in order', async () => {
+        const run = spawnCli('lesson', [String(lesson.number)], { CI: 'true' });
+        const { code } = await run.exited;
+        assert.equal(code, 0, run.stderr());
+        const clientLines = run
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('client │ '))
+          .map((line) => line.slice('client │ '.length));
+        const found = lesson.output.map((line) => clientLines.indexOf(line));
+        assert.ok(found.every((index) => index >= 0), `missing from the transcript: ${lesson.output.filter((_line, index) => found[index] < 0).join(' | ')}`);
+        assert.deepEqual([...found].sort((a, b) => a - b), found, 'out of order');
+      });
+
+      test('its text shows that output, and its "What to try" items are the list\'s', () => {
+        const text = readFileSync(lesson.textPath, 'utf8');
+        const block = /```text\n([\s\S]*?)\n```/.exec(section(text, 'What you will see'));
+        assert.ok(block, 'no ```text block under "What you will see"');
+        assert.deepEqual(block[1].split('\n'), lesson.output);
+        const items = section(text, 'What to try')
+          .trim()
+          .split(/\n- /)
+          .map((item) => item.replace(/^- /, '').replace(/\s*\n\s*/g, ' ').trim());
+        assert.deepEqual(items, lesson.tryIt);
+      });
+
+      test('every "What to try" item can be done from the UI or names its command', () => {
+        for (const item of lesson.tryIt) {
+          const usesUi = /press `[^`]+`|save|Watch the timeline|the timeline/i.test(item);
+          const namesCommand = /`(npm run [^`]+|npx tsx [^`]+|curl [^`]+)`/.test(item);
+          assert.ok(usesUi || namesCommand, `neither a UI action nor a command: ${item}`);
+        }
+      });
+    });
+  }
+});
+
+function restTargetOf(server: Spawned): string {
+  return `127.0.0.1:${/^listening on 127\.0\.0\.1:(\d+) \(REST/m.exec(server.stdout())![1]}`;
+}
+
+describe('a lesson file copied into an empty project', () => {
+  let project = '';
+  before(() => {
+    // What a learner copies: one lesson's files and protos/, plus the dependencies
+    // (linked here instead of installed: the same packages npm would fetch).
+    project = mkdtempSync(join(tmpdir(), 'grpc-lesson-copy-'));
+    cpSync(PROTO_DIR, join(project, 'protos'), { recursive: true });
+    for (const file of ['server.ts', 'client.ts']) copyFileSync(join(ROOT, 'lessons/01-unary', file), join(project, file));
+    mkdirSync(join(project, 'node_modules/@grpc'), { recursive: true });
+    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'tsx']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+  });
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  test('runs there: the server listens, the client greets', async () => {
+    const server = await startStandaloneServer(LESSONS[0], project, join(project, 'server.ts'));
+    try {
+      const client = runFile(join(project, 'client.ts'), ['--target', `127.0.0.1:${server.port}`, '--name', 'Ada'], project);
+      assert.equal((await client.exited).code, 0, client.stderr());
+      assert.equal(client.stdout(), 'Hello, Ada!\n');
+    } finally {
+      await stopProcess(server);
+    }
+  });
+});
+
+const missing = pythonGrpcMissing();
+if (missing) console.log(`# SKIPPING the Python client against a lesson file: ${missing}`);
+
+describe('the article\'s Python client against lesson 01\'s server.ts run alone', { skip: missing }, () => {
+  test('prints the greeting', async () => {
+    const generated = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
+    const server = await startStandaloneServer(LESSONS[0]);
+    try {
+      const protoc = spawnSync(PYTHON, ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${generated}`, `--grpc_python_out=${generated}`, join(PROTO_DIR, 'helloworld.proto')], { encoding: 'utf8' });
+      assert.equal(protoc.status, 0, protoc.stderr);
+      // The article's client, as the project README gives it.
+      const program = [
+        'import grpc, helloworld_pb2 as pb, helloworld_pb2_grpc as rpc',
+        `stub = rpc.HelloWorldServiceStub(grpc.insecure_channel("127.0.0.1:${server.port}"))`,
+        'print(stub.SayHello(pb.HelloRequest(name="Ada"), timeout=10).message)',
+      ].join('\n');
+      const result = spawnSync(PYTHON, ['-c', program], { cwd: generated, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, 'Hello, Ada!\n');
+    } finally {
+      await stopProcess(server);
+      rmSync(generated, { recursive: true, force: true });
+    }
+  });
+});
