@@ -11,6 +11,9 @@ import type { WireEvent } from '../src/instrument/events.js';
 import type { HelloWorldServiceClient } from '../src/generated/rpc_package/HelloWorldService.js';
 import { listen, shutdown } from '../src/runtime/serve.js';
 import { installWireTap } from '../src/instrument/wiretap.js';
+import { fileURLToPath } from 'node:url';
+import { ATTACH, spawnScript, stopChild } from '../src/runner/child.js';
+import { isListeningMessage } from '../src/instrument/ipc-sink.js';
 import { deadlineIn, helloClient, startLessonServer, tapped, tappedRun, waitFor, type RunningServer } from './helpers.js';
 
 /** The rows of a call in a compact form: what a learner reads down the timeline. */
@@ -316,6 +319,33 @@ describe('wire tap: sizes are the DATA bytes on the HTTP/2 stream', () => {
         proxy.close();
         await server.stop();
       }
+    }
+  });
+});
+
+describe('a handler that throws', () => {
+  test('the client gets UNKNOWN without detail; the server pane shows the error and where it was thrown', async () => {
+    const output: string[] = [];
+    let resolveListening!: (port: number) => void;
+    let rejectListening!: (error: Error) => void;
+    const listening = new Promise<number>((resolve, reject) => ((resolveListening = resolve), (rejectListening = reject)));
+    const child = spawnScript(fileURLToPath(new URL('./fixtures/throwing-server.ts', import.meta.url)), [], {
+      onLine: (_stream, line) => output.push(line),
+      onMessage: (message) => {
+        if (isListeningMessage(message)) resolveListening(message.port);
+      },
+      onExit: () => rejectListening(new Error(`the server exited: ${output.join('\n')}`)),
+    }, { preload: [ATTACH] });
+    try {
+      const client = helloClient(await listening);
+      const error = await new Promise<grpc.ServiceError | null>((resolve) => client.SayHello({ name: 'Ada' }, deadlineIn(), resolve));
+      client.close();
+      assert.equal(error?.code, grpc.status.UNKNOWN);
+      assert.equal(error?.details, 'Unknown error');
+      await waitFor(() => output.find((line) => line.includes('handler threw')), 'the error on the server side');
+      assert.match(output.join('\n'), /SayHello handler threw TypeError: boom in SayHello \(at test\/fixtures\/throwing-server\.ts:\d+:\d+\)/);
+    } finally {
+      await stopChild(child);
     }
   });
 });

@@ -7,6 +7,8 @@
 // - a server reports the ports it bound to a parent on an IPC channel, and
 //   shuts down when that parent goes away;
 // - a client run under a parent reports every call on the wire to it;
+// - a handler that throws has its error printed on the server's stderr (the
+//   client gets only UNKNOWN: grpc-js keeps exception text off the wire);
 // - grpc-js's own console diagnostics stay off unless GRPC_VERBOSITY asks;
 // - a closed stdout or stderr (`| head`) never kills the process.
 //
@@ -44,6 +46,42 @@ grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials
     callback(error, boundPort);
   });
 };
+
+// grpc-js answers a handler's exception with UNKNOWN and, on purpose, no
+// detail (it could leak internals). The learner should still see what broke.
+type Handler = (...args: unknown[]) => unknown;
+type Register = (name: string, handler: Handler, ...rest: unknown[]) => boolean;
+const serverPrototype = grpc.Server.prototype as unknown as { register: Register };
+const register = serverPrototype.register;
+serverPrototype.register = function (this: grpc.Server, name, handler, ...rest) {
+  const method = name.slice(name.lastIndexOf('/') + 1);
+  const reportThrown = (error: unknown) => console.error(`${method} handler threw ${describeThrown(error)}`);
+  const watched: Handler = function (this: unknown, ...args) {
+    try {
+      const result = handler.apply(this, args);
+      // An async handler rejects instead: report it, and leave the rejection as unhandled as it was.
+      if (result instanceof Promise) {
+        result.then(undefined, (error: unknown) => {
+          reportThrown(error);
+          throw error;
+        });
+      }
+      return result;
+    } catch (error) {
+      reportThrown(error);
+      throw error;
+    }
+  };
+  return register.call(this, name, watched, ...rest);
+};
+
+/** "Error: boom (at lessons/01-unary/server.ts:33:11)": the message and where it was thrown. */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const frame = /\((?:file:\/\/)?([^()]+:\d+:\d+)\)|at (?:file:\/\/)?(\S+:\d+:\d+)/.exec(error.stack?.split('\n').slice(1).join('\n') ?? '');
+  const where = frame ? (frame[1] ?? frame[2]).replace(`${process.cwd()}/`, '') : undefined;
+  return `${error.name}: ${error.message}${where ? ` (at ${where})` : ''}`;
+}
 
 // Lesson 05 also serves REST: its port is reported the same way.
 const listen = http.Server.prototype.listen;
