@@ -23,6 +23,8 @@ async function startStandaloneServer(lesson: Lesson, cwd = ROOT, file = lesson.s
   void server.exited.then(() => (exited = true));
   const match = await waitFor(() => {
     if (exited) throw new Error(`server exited early: ${server.stderr()}`);
+    // A lesson with a REST endpoint prints its line after the gRPC one.
+    if (lesson.rest && !/\(REST/.test(server.stdout())) return undefined;
     return /^listening on 127\.0\.0\.1:(\d+)/m.exec(server.stdout());
   }, `${lesson.slug}'s listening line`, 20_000);
   return { ...server, port: Number(match[1]) };

@@ -16,10 +16,17 @@ server.addService(service.service, {
     const count = call.request.reply_count || 3;
     for (let sequence = 1; sequence <= count && !call.cancelled; sequence++) {
       if (!call.write({ message: `Hello, ${call.request.name}! (${sequence} of ${count})`, sequence })) {
-        await new Promise((resolve) => call.once('drain', resolve));
+        // A cancelled call never drains: wait for whichever comes first.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            call.off('drain', done).off('cancelled', done);
+            resolve();
+          };
+          call.on('drain', done).on('cancelled', done);
+        });
       }
     }
-    call.end();
+    if (!call.cancelled) call.end();
   },
 });
 server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => {

@@ -1,6 +1,7 @@
 // Argument handling shared by the three commands: one clear line and a
 // non-zero exit for anything wrong, usage on --help.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { splitAddress } from '../address.js';
 import { findLesson, unknownLessonMessage, type Lesson } from '../lessons.js';
 
 export const EXIT_USAGE = 2;
@@ -68,8 +69,7 @@ export function parseHost(text: string): string {
 export function parseTarget(text: string, flag = '--target'): string {
   if (/^\d+$/.test(text)) return `127.0.0.1:${parsePort(text, flag)}`;
   if (/^(unix|dns|ipv4|ipv6):/.test(text)) return text;
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/.exec(text);
-  if (!match) fail(`${flag} must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
-  if (Number(match[2]) < 1 || Number(match[2]) > 65_535) fail(`${flag} port must be 1 to 65535, got ${match[2]}`, EXIT_USAGE);
+  const address = splitAddress(text) ?? fail(`${flag} must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
+  if (address.port < 1 || address.port > 65_535) fail(`${flag} port must be 1 to 65535, got ${address.port}`, EXIT_USAGE);
   return text;
 }

@@ -2,6 +2,7 @@
 // (the same file `npx tsx lessons/…/client.ts` runs).
 import { EXIT_USAGE, fail, lessonFromArgs, parseCommandLine, parseTarget } from './args.js';
 import { runLessonFile } from './run-lesson-file.js';
+import { nextPortAddress } from '../address.js';
 
 const USAGE = `
 Usage: npm run client -- <lesson> [--target H:P] [--name N]... [--rest-target H:P]
@@ -34,7 +35,5 @@ if (lesson.rest) {
 await runLessonFile(lesson.clientProgramPath, args);
 
 function nextPort(address: string): string {
-  const match = /^(.*):(\d+)$/.exec(address);
-  if (!match || Number(match[2]) >= 65_535) fail(`cannot derive the REST address from --target ${address}; pass --rest-target`, EXIT_USAGE);
-  return `${match[1]}:${Number(match[2]) + 1}`;
+  return nextPortAddress(address) ?? fail(`cannot derive the REST address from --target ${address}; pass --rest-target`, EXIT_USAGE);
 }

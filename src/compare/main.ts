@@ -3,13 +3,14 @@
 // The measuring lives here; the lesson's client.ts only knows how to call.
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
+import { nextPortAddress } from '../address.js';
 import { connect, runClient } from '../../lessons/05-grpc-vs-rest/client.js';
 import { LESSON_RUN, compareRestAndGrpc, contractChecks, formatComparison, formatContract } from './measure.js';
 
 const { values } = parseArgs({
   options: { target: { type: 'string', default: '127.0.0.1:50051' }, 'rest-target': { type: 'string' }, name: { type: 'string', multiple: true } },
 });
-const targets = { grpc: values.target, rest: values['rest-target'] ?? values.target.replace(/\d+$/, (port) => String(Number(port) + 1)) };
+const targets = { grpc: values.target, rest: values['rest-target'] ?? nextPortAddress(values.target) ?? values.target };
 
 try {
   await runClient({ target: targets.grpc, restTarget: targets.rest, names: values.name });

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { HELLOWORLD_PROTO, REPORT_PROTO, loadDefinition } from '../proto.js';
 import { countingProxy } from './proxy.js';
+import { splitAddress } from '../address.js';
 import { median, percentile } from './stats.js';
 
 export interface ReadingInput {
@@ -202,9 +203,9 @@ export interface ContractCase {
 }
 
 function restPost(target: string, body: string): Promise<string> {
-  const [host, port] = target.split(/:(?=\d+$)/);
+  const { host, port } = splitAddress(target) ?? { host: target, port: 80 };
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host, port: Number(port), method: 'POST', path: '/v1/hello', headers: { 'content-type': 'application/json' } }, (response) => {
+    const outgoing = request({ host, port, method: 'POST', path: '/v1/hello', headers: { 'content-type': 'application/json' } }, (response) => {
       let text = '';
       response.setEncoding('utf8').on('data', (chunk) => (text += chunk));
       response.on('end', () => resolve(`${response.statusCode} ${text}`));

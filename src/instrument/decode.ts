@@ -8,17 +8,24 @@ export function previewText(message: unknown, maxChars = 80): string {
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 
+/** Previews decoded so far, beside the events rather than written into them. */
+const decoded = new WeakMap<MessageEvent, string>();
+
 /**
- * The event's preview, decoded from its bytes on first use and kept. Only the
- * fields that were on the wire show: proto3 leaves zero values out.
+ * The event's preview: the one it came with, or decoded from its bytes on
+ * first use and kept. Only the fields that were on the wire show: proto3
+ * leaves zero values out.
  */
 export function messagePreview(event: MessageEvent, method: string | undefined): string {
-  if (event.preview === undefined) {
+  if (event.preview !== undefined) return event.preview;
+  let preview = decoded.get(event);
+  if (preview === undefined) {
     const type = method ? messageTypeOf(method, event.direction) : undefined;
-    event.preview =
+    preview =
       type && event.bytes !== undefined
         ? previewText(type.toObject(type.decode(Buffer.from(event.bytes, 'base64')), { longs: String, enums: String }))
         : `(${event.size} bytes)`;
+    decoded.set(event, preview);
   }
-  return event.preview;
+  return preview;
 }

@@ -53,7 +53,8 @@ export function messageTypeOf(methodPath: string, direction: 'client->server' | 
   return direction === 'client->server' ? definition.resolvedRequestType ?? undefined : definition.resolvedResponseType ?? undefined;
 }
 
-const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+/** Bytes as hex pairs with a space between: "0a 03 41 64 61". */
+export const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
 
 /** A base-128 varint at `pos`: seven bits a byte, low bits first, high bit set on all but the last. */
 function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: number] {

@@ -71,8 +71,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
       size: bytes.length,
       bytes: bytes.length <= captureBytes ? bytes.toString('base64') : undefined,
     };
-    if (preview) event.preview = messagePreview(event, call.method);
-    emit(event);
+    emit(preview ? { ...event, preview: messagePreview(event, call.method) } : event);
   };
   const headers = (call: CallState, direction: 'client->server' | 'server->client', kind: 'request' | 'response' | 'trailers' | 'trailers-only', raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders) => {
     emit({ type: 'headers', call: call.id, ms: since(call), direction, kind, headers: headerPairs(raw) });

@@ -3,11 +3,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { formatAddress } from '../address.js';
 
-/** "127.0.0.1:50051", or "[::1]:50051" for an IPv6 host. */
-export function formatAddress(host: string, port: number): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 export class ListenError extends Error {}
 

@@ -1,7 +1,7 @@
 // The wire view of one message as lines: what was sent, field by field, and
 // how its size compares with the same content as JSON.
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
-import { annotate, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
+import { annotate, hexOf, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
 
@@ -38,7 +38,7 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
   prefix.writeUInt32BE(bytes.length, 1);
   lines.push([
     { text: 'gRPC prefix  ', bold: true },
-    { text: prefix.toString('hex').replace(/(..)(?!$)/g, '$1 '), color: 'yellow' },
+    { text: hexOf(prefix), color: 'yellow' },
     { text: `   compressed flag 0 (not compressed), then the length ${bytes.length} as 4 bytes, big-endian` },
   ]);
   lines.push([]);
@@ -66,7 +66,7 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     const ascii = [...chunk].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
     lines.push([
       { text: String(offset).padStart(6), dim: true },
-      { text: `  ${chunk.toString('hex').replace(/(..)(?!$)/g, '$1 ').padEnd(48)}`, color: 'yellow' },
+      { text: `  ${hexOf(chunk).padEnd(48)}`, color: 'yellow' },
       { text: `  ${ascii}`, dim: true },
     ]);
   }
