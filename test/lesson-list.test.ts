@@ -149,3 +149,34 @@ describe('the article\'s Python client against lesson 01\'s server.ts run alone'
     }
   });
 });
+
+describe('code blocks in the lesson texts are real code', () => {
+  const trimmedLines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  /** Whether every line of `block` appears in `source`, in the same order. */
+  const inOrder = (block: string[], source: string[]) => {
+    let at = 0;
+    for (const line of block) {
+      at = source.indexOf(line, at);
+      if (at < 0) return false;
+      at += 1;
+    }
+    return true;
+  };
+  const protoLines = trimmedLines(['helloworld.proto', 'report.proto'].map((file) => readFileSync(join(PROTO_DIR, file), 'utf8')).join('\n'));
+
+  for (const lesson of LESSONS) {
+    test(`${lesson.slug}: each proto block is in protos/, each ts block in the lesson's server.ts or client.ts`, () => {
+      const text = readFileSync(lesson.textPath, 'utf8');
+      const files = [lesson.serverPath, lesson.clientPath].map((path) => trimmedLines(readFileSync(path, 'utf8')));
+      for (const [, language, body] of text.matchAll(/^ *```(\w+)\n([\s\S]*?)\n *```$/gm)) {
+        const lines = trimmedLines(body);
+        if (language === 'proto') {
+          // A block may leave lines out (other methods, comments), never change them.
+          assert.ok(lines.every((line) => protoLines.includes(line)), `not in protos/:\n${body}`);
+        } else if (language === 'ts') {
+          assert.ok(files.some((source) => inOrder(lines, source)), `not in ${lesson.slug}'s server.ts or client.ts, in this order:\n${body}`);
+        }
+      }
+    });
+  }
+});
