@@ -17,9 +17,19 @@ export const HEADER_LABEL: Record<HeaderKind, string> = {
   'trailers-only': 'trailers-only',
 };
 
-/** Headers as `name: value` pairs on one line, the way they travel (HPACK aside). */
+/** The headers a learner looks for first; a timeline row leads with them, the wire view keeps wire order. */
+const KEY_HEADERS = [':path', 'grpc-timeout', ':status', 'grpc-status', 'grpc-message'];
+
+/** Headers as `name: value` pairs on one line, the ones that tell most first. */
 export function headerList(headers: HeaderPair[]): string {
-  return headers.map(([name, value]) => `${name}: ${value}`).join('  ');
+  const rank = ([name]: HeaderPair) => {
+    const index = KEY_HEADERS.indexOf(name);
+    return index < 0 ? KEY_HEADERS.length : index;
+  };
+  return [...headers]
+    .sort((a, b) => rank(a) - rank(b))
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('  ');
 }
 
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
