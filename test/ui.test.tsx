@@ -176,6 +176,24 @@ describe('lesson view', () => {
   });
 });
 
+describe('pane titles', () => {
+  test('at 80 columns a title stays on its row: the legend is cut, the position and follow stay', async () => {
+    const { store, until, frame } = setup({ columns: 80, rows: 24 });
+    store.openLesson(lesson('1'));
+    const messages: WireEvent[] = Array.from({ length: 30 }, (_, index) => ({ type: 'message', call: 1, ms: index, direction: 'server->client', size: 10, preview: `reply #${index + 1}` }));
+    store.apply({ type: 'wire', run: 1, events: messages });
+    await until('reply #30');
+    const lines = frame().split('\n');
+    const title = lines.findIndex((line) => line.includes('Timeline'));
+    const right = (line: string) => line.slice(40);
+    assert.match(right(lines[title]), /│ Timeline · ──▶ .*… +\d+-30\/30 follow │$/, 'the title row');
+    // The row under the title is the first visible message, not the rest of the title.
+    const shown = Number(/(\d+)-30\/30/.exec(lines[title])![1]);
+    assert.match(right(lines[title + 1]), new RegExp(`reply #${shown}\\b`), 'the first content row');
+    assert.match(right(lines[title + 1 + 30 - shown]), /reply #30\b/, 'the last content row');
+  });
+});
+
 describe('timeline', () => {
   test('renders all four kinds of call, in the order they happened', async () => {
     const servers = await Promise.all(['1', '2', '3', '4'].map((ref) => startLessonServer(ref)));

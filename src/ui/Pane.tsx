@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { PaneId, UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
+import { fitTitleRow } from './title-row.js';
 
 /** Lines a pane can show: only the visible slice is ever built. */
 export interface LineSource {
@@ -28,16 +29,19 @@ export function Pane({ store, id, title, lines, width, height, focused, highligh
   const offset = store.visibleOffset(id, lines.length, inner);
   const visible = lines.slice(offset, offset + inner);
   const { follow } = store.state.scroll[id];
-  const position = lines.length > inner ? ` ${offset + 1}-${offset + visible.length}/${lines.length}` : '';
+  const position = lines.length > inner ? `${offset + 1}-${offset + visible.length}/${lines.length}` : '';
   const following = follow && lines.length > inner ? ' follow' : '';
+  // Exactly one row: a title that wrapped would push the content down a line.
+  const row = fitTitleRow(title, `${position}${following}`, width - 4);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1} overflow="hidden">
-      <Box justifyContent="space-between">
-        <Text bold color={focused ? 'cyan' : undefined} wrap="truncate-end">
-          {title}
+      <Text wrap="truncate-end">
+        <Text bold color={focused ? 'cyan' : undefined}>
+          {row.title}
         </Text>
-        <Text dimColor>{`${position}${following}`}</Text>
-      </Box>
+        {row.gap}
+        <Text dimColor>{row.indicator}</Text>
+      </Text>
       {visible.map((line, index) => (
         <StyledText key={index} line={line} inverse={offset + index === highlight} />
       ))}
