@@ -49,24 +49,31 @@ test('exits are recorded with their code, and a lesson whose client succeeded is
 
 test('scrolling up stops following; reaching the bottom follows again', () => {
   const store = new UiStore({ frameMs: 0 });
-  store.setMetrics('client', { lines: 100, height: 10 });
-  assert.equal(store.visibleOffset('client', 100, 10), 90);
+  store.state.size = { columns: 120, rows: 40 };
+  const push = (count: number) => {
+    for (let index = 0; index < count; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+  };
+  push(100);
+  // The client pane's height comes from the layout for 120x40, not from a render.
+  const height = store.paneRows('client');
+  assert.equal(height, 6);
+  assert.equal(store.visibleOffset('client', 100, height), 100 - height);
   store.scroll('client', -5);
-  assert.deepEqual(store.state.scroll.client, { offset: 85, follow: false });
+  assert.deepEqual(store.state.scroll.client, { offset: 100 - height - 5, follow: false });
   // New lines arrive: the view stays where the reader left it.
-  assert.equal(store.visibleOffset('client', 120, 10), 85);
-  store.setMetrics('client', { lines: 120, height: 10 });
+  push(20);
+  assert.equal(store.visibleOffset('client', 120, height), 100 - height - 5);
   store.scroll('client', 'page-down');
-  assert.deepEqual(store.state.scroll.client, { offset: 94, follow: false });
+  assert.deepEqual(store.state.scroll.client, { offset: 100 - height - 5 + height - 1, follow: false });
   store.scroll('client', 'bottom');
-  assert.deepEqual(store.state.scroll.client, { offset: 110, follow: true });
+  assert.deepEqual(store.state.scroll.client, { offset: 120 - height, follow: true });
   store.scroll('client', 'top');
   assert.deepEqual(store.state.scroll.client, { offset: 0, follow: false });
   store.scroll('client', 1_000);
   assert.equal(store.state.scroll.client.follow, true);
-  // The lesson text never follows: it is read from the top.
-  store.setMetrics('text', { lines: 50, height: 10 });
+  // The lesson text never follows: it is read from the top. Its length is what its pane last rendered.
+  store.reportLines('text', 50);
   store.scroll('text', 'bottom');
-  assert.deepEqual(store.state.scroll.text, { offset: 40, follow: false });
+  assert.deepEqual(store.state.scroll.text, { offset: 50 - store.paneRows('text'), follow: false });
   store.dispose();
 });

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { UiStore, PaneId, LogLine } from './store.js';
 import type { StyledLine } from './styled.js';
 import { PANES } from './store.js';
-import { CHROME_ROWS, layoutFor } from './layout.js';
+import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { renderMarkdown } from './markdown.js';
 import { highlightTypeScript } from './highlight.js';
@@ -11,7 +11,8 @@ import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
-const PANE_TITLE: Record<PaneId, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline', wire: 'Wire view (w or esc to close)' };
+type LessonPane = Exclude<PaneId, 'help'>;
+const PANE_TITLE: Record<LessonPane, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline', wire: 'Wire view (w or esc to close)' };
 const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
 
 /** A ring buffer seen as lines, turning only the requested slice into styled text. */
@@ -30,7 +31,7 @@ export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
   const { size, focus, files, sourceTab } = state;
   const layout = layoutFor(size.columns, size.rows, focus);
-  const textWidth = (layout.compact ? size.columns : Math.floor(size.columns * 0.5)) - 4;
+  const textWidth = contentColumns(rectOf(layout, 'text') ?? { width: size.columns, height: 0 });
 
   const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);
   const sourceText = sourceTab === 'server' ? files.server : files.client;
@@ -39,7 +40,7 @@ export function LessonView({ store }: { store: UiStore }) {
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
   const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
 
-  const linesOf = (pane: PaneId): LineSource => {
+  const linesOf = (pane: LessonPane): LineSource => {
     switch (pane) {
       case 'text':
         return text;
@@ -55,7 +56,7 @@ export function LessonView({ store }: { store: UiStore }) {
         return wire;
     }
   };
-  const titleOf = (pane: PaneId): string => {
+  const titleOf = (pane: LessonPane): string => {
     if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
     if (pane === 'timeline') {
       const kept = state.timeline.total > state.timeline.length ? ` last ${state.timeline.length} of ${state.timeline.total} ·` : '';
@@ -65,8 +66,8 @@ export function LessonView({ store }: { store: UiStore }) {
   };
 
   if (state.wireView) {
-    const body = Math.max(4, size.rows - CHROME_ROWS);
-    return <Pane store={store} id="wire" title={PANE_TITLE.wire} lines={linesOf('wire')} width={size.columns} height={body} focused />;
+    const { width, height } = wireRect(size.columns, size.rows);
+    return <Pane store={store} id="wire" title={PANE_TITLE.wire} lines={linesOf('wire')} width={width} height={height} focused />;
   }
   const highlight = state.selected === undefined ? undefined : state.selected - (state.timeline.total - state.timeline.length);
 

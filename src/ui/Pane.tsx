@@ -1,8 +1,10 @@
+import { useLayoutEffect } from 'react';
 import { Box, Text } from 'ink';
 import type { PaneId, UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
 import { fitTitleRow } from './title-row.js';
+import { contentRows } from './layout.js';
 
 /** Lines a pane can show: only the visible slice is ever built. */
 export interface LineSource {
@@ -24,8 +26,9 @@ export interface PaneProps {
 
 /** A bordered, scrollable pane that renders only its visible slice of lines. */
 export function Pane({ store, id, title, lines, width, height, focused, highlight }: PaneProps) {
-  const inner = Math.max(1, height - 3);
-  store.setMetrics(id, { lines: lines.length, height: inner });
+  const inner = contentRows({ width, height });
+  // After the frame, not during it: rendering stays free of side effects.
+  useLayoutEffect(() => store.reportLines(id, lines.length), [store, id, lines.length]);
   const offset = store.visibleOffset(id, lines.length, inner);
   const visible = lines.slice(offset, offset + inner);
   const { follow } = store.state.scroll[id];

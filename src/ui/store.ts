@@ -5,11 +5,13 @@ import { LESSONS, type Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
 import type { SessionEvent } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
+import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 
-export type PaneId = 'text' | 'source' | 'server' | 'client' | 'timeline' | 'wire';
-/** The panes Tab moves between; the wire view opens over them. */
-export const PANES: readonly PaneId[] = ['text', 'source', 'server', 'client', 'timeline'];
-const ALL_PANES: readonly PaneId[] = [...PANES, 'wire'];
+/** The panes Tab moves between; the wire view and the help open over them. */
+export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline';
+export type PaneId = TabPane | 'wire' | 'help';
+export const PANES: readonly TabPane[] = ['text', 'source', 'server', 'client', 'timeline'];
+const ALL_PANES: readonly PaneId[] = [...PANES, 'wire', 'help'];
 
 export interface LogLine {
   text: string;
@@ -28,11 +30,6 @@ export interface ScrollState {
   follow: boolean;
 }
 
-export interface PaneMetrics {
-  lines: number;
-  height: number;
-}
-
 export type ServerState =
   | { state: 'stopped' }
   | { state: 'starting' }
@@ -46,7 +43,7 @@ export interface UiState {
   pickerIndex: number;
   lesson: Lesson;
   ran: Set<string>;
-  focus: PaneId;
+  focus: TabPane;
   sourceTab: 'server' | 'client';
   scroll: Record<PaneId, ScrollState>;
   help: boolean;
@@ -83,7 +80,7 @@ export interface StoreOptions {
   floodEvents?: number;
 }
 
-const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true, wire: false };
+const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true, wire: false, help: false };
 
 function freshScroll(): Record<PaneId, ScrollState> {
   return Object.fromEntries(ALL_PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<PaneId, ScrollState>;
@@ -91,7 +88,8 @@ function freshScroll(): Record<PaneId, ScrollState> {
 
 export class UiStore {
   readonly state: UiState;
-  readonly metrics: Partial<Record<PaneId, PaneMetrics>> = {};
+  /** How many lines each pane had when it last rendered (reported after the frame, never during it). */
+  private readonly renderedLines: Partial<Record<PaneId, number>> = {};
   /** Bumped on every change; what React subscribes to. */
   version = 0;
   private readonly listeners = new Set<() => void>();
@@ -237,7 +235,7 @@ export class UiStore {
     const current = this.state.selected ?? last + (step < 0 ? 1 : 0);
     const selected = Math.min(last, Math.max(first, current + step));
     const index = selected - first;
-    const { height } = this.metrics.timeline ?? { height: 1 };
+    const height = this.paneRows('timeline');
     const offset = this.visibleOffset('timeline', timeline.length, height);
     const top = index < offset ? index : index >= offset + height ? index - height + 1 : offset;
     this.update((state) => {
@@ -246,8 +244,27 @@ export class UiStore {
     });
   }
 
-  setMetrics(pane: PaneId, metrics: PaneMetrics): void {
-    this.metrics[pane] = metrics;
+  /** A pane says how many lines it rendered, once the frame is out; scrolling by pages and to the end needs it. */
+  reportLines(pane: PaneId, lines: number): void {
+    this.renderedLines[pane] = lines;
+  }
+
+  /** Lines a pane holds: the buffers' own length, else what the pane last rendered. */
+  lineCount(pane: PaneId): number {
+    const { serverLog, clientLog, timeline } = this.state;
+    if (pane === 'server') return serverLog.length;
+    if (pane === 'client') return clientLog.length;
+    if (pane === 'timeline') return timeline.length;
+    return this.renderedLines[pane] ?? 0;
+  }
+
+  /** Rows of content a pane shows at the terminal's size, from the layout. */
+  paneRows(pane: PaneId): number {
+    const { size, focus } = this.state;
+    if (pane === 'help') return contentRows(helpRect(size.columns, size.rows));
+    if (pane === 'wire') return contentRows(wireRect(size.columns, size.rows));
+    const rect = rectOf(layoutFor(size.columns, size.rows, focus), pane);
+    return rect ? contentRows(rect) : 1;
   }
 
   /** The first visible line of a pane, given its content length and height. */
@@ -259,7 +276,8 @@ export class UiStore {
 
   /** Scrolls a pane by lines (negative: up), or to its top or bottom. Follow turns off above the bottom. */
   scroll(pane: PaneId, how: number | 'top' | 'bottom' | 'page-up' | 'page-down'): void {
-    const { lines, height } = this.metrics[pane] ?? { lines: 0, height: 1 };
+    const lines = this.lineCount(pane);
+    const height = this.paneRows(pane);
     const bottom = Math.max(0, lines - height);
     const current = this.visibleOffset(pane, lines, height);
     const page = Math.max(1, height - 1);
