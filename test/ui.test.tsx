@@ -6,7 +6,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore } from '../src/ui/store.js';
-import { KEYMAP } from '../src/ui/keymap.js';
+import { footerKeyText, helpSections, hintsFor, type Mode } from '../src/ui/keymap.js';
 import { LESSONS } from '../src/lessons.js';
 import type { WireEvent } from '../src/instrument/events.js';
 import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
@@ -69,17 +69,42 @@ describe('lesson picker', () => {
 
 describe('help overlay', () => {
   test('? shows every binding of the keymap, and ? or esc hides it', async () => {
-    const { app, until, frame } = setup();
+    const { app, until, frame } = setup({ columns: 100, rows: 80 });
     await until('▶ ');
     app.stdin.write('?');
     await until('Keys (? or esc to close)');
-    for (const binding of KEYMAP) assert.ok(frame().includes(binding.description), `help lacks "${binding.description}"`);
+    for (const binding of helpSections().flatMap((section) => section.bindings)) assert.ok(frame().includes(binding.help), `help lacks "${binding.help}"`);
     app.stdin.write('?');
     await until((text) => !text.includes('Keys (?'), 'no help');
     app.stdin.write('?');
     await until('Keys (?');
     app.stdin.write(KEY.esc);
     await until((text) => !text.includes('Keys (?'), 'no help after esc');
+  });
+});
+
+describe('footer', () => {
+  test('the footer lists the keys of the mode the UI is in, from its table', async () => {
+    const { app, store, until } = setup({ columns: 200, rows: 40 });
+    const footerOf = (text: string) => text.split('\n').at(-1) ?? '';
+    const footerShows = async (mode: Mode) =>
+      footerOf(await until((text) => hintsFor(mode).every((binding) => footerOf(text).includes(`${footerKeyText(binding)} ${binding.label}`)), `the ${mode} keys in the footer`));
+    await footerShows('picker');
+    store.openLesson(lesson('1'));
+    assert.match(await footerShows('lesson'), /tab focus/);
+    app.stdin.write('w');
+    const wire = await footerShows('wire');
+    assert.doesNotMatch(wire, /tab focus/, 'Tab does nothing in the wire view');
+    app.stdin.write(KEY.esc);
+    await footerShows('lesson');
+    app.stdin.write('e');
+    const names = await footerShows('names');
+    assert.match(names, /enter send/);
+    assert.doesNotMatch(names, /q quit/, 'q is a letter of a name in the prompt');
+    app.stdin.write(KEY.esc);
+    await footerShows('lesson');
+    app.stdin.write('?');
+    await footerShows('help');
   });
 });
 
@@ -153,7 +178,7 @@ describe('lesson view', () => {
     store.openLesson(lesson('3'));
     await until('Timeline');
     app.stdin.write('e');
-    await until('names (comma-separated');
+    await until('names › ');
     app.stdin.write('Bob, Eve');
     await until('Bob, Eve');
     app.stdin.write(KEY.enter);

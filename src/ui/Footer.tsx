@@ -1,34 +1,22 @@
-import { Box, Text } from 'ink';
-import { hintsFor } from './keymap.js';
+import { Text } from 'ink';
+import { footerKeyText, hintsFor } from './keymap.js';
 import type { UiStore } from './store.js';
 
+/** The keys of the mode the UI is in, from its key table; a notice first, if there is one. */
 export function Footer({ store }: { store: UiStore }) {
-  const { nameDraft, screen, notice } = store.state;
-  if (nameDraft !== undefined) {
-    return (
-      <Box>
-        <Text color="cyan" bold>
-          names (comma-separated, empty for the lesson's own):{' '}
-        </Text>
-        <Text>{nameDraft}</Text>
-        <Text inverse> </Text>
-        <Text dimColor>  enter run · esc cancel</Text>
-      </Box>
-    );
-  }
+  const mode = store.mode();
+  const { notice } = store.state;
   return (
-    <Box>
-      <Text wrap="truncate-end">
-        {notice ? <Text color="yellow">{notice}  </Text> : null}
-        {hintsFor(screen).map((binding) => (
-          <Text key={binding.action}>
-            <Text bold color="cyan">
-              {binding.keys.split(' ')[0]}
-            </Text>
-            <Text dimColor> {binding.hint}  </Text>
+    <Text wrap="truncate-end">
+      {notice && mode !== 'names' ? <Text color="yellow">{notice}  </Text> : null}
+      {hintsFor(mode).map((binding) => (
+        <Text key={binding.action}>
+          <Text bold color="cyan">
+            {footerKeyText(binding)}
           </Text>
-        ))}
-      </Text>
-    </Box>
+          <Text dimColor> {binding.label}  </Text>
+        </Text>
+      ))}
+    </Text>
   );
 }

@@ -2,7 +2,20 @@ import { Text } from 'ink';
 import type { UiStore } from './store.js';
 
 export function Header({ store }: { store: UiStore }) {
-  const { lesson, server, client, names } = store.state;
+  const { lesson, server, client, names, nameDraft } = store.state;
+  // The names prompt takes the status row while it is open; the footer lists its keys.
+  if (nameDraft !== undefined) {
+    return (
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">
+          names ›{' '}
+        </Text>
+        <Text>{nameDraft}</Text>
+        <Text inverse> </Text>
+        <Text dimColor>  comma-separated; empty: the lesson's own</Text>
+      </Text>
+    );
+  }
   const serverText =
     server.state === 'listening'
       ? { text: `listening on 127.0.0.1:${server.port}`, color: 'green' }

@@ -1,22 +1,20 @@
 import { Box, Text } from 'ink';
-import { KEYMAP } from './keymap.js';
+import { helpSections, keysText } from './keymap.js';
 
-const SCOPE_TITLE = { always: 'Everywhere', picker: 'Lesson list', lesson: 'Lesson' } as const;
-
-/** Every key binding, from the same table the key handler uses. */
+/** Every key of every mode, from the same tables the key handler uses. */
 export function Help({ width }: { width: number }) {
   return (
     <Box flexDirection="column" borderStyle="double" borderColor="cyan" paddingX={1} width={Math.min(width, 96)}>
       <Text bold color="cyan">
         Keys (? or esc to close)
       </Text>
-      {(['always', 'picker', 'lesson'] as const).map((scope) => (
-        <Box key={scope} flexDirection="column" marginTop={1}>
-          <Text bold>{SCOPE_TITLE[scope]}</Text>
-          {KEYMAP.filter((binding) => binding.scope === scope).map((binding) => (
+      {helpSections().map((section) => (
+        <Box key={section.title} flexDirection="column" marginTop={1}>
+          <Text bold>{section.title}</Text>
+          {section.bindings.map((binding) => (
             <Text key={binding.action} wrap="truncate-end">
-              <Text color="cyan">{binding.keys.padEnd(12)}</Text>
-              {binding.description}
+              <Text color="cyan">{keysText(binding.keys).padEnd(12)}</Text>
+              {binding.help}
             </Text>
           ))}
         </Box>

@@ -4,7 +4,7 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
 import { LESSONS, type Lesson } from '../lessons.js';
 import { LessonSession } from '../runner/session.js';
-import { actionFor, type Action } from './keymap.js';
+import { actionFor, keystrokes, type Action } from './keymap.js';
 import { PANES, type UiStore } from './store.js';
 
 export interface ControllerOptions {
@@ -144,43 +144,29 @@ export class LessonController {
     await this.closeSession();
   }
 
+  /** A key from Ink: looked up in the table of the mode the UI is in. */
   handleKey(input: string, key: Key): void {
-    const { state } = this.store;
-    if (state.nameDraft !== undefined) return this.editNames(input, key);
-    // Keys typed faster than the terminal is read arrive as one chunk ("nnn"): take them one by one.
-    if (input.length > 1 && !key.ctrl && !key.meta) {
-      for (const char of input) this.handleKey(char, key);
-      return;
+    for (const [char, stroke] of keystrokes(input, key)) {
+      const mode = this.store.mode();
+      const action = actionFor(mode, char, stroke);
+      if (action) this.handle(action);
+      else if (mode === 'names' && char && !stroke.ctrl && !stroke.meta) this.store.update((state) => (state.nameDraft += char));
     }
-    const action = actionFor(input, key, state.screen);
-    if (state.help && action !== 'quit' && action !== 'help') {
-      if (key.escape) this.store.update((draft) => (draft.help = false));
-      return;
-    }
-    if (state.wireView && state.screen === 'lesson' && (key.escape || action === 'back')) {
-      this.store.update((draft) => (draft.wireView = false));
-      return;
-    }
-    if (action) this.handle(action);
   }
 
-  private editNames(input: string, key: Key): void {
+  private sendNames(): void {
     this.store.update((state) => {
-      const draft = state.nameDraft ?? '';
-      if (key.escape) state.nameDraft = undefined;
-      else if (key.return) {
-        const names = draft.split(',').map((name) => name.trim()).filter((name) => name !== '');
-        state.names = names.length ? names : undefined;
-        state.nameDraft = undefined;
-        void this.runClient();
-      } else if (key.backspace || key.delete) state.nameDraft = draft.slice(0, -1);
-      else if (input && !key.ctrl && !key.meta) state.nameDraft = draft + input;
+      const names = (state.nameDraft ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+      state.names = names.length ? names : undefined;
+      state.nameDraft = undefined;
     });
+    void this.runClient();
   }
 
-  /** The pane that scroll keys move: the wire view while it is open. */
+  /** The pane that scroll keys move: the help or the wire view while open. */
   private scrollTarget() {
-    return this.store.state.wireView ? 'wire' : this.store.state.focus;
+    const { help, wireView, focus } = this.store.state;
+    return help ? 'help' : wireView ? 'wire' : focus;
   }
 
   handle(action: Action): void {
@@ -193,7 +179,10 @@ export class LessonController {
         this.options.onQuit?.();
         return;
       case 'help':
-        return this.store.update((draft) => (draft.help = !draft.help));
+        return this.store.update((draft) => {
+          draft.help = !draft.help;
+          draft.scroll.help = { offset: 0, follow: false };
+        });
       case 'picker-up':
       case 'picker-down': {
         const step = action === 'picker-up' ? -1 : 1;
@@ -234,11 +223,18 @@ export class LessonController {
           draft.wireView = !draft.wireView;
           draft.scroll.wire = { offset: 0, follow: false };
         });
+      case 'names-send':
+        return this.sendNames();
+      case 'names-cancel':
+        return this.store.update((draft) => (draft.nameDraft = undefined));
+      case 'names-delete':
+        return this.store.update((draft) => (draft.nameDraft = [...(draft.nameDraft ?? '')].slice(0, -1).join('')));
       case 'scroll-up':
       case 'scroll-down': {
         const step = action === 'scroll-up' ? -1 : 1;
-        if (!state.wireView && state.focus === 'timeline') return this.store.select(step);
-        return this.store.scroll(this.scrollTarget(), step);
+        const target = this.scrollTarget();
+        // In the timeline the arrows move the cursor, which scrolls with it.
+        return target === 'timeline' ? this.store.select(step) : this.store.scroll(target, step);
       }
       case 'page-up':
       case 'page-down':

@@ -1,5 +1,6 @@
-// One table of keys: the input handler, the footer's hints and the help
-// overlay all read it, so they cannot disagree.
+// Keys as data: one table per mode, each row a key (or several), a label and
+// an action. The matcher, the footer's hints and the help screen are all made
+// from these tables, so they cannot disagree.
 import type { Key } from 'ink';
 
 export type Action =
@@ -23,51 +24,220 @@ export type Action =
   | 'page-up'
   | 'page-down'
   | 'top'
-  | 'bottom';
+  | 'bottom'
+  | 'names-send'
+  | 'names-cancel'
+  | 'names-delete';
 
-export type Scope = 'always' | 'picker' | 'lesson';
+/** Keys that are not characters, named as in the help. */
+export type KeyName = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
+
+/** One key: a character (`{input: 'r'}`, `{input: 'c', ctrl: true}`) or a named key (`{name: 'tab', shift: true}`). */
+export interface KeyDescriptor {
+  input?: string;
+  name?: KeyName;
+  ctrl?: boolean;
+  shift?: boolean;
+}
 
 export interface Binding {
+  keys: readonly KeyDescriptor[];
+  /** A word or two for the footer. */
+  label: string;
+  /** What the help screen says the keys do. */
+  help: string;
   action: Action;
-  scope: Scope;
-  /** How the keys are written in hints and help. */
-  keys: string;
-  description: string;
-  /** A short label for the footer; bindings without one show only in help. */
-  hint?: string;
-  matches(input: string, key: Key): boolean;
+  /** Shown in the footer too (every row is in the help). */
+  footer?: boolean;
 }
 
-const char = (...chars: string[]) => (input: string, key: Key) => !key.ctrl && !key.meta && chars.includes(input);
+export type Mode = 'picker' | 'lesson' | 'wire' | 'names' | 'help';
 
-export const KEYMAP: readonly Binding[] = [
-  { action: 'quit', scope: 'always', keys: 'q ctrl-c', description: 'quit (stops every server and client)', hint: 'quit', matches: (input, key) => char('q')(input, key) || (key.ctrl && input === 'c') },
-  { action: 'help', scope: 'always', keys: '?', description: 'show or hide this help', hint: 'help', matches: char('?') },
-  { action: 'picker-up', scope: 'picker', keys: '↑ k', description: 'previous lesson in the list', matches: (input, key) => key.upArrow || char('k')(input, key) },
-  { action: 'picker-down', scope: 'picker', keys: '↓ j', description: 'next lesson in the list', matches: (input, key) => key.downArrow || char('j')(input, key) },
-  { action: 'open', scope: 'picker', keys: 'enter', description: 'open the lesson', hint: 'open', matches: (_input, key) => key.return },
-  { action: 'run-client', scope: 'lesson', keys: 'r', description: 'run the client again', hint: 'run', matches: char('r') },
-  { action: 'restart-server', scope: 'lesson', keys: 's', description: 'restart the server', hint: 'restart server', matches: char('s') },
-  { action: 'edit-names', scope: 'lesson', keys: 'e', description: 'edit the names the client sends', hint: 'names', matches: char('e') },
-  { action: 'toggle-source', scope: 'lesson', keys: 'c', description: 'switch source between server.ts and client.ts', hint: 'server/client source', matches: char('c') },
-  { action: 'wire-view', scope: 'lesson', keys: 'w', description: 'open or close the wire view of the selected timeline message', hint: 'wire view', matches: char('w') },
-  { action: 'focus-next', scope: 'lesson', keys: 'tab', description: 'focus the next pane', hint: 'focus', matches: (_input, key) => key.tab && !key.shift },
-  { action: 'focus-prev', scope: 'lesson', keys: 'shift-tab', description: 'focus the previous pane', matches: (_input, key) => key.tab && key.shift },
-  { action: 'next-lesson', scope: 'lesson', keys: 'n', description: 'next lesson', hint: 'next', matches: char('n') },
-  { action: 'prev-lesson', scope: 'lesson', keys: 'p', description: 'previous lesson', hint: 'prev', matches: char('p') },
-  { action: 'back', scope: 'lesson', keys: 'esc l', description: 'back to the lesson list', matches: (input, key) => key.escape || char('l')(input, key) },
-  { action: 'scroll-up', scope: 'lesson', keys: '↑ k', description: 'scroll the focused pane up (timeline: select the previous message)', matches: (input, key) => key.upArrow || char('k')(input, key) },
-  { action: 'scroll-down', scope: 'lesson', keys: '↓ j', description: 'scroll the focused pane down (timeline: select the next message)', matches: (input, key) => key.downArrow || char('j')(input, key) },
-  { action: 'page-up', scope: 'lesson', keys: 'pgup', description: 'scroll a page up', matches: (_input, key) => key.pageUp },
-  { action: 'page-down', scope: 'lesson', keys: 'pgdn', description: 'scroll a page down', matches: (_input, key) => key.pageDown },
-  { action: 'top', scope: 'lesson', keys: 'home g', description: 'scroll to the top', matches: (input, key) => key.home || char('g')(input, key) },
-  { action: 'bottom', scope: 'lesson', keys: 'end G', description: 'scroll to the bottom and follow new lines', matches: (input, key) => key.end || char('G')(input, key) },
-];
+const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescriptor => ({ input, ...more });
+const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
 
-export function actionFor(input: string, key: Key, screen: 'picker' | 'lesson'): Action | undefined {
-  return KEYMAP.find((binding) => (binding.scope === 'always' || binding.scope === screen) && binding.matches(input, key))?.action;
+// Rows that several modes share are the same objects, so the help lists them once.
+const QUIT: Binding = { keys: [key('q'), key('c', { ctrl: true })], label: 'quit', help: 'quit (stops every server and client)', action: 'quit', footer: true };
+const HELP: Binding = { keys: [key('?')], label: 'help', help: 'show or hide this help', action: 'help', footer: true };
+const PAGE_UP: Binding = { keys: [named('pageUp')], label: 'page up', help: 'scroll a page up', action: 'page-up' };
+const PAGE_DOWN: Binding = { keys: [named('pageDown')], label: 'page down', help: 'scroll a page down', action: 'page-down' };
+const TOP: Binding = { keys: [named('home'), key('g')], label: 'top', help: 'scroll to the top', action: 'top' };
+const UP = [named('up'), key('k')];
+const DOWN = [named('down'), key('j')];
+
+export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
+  picker: [
+    QUIT,
+    HELP,
+    { keys: [named('return')], label: 'open', help: 'open the lesson', action: 'open', footer: true },
+    { keys: UP, label: 'up', help: 'previous lesson in the list', action: 'picker-up' },
+    { keys: DOWN, label: 'down', help: 'next lesson in the list', action: 'picker-down' },
+  ],
+  lesson: [
+    QUIT,
+    HELP,
+    { keys: [key('r')], label: 'run', help: 'run the client again', action: 'run-client', footer: true },
+    { keys: [key('e')], label: 'names', help: 'edit the names the client sends', action: 'edit-names', footer: true },
+    { keys: [key('w')], label: 'wire', help: 'open the wire view of the selected timeline message', action: 'wire-view', footer: true },
+    { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+    { keys: [named('tab', { shift: true })], label: 'focus back', help: 'focus the previous pane', action: 'focus-prev' },
+    { keys: [key('c')], label: 'source', help: 'switch the source between server.ts and client.ts', action: 'toggle-source', footer: true },
+    { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
+    { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
+    { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
+    { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
+    { keys: UP, label: 'up', help: 'scroll the focused pane up (timeline: select the previous message)', action: 'scroll-up' },
+    { keys: DOWN, label: 'down', help: 'scroll the focused pane down (timeline: select the next message)', action: 'scroll-down' },
+    PAGE_UP,
+    PAGE_DOWN,
+    TOP,
+    { keys: [named('end'), key('G')], label: 'follow', help: 'scroll to the bottom and follow new lines', action: 'bottom' },
+  ],
+  wire: [
+    QUIT,
+    HELP,
+    { keys: [key('w'), named('escape')], label: 'close', help: 'close the wire view', action: 'wire-view', footer: true },
+    { keys: UP, label: 'up', help: 'scroll the bytes up', action: 'scroll-up', footer: true },
+    { keys: DOWN, label: 'down', help: 'scroll the bytes down', action: 'scroll-down', footer: true },
+    PAGE_UP,
+    PAGE_DOWN,
+    TOP,
+    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+  ],
+  names: [
+    { keys: [named('return')], label: 'send', help: 'run the client with these names', action: 'names-send', footer: true },
+    { keys: [named('escape')], label: 'cancel', help: 'close the prompt, keep the names', action: 'names-cancel', footer: true },
+    { keys: [named('backspace')], label: 'delete', help: 'delete the last character', action: 'names-delete' },
+  ],
+  help: [
+    QUIT,
+    { keys: [key('?'), named('escape')], label: 'close', help: 'close this help', action: 'help', footer: true },
+    { keys: UP, label: 'up', help: 'scroll the help up', action: 'scroll-up', footer: true },
+    { keys: DOWN, label: 'down', help: 'scroll the help down', action: 'scroll-down', footer: true },
+    PAGE_UP,
+    PAGE_DOWN,
+    TOP,
+    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+  ],
+};
+
+const IS_NAMED: Record<KeyName, (key: Key) => boolean> = {
+  up: (key) => key.upArrow,
+  down: (key) => key.downArrow,
+  pageUp: (key) => key.pageUp,
+  pageDown: (key) => key.pageDown,
+  home: (key) => key.home,
+  end: (key) => key.end,
+  return: (key) => key.return,
+  escape: (key) => key.escape,
+  tab: (key) => key.tab,
+  // Ink 6 reports the Backspace key (DEL, 0x7f) as `delete`; Ctrl-H (BS) as `backspace`.
+  backspace: (key) => key.backspace || key.delete,
+};
+
+/** Whether Ink's (input, key) is this key. Shift counts for named keys; for characters it is in the character. */
+export function matchesKey(descriptor: KeyDescriptor, input: string, key: Key): boolean {
+  if (Boolean(descriptor.ctrl) !== key.ctrl) return false;
+  // Ink marks Esc as meta too, so meta is not compared for named keys.
+  if (descriptor.name) return IS_NAMED[descriptor.name](key) && Boolean(descriptor.shift) === key.shift;
+  return !key.meta && input === descriptor.input;
 }
 
-export function hintsFor(screen: 'picker' | 'lesson'): Binding[] {
-  return KEYMAP.filter((binding) => binding.hint && (binding.scope === 'always' || binding.scope === screen));
+export function bindingFor(mode: Mode, input: string, key: Key): Binding | undefined {
+  return KEYMAP[mode].find((binding) => binding.keys.some((descriptor) => matchesKey(descriptor, input, key)));
+}
+
+export function actionFor(mode: Mode, input: string, key: Key): Action | undefined {
+  return bindingFor(mode, input, key)?.action;
+}
+
+const KEY_TEXT: Record<KeyName, string> = {
+  up: '↑',
+  down: '↓',
+  pageUp: 'pgup',
+  pageDown: 'pgdn',
+  home: 'home',
+  end: 'end',
+  return: 'enter',
+  escape: 'esc',
+  tab: 'tab',
+  backspace: 'backspace',
+};
+
+/** How one key is written: `r`, `ctrl-c`, `shift-tab`, `↑`. */
+export function keyText(descriptor: KeyDescriptor): string {
+  const base = descriptor.name ? KEY_TEXT[descriptor.name] : descriptor.input === ' ' ? 'space' : (descriptor.input ?? '');
+  return `${descriptor.ctrl ? 'ctrl-' : ''}${descriptor.shift ? 'shift-' : ''}${base}`;
+}
+
+const isDigit = (descriptor: KeyDescriptor) => !descriptor.ctrl && descriptor.input !== undefined && /^[0-9]$/.test(descriptor.input);
+
+/** How a row's keys are written in the help: `↑ k`, `q ctrl-c`; a run of digits as `1-9`. */
+export function keysText(keys: readonly KeyDescriptor[]): string {
+  if (keys.length > 2 && keys.every(isDigit)) return `${keys[0].input}-${keys[keys.length - 1].input}`;
+  return keys.map(keyText).join(' ');
+}
+
+/** How a row's keys are written in the footer: the first key (a run of digits whole). */
+export function footerKeyText(binding: Binding): string {
+  return binding.keys.length > 2 && binding.keys.every(isDigit) ? keysText(binding.keys) : keyText(binding.keys[0]);
+}
+
+export function hintsFor(mode: Mode): Binding[] {
+  return KEYMAP[mode].filter((binding) => binding.footer);
+}
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** One character of a chunk as the keystroke Ink would have reported had it come alone. */
+function keystroke(char: string): [string, Key] {
+  if (char === '\x7f') return ['', { ...NO_KEY, delete: true }];
+  if (char === '\b') return ['', { ...NO_KEY, backspace: true }];
+  if (char === '\r' || char === '\n') return ['', { ...NO_KEY, return: true }];
+  if (char === '\t') return ['', { ...NO_KEY, tab: true }];
+  const code = char.codePointAt(0)!;
+  // Ctrl-A to Ctrl-Z arrive as 0x01-0x1a; Ink reports them as the letter with ctrl.
+  if (code >= 0x01 && code <= 0x1a) return [String.fromCharCode(code + 0x60), { ...NO_KEY, ctrl: true }];
+  return [char, { ...NO_KEY, shift: /^[A-Z]$/.test(char) }];
+}
+
+/**
+ * Keys typed faster than the terminal is read arrive from Ink as one input
+ * ("nnn", "ab" then two backspaces as "ab\x7f\x7f"): split them into the
+ * keystrokes they were. Escape sequences (arrows, Esc) come alone already.
+ */
+export function keystrokes(input: string, key: Key): [string, Key][] {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return chars.map(keystroke);
+}
+
+const MODE_TITLE: Record<Mode, string> = { picker: 'Lesson list', lesson: 'Lesson', wire: 'Wire view', names: 'Names prompt (e)', help: 'This help' };
+
+/** The help's sections: the rows every screen shares, then each mode's own. */
+export function helpSections(): { title: string; bindings: Binding[] }[] {
+  const everywhere = KEYMAP.picker.filter((binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding));
+  const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
+  return [{ title: 'Everywhere', bindings: everywhere }, ...(['picker', 'lesson', 'wire', 'names', 'help'] as const).map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) }))];
 }

@@ -6,6 +6,7 @@ import type { WireEvent } from '../instrument/events.js';
 import type { SessionEvent } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
+import type { Mode } from './keymap.js';
 
 /** The panes Tab moves between; the wire view and the help open over them. */
 export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline';
@@ -135,6 +136,15 @@ export class UiStore {
   };
 
   getVersion = (): number => this.version;
+
+  /** Which keys apply now: a prompt or the help takes every key while it is open. */
+  mode(): Mode {
+    const { nameDraft, help, screen, wireView } = this.state;
+    if (nameDraft !== undefined) return 'names';
+    if (help) return 'help';
+    if (screen === 'picker') return 'picker';
+    return wireView ? 'wire' : 'lesson';
+  }
 
   /** Marks the state changed; listeners hear of it once per frame at most. */
   changed(): void {
