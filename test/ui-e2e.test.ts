@@ -105,7 +105,7 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
     assert.deepEqual(order, ['request', 'reply', 'request', 'reply', 'request', 'reply'], timeline);
 
     app.keys('?');
-    await screenWith(app, 'Keys (? or esc to close)');
+    await screenWith(app, 'Keys · ? or esc to close');
     app.keys('q');
     screen = await screenWith(app, `${DONE} 0`);
     assert.doesNotMatch(screen, /Timeline/, 'the UI was left on the screen');

@@ -9,6 +9,9 @@ import { UiStore } from '../src/ui/store.js';
 import { footerKeyText, helpSections, hintsFor, type Mode } from '../src/ui/keymap.js';
 import { LESSONS } from '../src/lessons.js';
 import type { WireEvent } from '../src/instrument/events.js';
+import { contentColumns, contentRows, helpRect } from '../src/ui/layout.js';
+import { helpLines, wrapWords } from '../src/ui/help-lines.js';
+import { lineText } from '../src/ui/styled.js';
 import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
 
 const KEY = { down: '\x1b[B', up: '\x1b[A', enter: '\r', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', pageUp: '\x1b[5~', pageDown: '\x1b[6~' };
@@ -67,19 +70,67 @@ describe('lesson picker', () => {
   });
 });
 
-describe('help overlay', () => {
-  test('? shows every binding of the keymap, and ? or esc hides it', async () => {
-    const { app, until, frame } = setup({ columns: 100, rows: 80 });
+describe('help', () => {
+  const bindings = helpSections().flatMap((section) => section.bindings);
+
+  test('? shows every binding of every mode, scrolling when it is taller than the screen; ? or esc hides it', async () => {
+    const { app, until, frame } = setup();
     await until('▶ ');
     app.stdin.write('?');
-    await until('Keys (? or esc to close)');
-    for (const binding of helpSections().flatMap((section) => section.bindings)) assert.ok(frame().includes(binding.help), `help lacks "${binding.help}"`);
+    await until('Keys · ? or esc to close');
+    // Page down to the end, keeping every row seen on the way.
+    const seen = new Set<string>();
+    for (let page = 0; page < 10 && !frame().includes('runs the client again'); page++) {
+      for (const line of frame().split('\n')) seen.add(line);
+      const before = /(\d+)-\d+\/\d+/.exec(frame())![1];
+      app.stdin.write(KEY.pageDown);
+      await until((text) => /(\d+)-\d+\/\d+/.exec(text)?.[1] !== before, 'the next page');
+    }
+    for (const line of frame().split('\n')) seen.add(line);
+    for (const binding of bindings) assert.ok([...seen].some((line) => line.includes(binding.help)), `help lacks "${binding.help}"`);
     app.stdin.write('?');
-    await until((text) => !text.includes('Keys (?'), 'no help');
+    await until((text) => !text.includes('Keys ·'), 'no help');
     app.stdin.write('?');
-    await until('Keys (?');
+    await until('Keys ·');
     app.stdin.write(KEY.esc);
-    await until((text) => !text.includes('Keys (?'), 'no help after esc');
+    await until((text) => !text.includes('Keys ·'), 'no help after esc');
+  });
+
+  for (const size of [
+    { columns: 80, rows: 24 },
+    { columns: 60, rows: 20 },
+  ]) {
+    test(`at ${size.columns}x${size.rows} the help shows its lines as laid out: nothing overlaps, is cut or crosses the border`, async () => {
+      const { app, until } = setup(size);
+      const rect = helpRect(size.columns, size.rows);
+      const width = contentColumns(rect);
+      const lines = helpLines(width).map(lineText);
+      const rows = contentRows(rect);
+      assert.ok(lines.length > rows, 'the help fits without scrolling: this test checks nothing');
+      await until('▶ ');
+      app.stdin.write('?');
+      for (let offset = 0; ; offset = Math.min(offset + rows - 1, lines.length - rows)) {
+        const shown = await until(`${offset + 1}-${offset + rows}/${lines.length}`);
+        const body = shown.split('\n').slice(2, 2 + rows);
+        assert.deepEqual(body, lines.slice(offset, offset + rows).map((line) => `│ ${line.padEnd(width)} │`));
+        assert.ok(shown.split('\n').length <= size.rows - 1, 'taller than the terminal');
+        assert.ok(shown.split('\n').every((line) => line.length <= size.columns), 'wider than the terminal');
+        if (offset + rows >= lines.length) break;
+        app.stdin.write(KEY.pageDown);
+      }
+    });
+  }
+
+  test('help lines wrap descriptions under their column and are never wider than the pane', () => {
+    for (const width of [30, 56, 76, 92]) {
+      const lines = helpLines(width).map(lineText);
+      for (const line of lines) assert.ok(line.length <= width, `width ${width}: "${line}"`);
+      // Read back with the continuations joined, every description is there whole.
+      const joined = lines.join('\n').replace(/\n +/g, ' ').replace(/ +/g, ' ');
+      for (const binding of bindings) assert.ok(joined.includes(binding.help), `width ${width} lacks "${binding.help}"`);
+    }
+    assert.deepEqual(wrapWords('scroll the focused pane up', 10), ['scroll the', 'focused', 'pane up']);
+    assert.deepEqual(wrapWords('abcdefghijkl', 5), ['abcde', 'fghij', 'kl']);
   });
 });
 

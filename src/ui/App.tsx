@@ -38,7 +38,7 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
   return (
     <Box flexDirection="column" width={size.columns} height={Math.max(1, size.rows - 1)}>
       {help ? (
-        <Help width={size.columns} />
+        <Help store={store} />
       ) : screen === 'picker' ? (
         <Box flexGrow={1}>
           <Picker store={store} />

@@ -1,29 +1,15 @@
-import { Box, Text } from 'ink';
-import { helpSections, keysText } from './keymap.js';
+import { useMemo } from 'react';
+import type { UiStore } from './store.js';
+import { contentColumns, helpRect } from './layout.js';
+import { helpLines } from './help-lines.js';
+import { Pane } from './Pane.js';
 
-/** Every key of every mode, from the same tables the key handler uses. */
-export function Help({ width }: { width: number }) {
-  return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" paddingX={1} width={Math.min(width, 96)}>
-      <Text bold color="cyan">
-        Keys (? or esc to close)
-      </Text>
-      {helpSections().map((section) => (
-        <Box key={section.title} flexDirection="column" marginTop={1}>
-          <Text bold>{section.title}</Text>
-          {section.bindings.map((binding) => (
-            <Text key={binding.action} wrap="truncate-end">
-              <Text color="cyan">{keysText(binding.keys).padEnd(12)}</Text>
-              {binding.help}
-            </Text>
-          ))}
-        </Box>
-      ))}
-      <Box marginTop={1}>
-        <Text dimColor wrap="wrap">
-          Saving the lesson's server.ts or client.ts restarts that side and runs the client again.
-        </Text>
-      </Box>
-    </Box>
-  );
+/** Every key of every mode, from the same tables the key handler uses; scrolls when taller than the screen. */
+export function Help({ store }: { store: UiStore }) {
+  const { size } = store.state;
+  const { width, height } = helpRect(size.columns, size.rows);
+  const columns = contentColumns({ width, height });
+  const lines = useMemo(() => helpLines(columns), [columns]);
+  const source = useMemo(() => ({ length: lines.length, slice: (from: number, to: number) => lines.slice(from, to) }), [lines]);
+  return <Pane store={store} id="help" title="Keys · ? or esc to close" lines={source} width={width} height={height} focused />;
 }

@@ -1,0 +1,61 @@
+// The help as lines for a given width: every key table, keys in a column,
+// descriptions wrapped under their own column, never cut and never wider than
+// the width. The help pane scrolls these like any other pane.
+import { helpSections, keysText } from './keymap.js';
+import type { StyledLine } from './styled.js';
+
+const NOTES = ["Saving the lesson's server.ts or client.ts restarts that side and runs the client again."];
+
+/** Words of `text` in lines of at most `width` characters; a word longer than that is split. */
+export function wrapWords(text: string, width: number): string[] {
+  const size = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while ([...word].length > size) {
+      if (line) lines.push(line);
+      line = '';
+      lines.push([...word].slice(0, size).join(''));
+      word = [...word].slice(size).join('');
+    }
+    if (!line) line = word;
+    else if ([...line].length + 1 + [...word].length <= size) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+export function helpLines(width: number): StyledLine[] {
+  const sections = helpSections();
+  const widest = Math.max(...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)));
+  // The key column takes what the widest keys need, but never so much that descriptions get squeezed.
+  const keyColumn = Math.min(widest + 2, Math.max(4, Math.floor(width / 3)));
+  const textWidth = Math.max(1, width - keyColumn);
+  const indent = { text: ' '.repeat(keyColumn) };
+  const lines: StyledLine[] = [];
+  for (const section of sections) {
+    if (lines.length) lines.push([]);
+    lines.push([{ text: section.title, bold: true }]);
+    for (const binding of section.bindings) {
+      const keys = keysText(binding.keys);
+      const text = wrapWords(binding.help, textWidth);
+      if ([...keys].length < keyColumn) {
+        lines.push([{ text: keys.padEnd(keyColumn), color: 'cyan' }, { text: text[0] }]);
+      } else {
+        // Keys too wide for the column get a row of their own.
+        lines.push([{ text: keys, color: 'cyan' }]);
+        lines.push([indent, { text: text[0] }]);
+      }
+      for (const more of text.slice(1)) lines.push([indent, { text: more }]);
+    }
+  }
+  for (const note of NOTES) {
+    lines.push([]);
+    for (const line of wrapWords(note, width)) lines.push([{ text: line, dim: true }]);
+  }
+  return lines;
+}
