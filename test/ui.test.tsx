@@ -21,7 +21,8 @@ const controllers: LessonController[] = [];
 function setup(size = { columns: 100, rows: 40 }) {
   const store = new UiStore({ frameMs: 0 });
   store.state.size = size;
-  const controller = new LessonController(store, { watch: false });
+  let quits = 0;
+  const controller = new LessonController(store, { watch: false, onQuit: () => (quits += 1) });
   controllers.push(controller);
   const app = render(<App store={store} controller={controller} trackTerminalSize={false} />);
   const frame = () => app.lastFrame() ?? '';
@@ -30,7 +31,7 @@ function setup(size = { columns: 100, rows: 40 }) {
       const text = frame();
       return (typeof check === 'string' ? text.includes(check) : check instanceof RegExp ? check.test(text) : check(text)) && text;
     }, `a frame with ${what}`);
-  return { store, controller, app, frame, until };
+  return { store, controller, app, frame, until, quits: () => quits };
 }
 
 afterEach(async () => {
@@ -236,6 +237,65 @@ describe('lesson view', () => {
     await waitFor(() => store.state.nameDraft === undefined, 'the editor to close');
     assert.deepEqual(store.state.names, ['Bob', 'Eve']);
     await until('names Bob, Eve');
+  });
+
+  test('names prompt: every backspace of a chunk deletes, Ctrl-U clears, control characters never reach a name', async () => {
+    const { app, store, until } = setup();
+    store.openLesson(lesson('3'));
+    await until('Timeline');
+    app.stdin.write('e');
+    await until('names › ');
+    // Typed faster than the terminal is read: one chunk each.
+    app.stdin.write('Adaa\x7f\x7f');
+    await waitFor(() => store.state.nameDraft === 'Ad', 'two backspaces of one chunk applied');
+    app.stdin.write('\x7f\x7f\x7f\x7f');
+    await waitFor(() => store.state.nameDraft === '', 'more backspaces than characters');
+    app.stdin.write('B\bBob');
+    await waitFor(() => store.state.nameDraft === 'Bob', 'Ctrl-H deletes too');
+    app.stdin.write('\x15');
+    await waitFor(() => store.state.nameDraft === '', 'Ctrl-U cleared the line');
+    app.stdin.write('E\x1fv\u0085e, q');
+    await waitFor(() => store.state.nameDraft === 'Eve, q', 'control characters dropped, q typed');
+    await until('names › Eve, q');
+    app.stdin.write(KEY.enter);
+    await waitFor(() => store.state.nameDraft === undefined, 'the prompt closed');
+    assert.deepEqual(store.state.names, ['Eve', 'q']);
+  });
+
+  test('names prompt: Ctrl-C quits while it is open, q does not', async () => {
+    const { app, store, until, quits } = setup();
+    store.openLesson(lesson('1'));
+    await until('Timeline');
+    app.stdin.write('e');
+    await until('names › ');
+    app.stdin.write('q');
+    await waitFor(() => store.state.nameDraft === 'q', 'q typed into the name');
+    assert.equal(quits(), 0);
+    app.stdin.write('\x03');
+    await waitFor(() => quits() === 1, 'Ctrl-C to quit');
+  });
+
+  test('names prompt: "" sends an empty name, and lesson 01 answers INVALID_ARGUMENT', async () => {
+    const { app, store, until, controller } = setup({ columns: 200, rows: 40 });
+    controller.handle('open');
+    await until('Hello, world!');
+    await waitFor(() => store.state.client.state === 'exited', 'the first run');
+    app.stdin.write('e');
+    await until('"" is an empty name');
+    app.stdin.write('""');
+    app.stdin.write(KEY.enter);
+    await until('error: INVALID_ARGUMENT (status 3): name must not be empty');
+    await until('status INVALID_ARGUMENT');
+    await until('names ""');
+    assert.deepEqual(store.state.names, ['']);
+    await waitFor(() => store.state.client.state === 'exited' && store.state.client.code === 1, 'the run to fail');
+    // Back to the lesson's own names: an empty line.
+    app.stdin.write('e');
+    await until('names › ""');
+    app.stdin.write('\x15');
+    app.stdin.write(KEY.enter);
+    await until("names lesson's own");
+    assert.equal(store.state.names, undefined);
   });
 
   test('a small terminal shows one pane at a time with a tab row', async () => {

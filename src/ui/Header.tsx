@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import type { UiStore } from './store.js';
+import { formatNames } from './names.js';
 
 export function Header({ store }: { store: UiStore }) {
   const { lesson, server, client, names, nameDraft } = store.state;
@@ -12,7 +13,7 @@ export function Header({ store }: { store: UiStore }) {
         </Text>
         <Text>{nameDraft}</Text>
         <Text inverse> </Text>
-        <Text dimColor>  comma-separated; empty: the lesson's own</Text>
+        <Text dimColor>  comma-separated · "" is an empty name · empty line: the lesson's own</Text>
       </Text>
     );
   }
@@ -38,7 +39,7 @@ export function Header({ store }: { store: UiStore }) {
       <Text dimColor> · client </Text>
       <Text color={clientText.color}>{clientText.text}</Text>
       <Text dimColor> · names </Text>
-      <Text>{names?.length ? names.join(', ') : "lesson's own"}</Text>
+      <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
     </Text>
   );
 }

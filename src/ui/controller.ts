@@ -6,6 +6,7 @@ import { LESSONS, type Lesson } from '../lessons.js';
 import { LessonSession } from '../runner/session.js';
 import { actionFor, keystrokes, type Action } from './keymap.js';
 import { PANES, type UiStore } from './store.js';
+import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 
 export interface ControllerOptions {
   /** Restart and re-run when a lesson file is saved. */
@@ -150,14 +151,18 @@ export class LessonController {
       const mode = this.store.mode();
       const action = actionFor(mode, char, stroke);
       if (action) this.handle(action);
-      else if (mode === 'names' && char && !stroke.ctrl && !stroke.meta) this.store.update((state) => (state.nameDraft += char));
+      else if (mode === 'names' && !stroke.ctrl && !stroke.meta) this.typeInName(char);
     }
+  }
+
+  private typeInName(text: string): void {
+    const typed = withoutControlCharacters(text);
+    if (typed) this.store.update((state) => (state.nameDraft = (state.nameDraft ?? '') + typed));
   }
 
   private sendNames(): void {
     this.store.update((state) => {
-      const names = (state.nameDraft ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
-      state.names = names.length ? names : undefined;
+      state.names = parseNames(state.nameDraft ?? '');
       state.nameDraft = undefined;
     });
     void this.runClient();
@@ -211,7 +216,7 @@ export class LessonController {
         void this.restartServer();
         return;
       case 'edit-names':
-        return this.store.update((draft) => (draft.nameDraft = (draft.names ?? []).join(', ')));
+        return this.store.update((draft) => (draft.nameDraft = formatNames(draft.names ?? [])));
       case 'toggle-source':
         return this.store.update((draft) => {
           draft.sourceTab = draft.sourceTab === 'server' ? 'client' : 'server';
@@ -229,6 +234,8 @@ export class LessonController {
         return this.store.update((draft) => (draft.nameDraft = undefined));
       case 'names-delete':
         return this.store.update((draft) => (draft.nameDraft = [...(draft.nameDraft ?? '')].slice(0, -1).join('')));
+      case 'names-clear':
+        return this.store.update((draft) => (draft.nameDraft = ''));
       case 'scroll-up':
       case 'scroll-down': {
         const step = action === 'scroll-up' ? -1 : 1;

@@ -4,7 +4,10 @@
 import { helpSections, keysText } from './keymap.js';
 import type { StyledLine } from './styled.js';
 
-const NOTES = ["Saving the lesson's server.ts or client.ts restarts that side and runs the client again."];
+const NOTES = [
+  'In the names prompt, names are comma-separated; "" is an empty name (lesson 01\'s server answers it with INVALID_ARGUMENT); an empty line sends the lesson\'s own names.',
+  "Saving the lesson's server.ts or client.ts restarts that side and runs the client again.",
+];
 
 /** Words of `text` in lines of at most `width` characters; a word longer than that is split. */
 export function wrapWords(text: string, width: number): string[] {

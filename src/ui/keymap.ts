@@ -27,7 +27,8 @@ export type Action =
   | 'bottom'
   | 'names-send'
   | 'names-cancel'
-  | 'names-delete';
+  | 'names-delete'
+  | 'names-clear';
 
 /** Keys that are not characters, named as in the help. */
 export type KeyName = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
@@ -107,7 +108,10 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   names: [
     { keys: [named('return')], label: 'send', help: 'run the client with these names', action: 'names-send', footer: true },
     { keys: [named('escape')], label: 'cancel', help: 'close the prompt, keep the names', action: 'names-cancel', footer: true },
+    { keys: [key('u', { ctrl: true })], label: 'clear', help: 'clear the line', action: 'names-clear', footer: true },
     { keys: [named('backspace')], label: 'delete', help: 'delete the last character', action: 'names-delete' },
+    // Every other key is a letter of a name, q included: only Ctrl-C quits here.
+    { keys: [key('c', { ctrl: true })], label: 'quit', help: 'quit (stops every server and client)', action: 'quit', footer: true },
   ],
   help: [
     QUIT,

@@ -7,6 +7,7 @@ import type { SessionEvent } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 import type { Mode } from './keymap.js';
+import { formatNames } from './names.js';
 
 /** The panes Tab moves between; the wire view and the help open over them. */
 export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline';
@@ -203,7 +204,7 @@ export class UiStore {
         break;
       case 'client-start':
         state.client = { state: 'running', run: event.run };
-        state.clientLog.push({ text: `── run ${event.run}${event.names?.length ? ` (${event.names.join(', ')})` : ''} ──`, tone: 'info' });
+        state.clientLog.push({ text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''} ──`, tone: 'info' });
         break;
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
