@@ -298,6 +298,25 @@ describe('lesson view', () => {
     assert.equal(store.state.names, undefined);
   });
 
+  test('z maximizes the focused pane, z again shows every pane; pages are the maximized height', async () => {
+    // ink-testing-library's stdout is 100 columns wide: wider frames are cut.
+    const { app, store, until } = setup({ columns: 100, rows: 40 });
+    store.openLesson(lesson('1'));
+    store.update((state) => (state.focus = 'client'));
+    for (let index = 1; index <= 200; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+    await until('195-200/200 follow');
+    assert.match(await until('Server output'), /Timeline/);
+    app.stdin.write('z');
+    // The body is 37 rows (40 less header, footer and a spare row): 34 of them are content.
+    const maximized = await until('167-200/200 follow');
+    assert.doesNotMatch(maximized, /Server output|Timeline/, 'other panes are hidden');
+    assert.ok(maximized.split('\n').some((line) => line.length === 100 && line.startsWith('│ Client output')), 'the pane spans the terminal');
+    app.stdin.write(KEY.pageUp);
+    await until('134-167/200');
+    app.stdin.write('z');
+    await until((text) => text.includes('Server output') && text.includes('Timeline') && /\d+-\d+\/200/.test(text), 'every pane again');
+  });
+
   test('a small terminal shows one pane at a time with a tab row', async () => {
     const { app, store, until, frame } = setup({ columns: 60, rows: 15 });
     store.openLesson(lesson('1'));

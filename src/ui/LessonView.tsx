@@ -29,8 +29,8 @@ function numbered(lines: StyledLine[]): StyledLine[] {
 
 export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
-  const { size, focus, files, sourceTab } = state;
-  const layout = layoutFor(size.columns, size.rows, focus);
+  const { size, focus, files, sourceTab, maximized } = state;
+  const layout = layoutFor(size.columns, size.rows, focus, maximized);
   const textWidth = contentColumns(rectOf(layout, 'text') ?? { width: size.columns, height: 0 });
 
   const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);

@@ -205,6 +205,8 @@ export class LessonController {
       case 'prev-lesson':
         void this.open(lessonAt(-1));
         return;
+      case 'maximize':
+        return this.store.update((draft) => (draft.maximized = !draft.maximized));
       case 'focus-next':
         return moveFocus(1);
       case 'focus-prev':

@@ -19,6 +19,7 @@ export type Action =
   | 'edit-names'
   | 'toggle-source'
   | 'wire-view'
+  | 'maximize'
   | 'scroll-up'
   | 'scroll-down'
   | 'page-up'
@@ -81,6 +82,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     { keys: [key('e')], label: 'names', help: 'edit the names the client sends', action: 'edit-names', footer: true },
     { keys: [key('w')], label: 'wire', help: 'open the wire view of the selected timeline message', action: 'wire-view', footer: true },
     { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+    { keys: [key('z')], label: 'zoom', help: 'maximize the focused pane, or show every pane again', action: 'maximize', footer: true },
     { keys: [named('tab', { shift: true })], label: 'focus back', help: 'focus the previous pane', action: 'focus-prev' },
     { keys: [key('c')], label: 'source', help: 'switch the source between server.ts and client.ts', action: 'toggle-source', footer: true },
     { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },

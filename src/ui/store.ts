@@ -46,6 +46,8 @@ export interface UiState {
   lesson: Lesson;
   ran: Set<string>;
   focus: TabPane;
+  /** The focused pane takes the whole body. */
+  maximized: boolean;
   sourceTab: 'server' | 'client';
   scroll: Record<PaneId, ScrollState>;
   help: boolean;
@@ -116,6 +118,7 @@ export class UiStore {
       lesson: LESSONS[0],
       ran: new Set(),
       focus: 'timeline',
+      maximized: false,
       sourceTab: 'server',
       scroll: freshScroll(),
       help: false,
@@ -271,10 +274,10 @@ export class UiStore {
 
   /** Rows of content a pane shows at the terminal's size, from the layout. */
   paneRows(pane: PaneId): number {
-    const { size, focus } = this.state;
+    const { size, focus, maximized } = this.state;
     if (pane === 'help') return contentRows(helpRect(size.columns, size.rows));
     if (pane === 'wire') return contentRows(wireRect(size.columns, size.rows));
-    const rect = rectOf(layoutFor(size.columns, size.rows, focus), pane);
+    const rect = rectOf(layoutFor(size.columns, size.rows, focus, maximized), pane);
     return rect ? contentRows(rect) : 1;
   }
 
