@@ -4,6 +4,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT, portIsFree, waitFor } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -11,6 +14,8 @@ if (!hasTmux) console.log('# SKIPPING terminal end-to-end tests: tmux is not ins
 
 const sessions: string[] = [];
 const DONE = '__APP_EXITED__';
+// The app remembers completed lessons: here, never in the real config directory.
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'grpc-e2e-state-'));
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
@@ -19,7 +24,7 @@ function tmux(...args: string[]): string {
 function startApp(command: string): { name: string; screen(): string; keys(...keys: string[]): void; panePid: number } {
   const name = `grpc-e2e-${process.pid}-${sessions.length}`;
   sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', ROOT, `env -u CI ${command}; echo ${DONE} $?; sleep 600`);
+  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', ROOT, `env -u CI GRPC_TUTORIAL_STATE_DIR=${STATE_DIR} ${command}; echo ${DONE} $?; sleep 600`);
   const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
   return {
     name,
@@ -81,6 +86,7 @@ async function assertAllEnded(pids: number[], ports: number[]) {
 describe('terminal UI end to end', { skip: !hasTmux }, () => {
   after(() => {
     for (const name of sessions) spawnSync('tmux', ['kill-session', '-t', name]);
+    rmSync(STATE_DIR, { recursive: true, force: true });
   });
 
   test('open lesson 01 and lesson 04, see replies and the interleaved timeline, quit with q', async () => {

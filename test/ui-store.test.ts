@@ -40,10 +40,10 @@ test('exits are recorded with their code, and a lesson whose client succeeded is
   store.apply({ type: 'exit', side: 'server', code: 1, signal: null, expected: false });
   assert.deepEqual(store.state.server, { state: 'exited', code: 1, signal: null, expected: false });
   assert.deepEqual(store.state.serverLog.slice(0).map((line) => line.tone), ['error', 'error']);
-  assert.equal(store.state.ran.has('01-unary'), false);
+  assert.equal(store.state.completed.has('01-unary'), false);
   store.apply({ type: 'client-start', run: 1 });
   store.apply({ type: 'exit', side: 'client', run: 1, code: 0, signal: null, expected: false });
-  assert.equal(store.state.ran.has('01-unary'), true);
+  assert.equal(store.state.completed.has('01-unary'), true);
   store.dispose();
 });
 

@@ -1,6 +1,9 @@
 // The terminal UI's components, rendered with ink-testing-library; keys go in
 // through stdin, and every check polls the frame instead of sleeping.
-import { afterEach, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
@@ -12,17 +15,18 @@ import type { WireEvent } from '../src/instrument/events.js';
 import { contentColumns, contentRows, helpRect } from '../src/ui/layout.js';
 import { helpLines, wrapWords } from '../src/ui/help-lines.js';
 import { lineText } from '../src/ui/styled.js';
+import { ProgressFile } from '../src/ui/progress.js';
 import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
 
 const KEY = { down: '\x1b[B', up: '\x1b[A', enter: '\r', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', pageUp: '\x1b[5~', pageDown: '\x1b[6~' };
 
 const controllers: LessonController[] = [];
 
-function setup(size = { columns: 100, rows: 40 }) {
+function setup(size = { columns: 100, rows: 40 }, progress?: ProgressFile) {
   const store = new UiStore({ frameMs: 0 });
   store.state.size = size;
   let quits = 0;
-  const controller = new LessonController(store, { watch: false, onQuit: () => (quits += 1) });
+  const controller = new LessonController(store, { watch: false, onQuit: () => (quits += 1), progress });
   controllers.push(controller);
   const app = render(<App store={store} controller={controller} trackTerminalSize={false} />);
   const frame = () => app.lastFrame() ?? '';
@@ -65,9 +69,51 @@ describe('lesson picker', () => {
     await until(/status OK/);
     await until(/listening on 127\.0\.0\.1:\d+/);
     assert.equal(store.state.screen, 'lesson');
-    await waitFor(() => store.state.ran.has('01-unary'), 'lesson 01 marked as run');
+    await waitFor(() => store.state.completed.has('01-unary'), 'lesson 01 marked as run');
     app.stdin.write(KEY.esc);
     await until(/✓ 01 Hello, gRPC/);
+  });
+});
+
+describe('progress', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'grpc-tutorial-ui-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('a number key opens that lesson; once its client exits 0 the picker marks it, in this run and the next', async () => {
+    const path = join(scratch, 'progress.json');
+    const { app, store, until } = setup(undefined, new ProgressFile(path));
+    await until(/▶ +01 Hello, gRPC/);
+    assert.doesNotMatch(await until('▶ '), /✓/);
+    app.stdin.write('3');
+    await until(/03 Client streaming.*· server listening/);
+    assert.equal(store.state.lesson.slug, '03-client-streaming');
+    await waitFor(() => store.state.client.state === 'exited' && store.state.client.code === 0, 'the run to end');
+    await waitFor(() => new ProgressFile(path).load().has('03-client-streaming'), 'the progress file to hold lesson 03');
+    app.stdin.write(KEY.esc);
+    await until(/✓ 03 Client streaming/);
+    cleanup();
+    // The next run of the UI reads it back.
+    const next = setup(undefined, new ProgressFile(path));
+    await next.until(/✓ 03 Client streaming/);
+    await next.until('1 of');
+    assert.doesNotMatch(next.frame(), /✓ 0[1245]/);
+  });
+
+  test('a broken progress file is no progress, and one that cannot be written is a notice, not a crash', async () => {
+    const broken = join(scratch, 'broken.json');
+    writeFileSync(broken, '{"completed": [');
+    const first = setup(undefined, new ProgressFile(broken));
+    await first.until(/▶ +01 Hello, gRPC/);
+    assert.doesNotMatch(first.frame(), /✓/);
+    cleanup();
+    const blocker = join(scratch, 'not-a-dir');
+    writeFileSync(blocker, '');
+    const { app, store, until } = setup({ columns: 200, rows: 40 }, new ProgressFile(join(blocker, 'progress.json')));
+    await until('▶ ');
+    app.stdin.write('1');
+    await until(/progress not saved \(.*(ENOTDIR|EEXIST)/);
+    await waitFor(() => store.state.completed.has('01-unary'), 'lesson 01 still marked for this run');
+    assert.equal(readFileSync(blocker, 'utf8'), '');
   });
 });
 

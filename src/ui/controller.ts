@@ -7,11 +7,14 @@ import { LessonSession } from '../runner/session.js';
 import { actionFor, keystrokes, type Action } from './keymap.js';
 import { PANES, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
+import type { ProgressFile } from './progress.js';
 
 export interface ControllerOptions {
   /** Restart and re-run when a lesson file is saved. */
   watch?: boolean;
   onQuit?: () => void;
+  /** Where completed lessons are remembered across runs; without one, only for this run. */
+  progress?: ProgressFile;
 }
 
 function readOrEmpty(path: string): string {
@@ -30,11 +33,15 @@ export class LessonController {
   private closed = false;
   /** The lesson most recently asked for; opens already superseded by a newer one are skipped. */
   private target?: Lesson;
+  /** Saving progress failed once already: say so once, not after every run. */
+  private progressWarned = false;
 
   constructor(
     private readonly store: UiStore,
     private readonly options: ControllerOptions = {},
-  ) {}
+  ) {
+    if (options.progress) for (const slug of options.progress.load()) store.state.completed.add(slug);
+  }
 
   /** The running lesson server's process id, if there is one. */
   get serverPid(): number | undefined {
@@ -58,7 +65,10 @@ export class LessonController {
       this.store.openLesson(lesson);
       this.loadFiles(lesson);
       const session = new LessonSession(lesson);
-      session.subscribe((event) => this.store.apply(event));
+      session.subscribe((event) => {
+        this.store.apply(event);
+        if (event.type === 'exit' && event.side === 'client' && event.code === 0) this.saveProgress(lesson);
+      });
       this.session = session;
       if (this.options.watch !== false) this.watchLesson(lesson);
       this.store.update((state) => (state.server = { state: 'starting' }));
@@ -89,6 +99,13 @@ export class LessonController {
       await this.session.restartServer();
       if (thenRunClient) await this.session.runClient(this.store.state.names);
     });
+  }
+
+  private saveProgress(lesson: Lesson): void {
+    const problem = this.options.progress?.markCompleted(lesson.slug);
+    if (!problem || this.progressWarned) return;
+    this.progressWarned = true;
+    this.store.update((state) => (state.notice = `progress not saved (${problem})`));
   }
 
   private loadFiles(lesson: Lesson): void {
@@ -150,7 +167,7 @@ export class LessonController {
     for (const [char, stroke] of keystrokes(input, key)) {
       const mode = this.store.mode();
       const action = actionFor(mode, char, stroke);
-      if (action) this.handle(action);
+      if (action) this.handle(action, char);
       else if (mode === 'names' && !stroke.ctrl && !stroke.meta) this.typeInName(char);
     }
   }
@@ -174,7 +191,8 @@ export class LessonController {
     return help ? 'help' : wireView ? 'wire' : focus;
   }
 
-  handle(action: Action): void {
+  /** Does what a key's action says; `input` is the character typed, for keys that carry a value (1-9). */
+  handle(action: Action, input = ''): void {
     const { state } = this.store;
     const moveFocus = (step: number) =>
       this.store.update((draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]));
@@ -196,6 +214,11 @@ export class LessonController {
       case 'open':
         void this.open(LESSONS[state.pickerIndex]);
         return;
+      case 'open-number': {
+        const lesson = LESSONS.find((entry) => String(entry.number) === input);
+        if (lesson) void this.open(lesson);
+        return;
+      }
       case 'back':
         void this.enqueue(() => this.closeSession());
         return this.store.update((draft) => (draft.screen = 'picker'));

@@ -2,6 +2,7 @@
 // an action. The matcher, the footer's hints and the help screen are all made
 // from these tables, so they cannot disagree.
 import type { Key } from 'ink';
+import { LESSONS } from '../lessons.js';
 
 export type Action =
   | 'quit'
@@ -9,6 +10,7 @@ export type Action =
   | 'picker-up'
   | 'picker-down'
   | 'open'
+  | 'open-number'
   | 'back'
   | 'next-lesson'
   | 'prev-lesson'
@@ -72,6 +74,13 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     QUIT,
     HELP,
     { keys: [named('return')], label: 'open', help: 'open the lesson', action: 'open', footer: true },
+    {
+      keys: LESSONS.filter((lesson) => lesson.number <= 9).map((lesson) => key(String(lesson.number))),
+      label: 'lesson',
+      help: 'open the lesson with that number',
+      action: 'open-number',
+      footer: true,
+    },
     { keys: UP, label: 'up', help: 'previous lesson in the list', action: 'picker-up' },
     { keys: DOWN, label: 'down', help: 'next lesson in the list', action: 'picker-down' },
   ],

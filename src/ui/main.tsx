@@ -5,6 +5,7 @@ import type { Lesson } from '../lessons.js';
 import { App } from './App.js';
 import { LessonController } from './controller.js';
 import { UiStore } from './store.js';
+import { ProgressFile } from './progress.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -31,7 +32,7 @@ export async function runUi(lesson?: Lesson, names?: string[]): Promise<void> {
     return finishing;
   };
 
-  const controller = new LessonController(store, { onQuit: () => void finish(0) });
+  const controller = new LessonController(store, { onQuit: () => void finish(0), progress: new ProgressFile() });
   process.stdout.write(ENTER_ALT_SCREEN);
   const app = render(<App store={store} controller={controller} />, {
     exitOnCtrlC: false,

@@ -44,7 +44,8 @@ export interface UiState {
   screen: 'picker' | 'lesson';
   pickerIndex: number;
   lesson: Lesson;
-  ran: Set<string>;
+  /** Slugs of the lessons whose client has run and exited 0 in the UI (this run or, with a progress file, an earlier one). */
+  completed: Set<string>;
   focus: TabPane;
   /** The focused pane takes the whole body. */
   maximized: boolean;
@@ -116,7 +117,7 @@ export class UiStore {
       screen: 'picker',
       pickerIndex: 0,
       lesson: LESSONS[0],
-      ran: new Set(),
+      completed: new Set(),
       focus: 'timeline',
       maximized: false,
       sourceTab: 'server',
@@ -218,7 +219,7 @@ export class UiStore {
         } else {
           state.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
           state.clientLog.push({ text: `client exited with ${how}`, tone: failed ? 'error' : 'info' });
-          if (event.code === 0) state.ran.add(state.lesson.slug);
+          if (event.code === 0) state.completed.add(state.lesson.slug);
         }
         break;
       }
