@@ -71,8 +71,7 @@ export class LessonController {
       });
       this.session = session;
       if (this.options.watch !== false) this.watchLesson(lesson);
-      this.store.update((state) => (state.server = { state: 'starting' }));
-      await session.startServer();
+      await this.startServer(session);
       await session.runClient(this.store.state.names);
     });
   }
@@ -91,14 +90,28 @@ export class LessonController {
   restartServer(thenRunClient = false): Promise<void> {
     void this.session?.stopClient();
     return this.enqueue(async () => {
-      if (!this.session) return;
-      this.store.update((state) => {
-        state.notice = '';
-        state.server = { state: 'starting' };
-      });
-      await this.session.restartServer();
-      if (thenRunClient) await this.session.runClient(this.store.state.names);
+      // The session of this lesson, even if a newer lesson or a shutdown replaces it meanwhile.
+      const session = this.session;
+      if (!session) return;
+      this.store.update((state) => (state.notice = ''));
+      this.store.serverStarting();
+      await session.stopServer();
+      // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
+      if (this.session !== session) return;
+      await this.startServer(session);
+      if (thenRunClient) await session.runClient(this.store.state.names);
     });
+  }
+
+  private async startServer(session: LessonSession): Promise<void> {
+    this.store.serverStarting();
+    try {
+      await session.startServer();
+    } catch (error) {
+      // The session's reason is the server's last stderr line, which after a Node crash is
+      // its version banner; the store has kept the line that says what went wrong.
+      throw new Error(this.store.failure('server') ?? (error as Error).message);
+    }
   }
 
   private saveProgress(lesson: Lesson): void {

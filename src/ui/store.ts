@@ -3,11 +3,15 @@
 // thousand events costs one render.
 import { LESSONS, type Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
-import type { SessionEvent } from '../runner/session.js';
+import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 import type { Mode } from './keymap.js';
 import { formatNames } from './names.js';
+import { usefulErrorLine } from './crash.js';
+
+/** Enough of a process's stderr to hold a whole Node crash report. */
+const STDERR_KEPT = 100;
 
 /** The panes Tab moves between; the wire view and the help open over them. */
 export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline';
@@ -104,6 +108,10 @@ export class UiStore {
   private nextFrameMs: number;
   private eventsThisFrame = 0;
   private lastNotify = 0;
+  /** Stderr of each side's current process, to say why it failed. */
+  private readonly stderr: Record<Side, string[]> = { server: [], client: [] };
+  /** Why each side's last process failed, if it did. */
+  private readonly failures: Partial<Record<Side, string>> = {};
   /** Method path of each call of the open lesson, keyed by run and call. */
   private readonly methods = new Map<string, string>();
   private pending?: NodeJS.Timeout;
@@ -192,6 +200,25 @@ export class UiStore {
       state.client = { state: 'idle' };
       state.notice = '';
     });
+    this.forget('server');
+    this.forget('client');
+  }
+
+  /** A new process on this side: what the last one printed and why it failed no longer apply. */
+  private forget(side: Side): void {
+    this.stderr[side] = [];
+    delete this.failures[side];
+  }
+
+  /** The server is being started (again). */
+  serverStarting(): void {
+    this.forget('server');
+    this.update((state) => (state.server = { state: 'starting' }));
+  }
+
+  /** Why this side's last process failed: its exit and the useful line of what it printed. */
+  failure(side: Side): string | undefined {
+    return this.failures[side];
   }
 
   /** Folds one event of the lesson's session into the state. */
@@ -201,18 +228,31 @@ export class UiStore {
       case 'output': {
         const log = event.side === 'server' ? state.serverLog : state.clientLog;
         log.push({ text: event.line, tone: event.stream === 'stderr' ? 'error' : 'normal' });
+        if (event.stream === 'stderr') {
+          const kept = this.stderr[event.side];
+          kept.push(event.line);
+          if (kept.length > STDERR_KEPT) kept.shift();
+        }
         break;
       }
       case 'server-listening':
         state.server = { state: 'listening', port: event.port };
         break;
       case 'client-start':
+        this.forget('client');
         state.client = { state: 'running', run: event.run };
         state.clientLog.push({ text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''} ──`, tone: 'info' });
         break;
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
         const failed = event.code !== 0 && !event.expected;
+        if (failed) {
+          // The notice is the first thing a learner reads: the error and where, not the end of a stack.
+          const why = usefulErrorLine(this.stderr[event.side]);
+          this.failures[event.side] = `${event.side} exited with ${how}${why ? `: ${why}` : ''}`;
+          state.notice = this.failures[event.side]!;
+        }
+        this.stderr[event.side] = [];
         if (event.side === 'server') {
           state.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
           state.serverLog.push({ text: `server exited with ${how}`, tone: failed ? 'error' : 'info' });
