@@ -55,6 +55,8 @@ for (const { what, path, line } of CASES) {
     for (const text of stderr) store.apply({ type: 'output', side: 'server', stream: 'stderr', line: text });
     store.apply({ type: 'exit', side: 'server', code, signal: null, expected: false });
     assert.equal(store.state.notice, `server exited with code 1: ${line}`);
+    // The server pane's last line says it too: at 80 columns the log shows only its last lines.
+    assert.equal(store.state.serverLog.at(store.state.serverLog.length - 1)?.text, `server exited with code 1: ${line}`);
     store.dispose();
   });
 }

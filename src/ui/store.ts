@@ -246,19 +246,22 @@ export class UiStore {
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
         const failed = event.code !== 0 && !event.expected;
+        let exited = `${event.side} exited with ${how}`;
         if (failed) {
-          // The notice is the first thing a learner reads: the error and where, not the end of a stack.
+          // The first thing a learner reads: the error and where, not the end of a stack.
           const why = usefulErrorLine(this.stderr[event.side]);
-          this.failures[event.side] = `${event.side} exited with ${how}${why ? `: ${why}` : ''}`;
-          state.notice = this.failures[event.side]!;
+          if (why) exited += `: ${why}`;
+          this.failures[event.side] = exited;
+          state.notice = exited;
         }
         this.stderr[event.side] = [];
+        const line: LogLine = { text: exited, tone: failed ? 'error' : 'info' };
         if (event.side === 'server') {
           state.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
-          state.serverLog.push({ text: `server exited with ${how}`, tone: failed ? 'error' : 'info' });
+          state.serverLog.push(line);
         } else {
           state.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
-          state.clientLog.push({ text: `client exited with ${how}`, tone: failed ? 'error' : 'info' });
+          state.clientLog.push(line);
           if (event.code === 0) state.completed.add(state.lesson.slug);
         }
         break;
