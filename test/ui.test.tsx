@@ -206,6 +206,22 @@ describe('footer', () => {
   });
 });
 
+describe('footer, with a notice', () => {
+  test('a long notice leads the footer, but the help and the names prompt show their keys', async () => {
+    const { app, store, until } = setup({ columns: 80, rows: 24 });
+    store.openLesson(lesson('1'));
+    store.update((state) => (state.notice = 'client exited with code 1: error: INVALID_ARGUMENT (status 3): name must not be empty'));
+    const footer = (text: string) => text.split('\n').at(-1) ?? '';
+    await until((text) => footer(text).startsWith('client exited with code 1'), 'the notice');
+    app.stdin.write('?');
+    await until((text) => footer(text).startsWith('q quit  ? close'), 'the help keys');
+    app.stdin.write('?');
+    await until((text) => footer(text).startsWith('client exited'), 'the notice again');
+    app.stdin.write('e');
+    await until((text) => footer(text).startsWith('enter send  esc cancel'), 'the prompt keys');
+  });
+});
+
 describe('lesson view', () => {
   test('Tab and Shift-Tab move focus through the panes', async () => {
     const { app, store, until } = setup();
