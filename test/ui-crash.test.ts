@@ -54,7 +54,7 @@ for (const { what, path, line } of CASES) {
     store.openLesson(lesson('1'));
     for (const text of stderr) store.apply({ type: 'output', side: 'server', stream: 'stderr', line: text });
     store.apply({ type: 'exit', side: 'server', code, signal: null, expected: false });
-    assert.equal(store.state.notice, `server exited with code 1: ${line}`);
+    assert.equal(store.state.notice, `server failed: ${line}`);
     // The server pane's last line says it too: at 80 columns the log shows only its last lines.
     assert.equal(store.state.serverLog.at(store.state.serverLog.length - 1)?.text, `server exited with code 1: ${line}`);
     store.dispose();
@@ -88,7 +88,7 @@ test('a lesson server that crashes on start: the notice says why, not "Node.js v
     controllers.push(controller);
     await controller.open(lesson('1'));
     await waitFor(() => store.state.server.state === 'exited', 'the server to crash');
-    assert.equal(store.state.notice, `server exited with code 1: ${broken}:3:9: Expected "}" but found "x"`);
+    assert.equal(store.state.notice, `server failed: ${broken}:3:9: Expected "}" but found "x"`);
     assert.ok(store.state.serverLog.slice(0).some((line) => /^Node\.js v/.test(line.text)), 'the log still has every line');
   } finally {
     if (saved === undefined) delete process.env.NODE_OPTIONS;

@@ -249,10 +249,11 @@ export class UiStore {
         let exited = `${event.side} exited with ${how}`;
         if (failed) {
           // The first thing a learner reads: the error and where, not the end of a stack.
+          // The notice is short (the header already says how it exited), so the reason fits at 60 columns.
           const why = usefulErrorLine(this.stderr[event.side]);
           if (why) exited += `: ${why}`;
-          this.failures[event.side] = exited;
-          state.notice = exited;
+          this.failures[event.side] = why ? `${event.side} failed: ${why}` : exited;
+          state.notice = this.failures[event.side]!;
         }
         this.stderr[event.side] = [];
         const line: LogLine = { text: exited, tone: failed ? 'error' : 'info' };
