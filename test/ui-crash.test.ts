@@ -68,6 +68,15 @@ test('a crash report ends with the Node.js version, which is never the line show
   assert.equal(usefulErrorLine(['', 'Node.js v20.20.2']), undefined);
 });
 
+test('a process killed by a signal is not blamed on what it printed earlier', () => {
+  const store = new UiStore({ frameMs: 0 });
+  store.openLesson(lesson('1'));
+  for (const line of ['TypeError: handler failed', '    at sayHello (/x/lessons/01-unary/server.ts:40:11)']) store.apply({ type: 'output', side: 'server', stream: 'stderr', line });
+  store.apply({ type: 'exit', side: 'server', code: null, signal: 'SIGKILL', expected: false });
+  assert.equal(store.state.notice, 'server exited with signal SIGKILL');
+  store.dispose();
+});
+
 test('paths inside the project are shown from its root', () => {
   const lines = [`Error: Transform failed with 1 error:`, `${ROOT}lessons/01-unary/server.ts:12:4: ERROR: Unexpected ")"`, '    at failureErrorWithLog (/x/node_modules/esbuild/lib/main.js:1:1)', '', 'Node.js v20.20.2'];
   assert.equal(usefulErrorLine(lines), 'lessons/01-unary/server.ts:12:4: Unexpected ")"');

@@ -250,7 +250,8 @@ export class UiStore {
         if (failed) {
           // The first thing a learner reads: the error and where, not the end of a stack.
           // The notice is short (the header already says how it exited), so the reason fits at 60 columns.
-          const why = usefulErrorLine(this.stderr[event.side]);
+          // A process killed by a signal never said why: earlier stderr (a handled error) is not the reason.
+          const why = event.signal ? undefined : usefulErrorLine(this.stderr[event.side]);
           if (why) exited += `: ${why}`;
           this.failures[event.side] = why ? `${event.side} failed: ${why}` : exited;
           state.notice = this.failures[event.side]!;
