@@ -6,7 +6,7 @@ import { PANES } from './store.js';
 import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { renderMarkdown } from './markdown.js';
-import { highlightTypeScript } from './highlight.js';
+import { renderSource } from './source.js';
 import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
@@ -22,20 +22,17 @@ function ringLines<T>(ring: RingBuffer<T>, toLine: (item: T) => StyledLine): Lin
 
 const logLine = (line: LogLine): StyledLine => [{ text: line.text, color: LOG_COLOR[line.tone] }];
 
-function numbered(lines: StyledLine[]): StyledLine[] {
-  const digits = String(lines.length).length;
-  return lines.map((line, index) => [{ text: `${String(index + 1).padStart(digits)} `, dim: true }, ...line]);
-}
-
 export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
   const { size, focus, files, sourceTab, maximized } = state;
   const layout = layoutFor(size.columns, size.rows, focus, maximized);
+  // A pane not shown (one at a time on a small terminal) is laid out for the full width.
   const textWidth = contentColumns(rectOf(layout, 'text') ?? { width: size.columns, height: 0 });
+  const sourceWidth = contentColumns(rectOf(layout, 'source') ?? { width: size.columns, height: 0 });
 
   const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);
   const sourceText = sourceTab === 'server' ? files.server : files.client;
-  const source = useMemo(() => numbered(highlightTypeScript(sourceText)), [sourceText]);
+  const source = useMemo(() => renderSource(sourceText, sourceWidth), [sourceText, sourceWidth]);
   // Decoding a message field by field is done once per selection, not on every frame.
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
   const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
