@@ -6,19 +6,22 @@ import type { Segment, StyledLine } from './styled.js';
 
 export type Style = Omit<Segment, 'text'>;
 
+// Printable ASCII is one column a character: most text takes this fast path.
+const ASCII = /^[\x20-\x7e]*$/;
+
 export function columns(text: string): number {
-  return stringWidth(text);
+  return ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 export function lineColumns(line: StyledLine): number {
-  return line.reduce((sum, segment) => sum + stringWidth(segment.text), 0);
+  return line.reduce((sum, segment) => sum + columns(segment.text), 0);
 }
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** User-perceived characters: an emoji with modifiers or a letter with its accents stays whole. */
 export function graphemes(text: string): string[] {
-  return Array.from(graphemeSegmenter.segment(text), (part) => part.segment);
+  return ASCII.test(text) ? [...text] : Array.from(graphemeSegmenter.segment(text), (part) => part.segment);
 }
 
 /** A run of text a line may not break inside, or a run of spaces it may break at. */
@@ -41,15 +44,19 @@ const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》,.;:!?)\]}]/u;
 function words(segments: Segment[]): Piece[][] {
   const pieces: Piece[] = [];
   for (const { text, ...style } of segments) {
+    if (ASCII.test(text)) {
+      for (const [run] of text.matchAll(/ +|[^ ]+/g)) pieces.push({ ...style, text: run, width: run.length, space: run[0] === ' ', wide: false });
+      continue;
+    }
     let run = '';
     let runSpace = false;
     const flush = (wide = false) => {
-      if (run) pieces.push({ ...style, text: run, width: stringWidth(run), space: runSpace, wide });
+      if (run) pieces.push({ ...style, text: run, width: columns(run), space: runSpace, wide });
       run = '';
     };
     for (const character of graphemes(text)) {
       const space = /^\s+$/.test(character);
-      const wide = !space && stringWidth(character) > 1;
+      const wide = !space && columns(character) > 1;
       if (run && (space !== runSpace || wide)) flush();
       run += space ? ' ' : character;
       runSpace = space;
@@ -74,7 +81,7 @@ function splitAfter(word: Piece[], breakAfter: RegExp): Piece[][] {
   for (const piece of word) {
     let chunk = '';
     const flush = () => {
-      if (chunk) parts[parts.length - 1].push({ ...piece, text: chunk, width: stringWidth(chunk) });
+      if (chunk) parts[parts.length - 1].push({ ...piece, text: chunk, width: columns(chunk) });
       chunk = '';
     };
     for (const character of graphemes(piece.text)) {
@@ -148,7 +155,7 @@ export function wrapSegments(segments: Segment[], width: number, options: WrapOp
       let chunk = '';
       let chunkWidth = 0;
       for (const character of graphemes(piece.text)) {
-        const characterWidth = stringWidth(character);
+        const characterWidth = columns(character);
         if (used + chunkWidth + characterWidth > width && (content || chunk)) {
           if (chunk) put({ ...piece, text: chunk, width: chunkWidth });
           newLine();
