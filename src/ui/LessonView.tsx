@@ -5,8 +5,7 @@ import type { StyledLine } from './styled.js';
 import { PANES } from './store.js';
 import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
 import { wireLines } from './wire-lines.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSource } from './source.js';
+import { useRenderers } from './useRenderers.js';
 import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
@@ -30,9 +29,11 @@ export function LessonView({ store }: { store: UiStore }) {
   const textWidth = contentColumns(rectOf(layout, 'text') ?? { width: size.columns, height: 0 });
   const sourceWidth = contentColumns(rectOf(layout, 'source') ?? { width: size.columns, height: 0 });
 
-  const text = useMemo(() => renderMarkdown(files.text, textWidth), [files.text, textWidth]);
+  // marked and highlight.js load with the first lesson shown, not at start-up.
+  const renderers = useRenderers();
+  const text = useMemo(() => renderers?.renderMarkdown(files.text, textWidth) ?? [], [renderers, files.text, textWidth]);
   const sourceText = sourceTab === 'server' ? files.server : files.client;
-  const source = useMemo(() => renderSource(sourceText, sourceWidth), [sourceText, sourceWidth]);
+  const source = useMemo(() => renderers?.renderSource(sourceText, sourceWidth) ?? [], [renderers, sourceText, sourceWidth]);
   // Decoding a message field by field is done once per selection, not on every frame.
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
   const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
