@@ -6,6 +6,7 @@ import { App } from './App.js';
 import { LessonController } from './controller.js';
 import { UiStore } from './store.js';
 import { ProgressFile } from './progress.js';
+import { loadRenderers } from './useRenderers.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -40,6 +41,9 @@ export async function runUi(lesson?: Lesson, names?: string[]): Promise<void> {
     incrementalRendering: false,
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void finish(0));
+  // Ink has written the first frame by now: load the lesson text and source
+  // renderers while the picker waits for a key, so a lesson opens with them ready.
+  setTimeout(() => void loadRenderers(), 0);
 
   if (lesson) await controller.open(lesson);
   await app.waitUntilExit();
