@@ -10,23 +10,34 @@
 // - a handler that throws has its error printed on the server's stderr (the
 //   client gets only UNKNOWN: grpc-js keeps exception text off the wire);
 // - grpc-js's own console diagnostics stay off unless GRPC_VERBOSITY asks;
-// - a closed stdout or stderr (`| head`) never kills the process.
+// - a closed stdout or stderr (`| head`) never kills the process;
+// - control characters in what the process prints (a name or a reply a peer
+//   sent) reach the terminal as visible text, never as terminal commands.
 //
 // It patches prototypes that every importer of grpc-js shares, so the order of
 // imports does not matter.
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { callLogger } from '../runtime/call-log.js';
+import { escapeControlChars } from '../runtime/control-chars.js';
 import { createIpcSink, type ChildMessage } from './ipc-sink.js';
 import { installWireTap } from './wiretap.js';
 
 if (!process.env.GRPC_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
 
-// A reader that went away is no reason to stop serving (or to print a stack).
 for (const stream of [process.stdout, process.stderr]) {
+  // A reader that went away is no reason to stop serving (or to print a stack).
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
+  // A lesson prints what peers send it (`Hello, ${name}!`): a name holding
+  // ESC ] 0 ; ... BEL would retitle the learner's terminal. Lesson code prints
+  // no colours of its own, so every control character here came from a peer.
+  // (console.* writes strings; bytes written on purpose pass as they are.)
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    return (write as (...args: unknown[]) => boolean).call(this, typeof chunk === 'string' ? escapeControlChars(chunk) : chunk, ...rest);
+  } as typeof stream.write;
 }
 
 const send = (message: ChildMessage) => process.send?.(message);
