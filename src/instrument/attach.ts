@@ -3,7 +3,8 @@
 // lessons/…/server.ts`) by the lesson runner, or imported by `npm run server`
 // and `npm run client` before they start the lesson file:
 //
-// - every grpc-js server logs one line per finished call;
+// - every grpc-js server logs one line per finished call, and lesson 05's
+//   REST endpoint one per request, within one shared rate limit;
 // - a server reports the ports it bound to a parent on an IPC channel, and
 //   shuts down when that parent goes away;
 // - a client run under a parent reports every call on the wire to it;
@@ -18,7 +19,7 @@
 // imports does not matter.
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { callLogger } from '../runtime/call-log.js';
+import { callLogger, rateLimited, restCallLogger } from '../runtime/call-log.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
 import { createIpcSink, type ChildMessage } from './ipc-sink.js';
 import { installWireTap } from './wiretap.js';
@@ -42,12 +43,17 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const send = (message: ChildMessage) => process.send?.(message);
 
-const logCall = callLogger((line) => console.log(line));
+// One budget of log lines for gRPC and REST calls together.
+const logLine = rateLimited((line) => console.log(line));
+const logCall = callLogger(logLine);
+const logRestCall = restCallLogger(logLine);
 type ServerInternals = { interceptors: grpc.ServerInterceptor[] };
 const bindAsync = grpc.Server.prototype.bindAsync;
 grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials, callback) {
   const internals = this as unknown as ServerInternals;
-  // Outermost, so the log sees what the lesson's own interceptors answer.
+  // First in the list, which grpc-js wraps around its own call (closest to the
+  // wire): the log sees what the lesson's interceptors answer and what grpc-js
+  // answers by itself.
   if (!internals.interceptors.includes(logCall)) internals.interceptors.unshift(logCall);
   bindAsync.call(this, port, credentials, (error, boundPort) => {
     if (!error) {
@@ -94,9 +100,11 @@ function describeThrown(error: unknown): string {
   return `${error.name}: ${error.message}${where ? ` (at ${where})` : ''}`;
 }
 
-// Lesson 05 also serves REST: its port is reported the same way.
+// Lesson 05 also serves REST: its port is reported the same way, and its calls logged.
 const listen = http.Server.prototype.listen;
 http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+  // First in line, so the time counts from the request's arrival.
+  if (!this.listeners('request').includes(logRestCall)) this.prependListener('request', logRestCall);
   this.once('listening', () => {
     const address = this.address();
     if (address && typeof address === 'object') send({ type: 'listening', protocol: 'http', port: address.port });
