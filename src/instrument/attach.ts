@@ -3,40 +3,57 @@
 // lessons/…/server.ts`) by the lesson runner, or imported by `npm run server`
 // and `npm run client` before they start the lesson file:
 //
-// - every grpc-js server logs one line per finished call;
+// - every grpc-js server logs one line per finished call, and lesson 05's
+//   REST endpoint one per request, within one shared rate limit;
 // - a server reports the ports it bound to a parent on an IPC channel, and
 //   shuts down when that parent goes away;
 // - a client run under a parent reports every call on the wire to it;
 // - a handler that throws has its error printed on the server's stderr (the
 //   client gets only UNKNOWN: grpc-js keeps exception text off the wire);
 // - grpc-js's own console diagnostics stay off unless GRPC_VERBOSITY asks;
-// - a closed stdout or stderr (`| head`) never kills the process.
+// - a closed stdout or stderr (`| head`) never kills the process;
+// - control characters in what the process prints (a name or a reply a peer
+//   sent) reach the terminal as visible text, never as terminal commands.
 //
 // It patches prototypes that every importer of grpc-js shares, so the order of
 // imports does not matter.
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { callLogger } from '../runtime/call-log.js';
+import { callLogger, rateLimited, restCallLogger } from '../runtime/call-log.js';
+import { escapeControlChars } from '../runtime/control-chars.js';
 import { createIpcSink, type ChildMessage } from './ipc-sink.js';
 import { installWireTap } from './wiretap.js';
 
 if (!process.env.GRPC_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
 
-// A reader that went away is no reason to stop serving (or to print a stack).
 for (const stream of [process.stdout, process.stderr]) {
+  // A reader that went away is no reason to stop serving (or to print a stack).
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
+  // A lesson prints what peers send it (`Hello, ${name}!`): a name holding
+  // ESC ] 0 ; ... BEL would retitle the learner's terminal. Lesson code prints
+  // no colours of its own, so every control character here came from a peer.
+  // (console.* writes strings; bytes written on purpose pass as they are.)
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    return (write as (...args: unknown[]) => boolean).call(this, typeof chunk === 'string' ? escapeControlChars(chunk) : chunk, ...rest);
+  } as typeof stream.write;
 }
 
 const send = (message: ChildMessage) => process.send?.(message);
 
-const logCall = callLogger((line) => console.log(line));
+// One budget of log lines for gRPC and REST calls together.
+const logLine = rateLimited((line) => console.log(line));
+const logCall = callLogger(logLine);
+const logRestCall = restCallLogger(logLine);
 type ServerInternals = { interceptors: grpc.ServerInterceptor[] };
 const bindAsync = grpc.Server.prototype.bindAsync;
 grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials, callback) {
   const internals = this as unknown as ServerInternals;
-  // Outermost, so the log sees what the lesson's own interceptors answer.
+  // First in the list, which grpc-js wraps around its own call (closest to the
+  // wire): the log sees what the lesson's interceptors answer and what grpc-js
+  // answers by itself.
   if (!internals.interceptors.includes(logCall)) internals.interceptors.unshift(logCall);
   bindAsync.call(this, port, credentials, (error, boundPort) => {
     if (!error) {
@@ -83,9 +100,11 @@ function describeThrown(error: unknown): string {
   return `${error.name}: ${error.message}${where ? ` (at ${where})` : ''}`;
 }
 
-// Lesson 05 also serves REST: its port is reported the same way.
+// Lesson 05 also serves REST: its port is reported the same way, and its calls logged.
 const listen = http.Server.prototype.listen;
 http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+  // First in line, so the time counts from the request's arrival.
+  if (!this.listeners('request').includes(logRestCall)) this.prependListener('request', logRestCall);
   this.once('listening', () => {
     const address = this.address();
     if (address && typeof address === 'object') send({ type: 'listening', protocol: 'http', port: address.port });

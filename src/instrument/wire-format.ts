@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { PROTO_DIR } from '../paths.js';
 import { rpcKindOf, type RpcKind } from './events.js';
+import { escapeControlChars } from '../runtime/control-chars.js';
 
 export const WIRE_TYPES: Record<number, string> = { 0: 'VARINT', 1: 'I64', 2: 'LEN', 5: 'I32' };
 
@@ -19,6 +20,8 @@ export interface FieldRow {
   name: string;
   type: string;
   value: string;
+  /** The bytes end inside this field: `value` shows what is there. */
+  truncated?: true;
 }
 
 let root: protobuf.Root | undefined;
@@ -61,7 +64,7 @@ function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: numbe
   let value = 0n;
   let shift = 0n;
   for (;;) {
-    if (pos >= bytes.length) throw new RangeError('varint runs past the end');
+    if (pos >= bytes.length) throw new RangeError('a varint runs past the end');
     const byte = bytes[pos++];
     value |= BigInt(byte & 0x7f) << shift;
     if ((byte & 0x80) === 0) return [value, pos];
@@ -69,53 +72,82 @@ function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: numbe
   }
 }
 
-/** Every field in `bytes`, in wire order, nested messages expanded. */
+/**
+ * Every field in `bytes`, in wire order, nested messages expanded. Bytes that
+ * end mid-field end the list with a row marked `truncated`: protobufjs decodes
+ * some of those without complaint (a string whose length runs past the end
+ * comes out as the bytes that are there), so the wire view must say so.
+ */
 export function annotate(bytes: Uint8Array, type: protobuf.Type | undefined, depth = 0, base = 0): FieldRow[] {
   const rows: FieldRow[] = [];
   let pos = 0;
   while (pos < bytes.length) {
     const start = pos;
-    const [tag, afterTag] = readVarint(bytes, pos);
-    pos = afterTag;
-    const fieldNumber = Number(tag >> 3n);
-    const wireType = Number(tag & 7n);
-    const field = type?.fieldsById[fieldNumber];
-    const name = field?.name ?? '(unknown field)';
-    const typeName = field ? `${field.repeated ? 'repeated ' : ''}${field.type}` : '?';
-    const row = (value: string, end = pos) => rows.push({ depth, offset: base + start, hex: hexOf(bytes.subarray(start, end)), field: fieldNumber, wireType, name, type: typeName, value });
+    let fieldNumber = 0;
+    let wireType = 0;
+    let field: protobuf.Field | undefined;
+    const row = (value: string, end = pos, truncated = false) =>
+      rows.push({
+        depth,
+        offset: base + start,
+        hex: hexOf(bytes.subarray(start, end)),
+        field: fieldNumber,
+        wireType,
+        name: field?.name ?? (truncated && fieldNumber === 0 ? '(truncated)' : '(unknown field)'),
+        type: field ? `${field.repeated ? 'repeated ' : ''}${field.type}` : '?',
+        value,
+        ...(truncated ? { truncated } : {}),
+      });
     const fixed = (size: number) => {
-      if (pos + size > bytes.length) throw new RangeError('value runs past the end');
+      if (pos + size > bytes.length) throw new RangeError(`the value needs ${size} bytes, ${bytes.length - pos} follow`);
       const view = new DataView(bytes.buffer, bytes.byteOffset + pos, size);
       pos += size;
       return view;
     };
 
-    if (wireType === 0) {
-      const [value, next] = readVarint(bytes, pos);
-      pos = next;
-      row(varintText(value, field?.type));
-    } else if (wireType === 1) {
-      const view = fixed(8);
-      row(field?.type === 'double' ? String(view.getFloat64(0, true)) : view.getBigUint64(0, true).toString());
-    } else if (wireType === 5) {
-      const view = fixed(4);
-      row(field?.type === 'float' ? String(view.getFloat32(0, true)) : String(view.getUint32(0, true)));
-    } else if (wireType === 2) {
-      const [length, headerEnd] = readVarint(bytes, pos);
-      if (headerEnd + Number(length) > bytes.length) throw new RangeError(`field ${fieldNumber} claims ${length} bytes, past the end`);
-      const payload = bytes.subarray(headerEnd, headerEnd + Number(length));
-      pos = headerEnd + Number(length);
-      const nested = field?.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
-      if (nested) {
-        row(`${nested.name} (${length} bytes)`, headerEnd);
-        rows.push(...annotate(payload, nested, depth + 1, base + headerEnd));
-      } else if (field?.type === 'string') {
-        row(JSON.stringify(Buffer.from(payload).toString('utf8')));
+    try {
+      const [tag, afterTag] = readVarint(bytes, pos);
+      pos = afterTag;
+      fieldNumber = Number(tag >> 3n);
+      wireType = Number(tag & 7n);
+      field = type?.fieldsById[fieldNumber];
+
+      if (wireType === 0) {
+        const [value, next] = readVarint(bytes, pos);
+        pos = next;
+        row(varintText(value, field?.type));
+      } else if (wireType === 1) {
+        const view = fixed(8);
+        row(field?.type === 'double' ? String(view.getFloat64(0, true)) : view.getBigUint64(0, true).toString());
+      } else if (wireType === 5) {
+        const view = fixed(4);
+        row(field?.type === 'float' ? String(view.getFloat32(0, true)) : String(view.getUint32(0, true)));
+      } else if (wireType === 2) {
+        const [length, headerEnd] = readVarint(bytes, pos);
+        const present = Math.min(Number(length), bytes.length - headerEnd);
+        const payload = bytes.subarray(headerEnd, headerEnd + present);
+        const truncated = present < Number(length);
+        const cut = truncated ? ` TRUNCATED: the length says ${length} bytes, ${present} follow` : '';
+        pos = headerEnd + present;
+        const nested = field?.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+        if (nested) {
+          row(`${nested.name} (${length} bytes)${cut}`, headerEnd, truncated);
+          rows.push(...annotate(payload, nested, depth + 1, base + headerEnd));
+        } else if (field?.type === 'string') {
+          // JSON escapes C0 control characters; the C1 ones (CSI among them) need it too.
+          row(`${escapeControlChars(JSON.stringify(Buffer.from(payload).toString('utf8')))}${cut}`, pos, truncated);
+        } else {
+          row(truncated ? `${present} bytes${cut}` : `${length} bytes`, pos, truncated);
+        }
+        if (truncated) break;
       } else {
-        row(`${length} bytes`);
+        row(`wire type ${wireType} cannot be read`);
+        break;
       }
-    } else {
-      row(`wire type ${wireType} cannot be read`);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      pos = bytes.length;
+      row(`TRUNCATED: ${error.message}`, pos, true);
       break;
     }
   }

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
 import { decodeBatch, isEventBatch, isListeningMessage } from '../instrument/ipc-sink.js';
+import { escapeControlChars } from '../runtime/control-chars.js';
 import { spawnLessonFile, stopChild, type Stream } from './child.js';
 
 export type Side = 'server' | 'client';
@@ -52,8 +53,11 @@ export class LessonSession {
     return () => this.listeners.delete(listener);
   }
 
+  // Every event reaches a terminal (the UI, a transcript). Lesson processes
+  // print what peers sent them, so escape control characters here, once, for all.
   private emit(event: SessionEvent): void {
-    for (const listener of this.listeners) listener(event);
+    const safe = terminalSafe(event);
+    for (const listener of this.listeners) listener(safe);
   }
 
   /** Starts the server and resolves with its port once it accepts calls. */
@@ -142,5 +146,39 @@ export class LessonSession {
   /** Ends every process this session started. */
   async stop(): Promise<void> {
     await Promise.all([this.stopClient(), this.stopServer()]);
+  }
+}
+
+/** The event with every control character in its text escaped (see escapeControlChars). */
+export function terminalSafe(event: SessionEvent): SessionEvent {
+  switch (event.type) {
+    case 'output':
+      return { ...event, line: escapeControlChars(event.line) };
+    case 'client-start':
+      return event.names ? { ...event, names: event.names.map(escapeControlChars) } : event;
+    case 'wire':
+      return { ...event, events: event.events.map(terminalSafeWireEvent) };
+    default:
+      return event;
+  }
+}
+
+/**
+ * Status details, header values and the method name come from the peer. Message
+ * content needs nothing here: it is shown as JSON, which escapes control
+ * characters, or byte by byte in the wire view.
+ */
+function terminalSafeWireEvent(event: WireEvent): WireEvent {
+  switch (event.type) {
+    case 'call':
+      return { ...event, method: escapeControlChars(event.method) };
+    case 'status':
+      return { ...event, details: escapeControlChars(event.details) };
+    case 'headers':
+      return { ...event, headers: event.headers.map(([name, value]) => [escapeControlChars(name), escapeControlChars(value)]) };
+    case 'connectivity':
+      return { ...event, state: escapeControlChars(event.state) };
+    default:
+      return event;
   }
 }
