@@ -54,3 +54,17 @@ test('bytes that end mid-field are reported, not misread', () => {
   assert.equal(row.truncated, true);
   assert.equal(row.value, '"Ada" TRUNCATED: the length says 5 bytes, 3 follow');
 });
+
+test('bytes that do not decode give a preview and a wire view that say so, never a throw', async () => {
+  const { messagePreview } = await import('../src/instrument/decode.js');
+  const { wireLines } = await import('../src/ui/wire-lines.js');
+  const method = '/rpc_package.HelloWorldService/SayHello';
+  // 0f: field 1, wire type 7, which does not exist.
+  const event = { type: 'message' as const, call: 1, ms: 1, direction: 'server->client' as const, size: 1, bytes: Buffer.from('0f', 'hex').toString('base64') };
+  assert.match(messagePreview(event, method), /^\(1 bytes that do not decode as HelloReply: /);
+  const text = wireLines({ run: 1, event, method })
+    .map((line) => line.map((span) => span.text).join(''))
+    .join('\n');
+  assert.match(text, /protobuf 1 B \+ 5 B gRPC prefix = 6 B on the wire/);
+  assert.doesNotMatch(text, /the same as JSON/);
+});

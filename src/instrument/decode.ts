@@ -2,9 +2,11 @@
 // decoding lazily costs nothing for the thousands of rows nobody looks at.
 import type { MessageEvent } from './events.js';
 import { messageTypeOf } from './wire-format.js';
+import { escapeControlChars } from '../runtime/control-chars.js';
 
 export function previewText(message: unknown, maxChars = 80): string {
-  const text = JSON.stringify(message) ?? '';
+  // JSON escapes C0 controls but leaves C1 (U+0080-U+009F, CSI among them) as they are.
+  const text = escapeControlChars(JSON.stringify(message) ?? '');
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 
@@ -21,10 +23,15 @@ export function messagePreview(event: MessageEvent, method: string | undefined):
   let preview = decoded.get(event);
   if (preview === undefined) {
     const type = method ? messageTypeOf(method, event.direction) : undefined;
-    preview =
-      type && event.bytes !== undefined
-        ? previewText(type.toObject(type.decode(Buffer.from(event.bytes, 'base64')), { longs: String, enums: String }))
-        : `(${event.size} bytes)`;
+    preview = `(${event.size} bytes)`;
+    if (type && event.bytes !== undefined) {
+      try {
+        preview = previewText(type.toObject(type.decode(Buffer.from(event.bytes, 'base64')), { longs: String, enums: String }));
+      } catch (error) {
+        // What a peer sent need not decode: say so instead of failing the row.
+        preview = `(${event.size} bytes that do not decode as ${type.name}: ${(error as Error).message})`;
+      }
+    }
     decoded.set(event, preview);
   }
   return preview;

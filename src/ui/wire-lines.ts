@@ -26,7 +26,13 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     return lines;
   }
   const bytes = Buffer.from(event.bytes, 'base64');
-  const json = type ? jsonSize(bytes, type) : undefined;
+  // Bytes a hostile peer sent may not decode at all: then there is no JSON to compare with.
+  let json: number | undefined;
+  try {
+    json = type ? jsonSize(bytes, type) : undefined;
+  } catch {
+    json = undefined;
+  }
   lines.push([
     { text: `protobuf ${bytes.length} B`, color: 'yellow', bold: true },
     { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire` },
