@@ -31,7 +31,9 @@ export interface Lesson {
   clientPath: string;
 }
 
-type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest'> & { clientProgram?: string };
+type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest'> & {
+  clientProgram?: string;
+};
 
 const entries = JSON.parse(readFileSync(`${LESSONS_DIR}lessons.json`, 'utf8')) as LessonEntry[];
 
@@ -45,7 +47,9 @@ export const LESSONS: readonly Lesson[] = entries.map((entry) => {
     textPath: `${dir}README.md`,
     serverPath: `${dir}server.ts`,
     clientPath: `${dir}client.ts`,
-    clientProgramPath: clientProgram ? fileURLToPath(new URL(`../${clientProgram}`, import.meta.url)) : `${dir}client.ts`,
+    clientProgramPath: clientProgram
+      ? fileURLToPath(new URL(`../${clientProgram}`, import.meta.url))
+      : `${dir}client.ts`,
   };
 });
 

@@ -9,7 +9,11 @@ for (const [tool, missing, needs] of [
   ['Python grpcio and grpc_tools', pythonGrpcMissing(), 'the interop tests'],
   ['tmux', tmuxMissing(), 'the terminal end-to-end and orphan tests'],
 ] as const) {
-  test(`${tool} is installed (${needs} need it)${isCI() ? ', as CI requires' : ''}`, { skip: !isCI() && missing ? `${missing}: ${needs} are skipped` : false }, () => {
-    assert.equal(missing, undefined, `${missing}: in CI ${needs} must run, not skip`);
-  });
+  test(
+    `${tool} is installed (${needs} need it)${isCI() ? ', as CI requires' : ''}`,
+    { skip: !isCI() && missing ? `${missing}: ${needs} are skipped` : false },
+    () => {
+      assert.equal(missing, undefined, `${missing}: in CI ${needs} must run, not skip`);
+    },
+  );
 }

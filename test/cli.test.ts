@@ -35,7 +35,15 @@ describe('npm run server / npm run client', () => {
   test('the client sends every --name it is given', async () => {
     const server = await startServerCli('3');
     try {
-      const client = spawnCli('client', ['3', '--target', `127.0.0.1:${server.port}`, '--name', 'Bob', '--name', 'Eve']);
+      const client = spawnCli('client', [
+        '3',
+        '--target',
+        `127.0.0.1:${server.port}`,
+        '--name',
+        'Bob',
+        '--name',
+        'Eve',
+      ]);
       assert.equal((await client.exited).code, 0);
       assert.equal(client.stdout().trim(), 'Hello, Bob and Eve!');
     } finally {
@@ -83,7 +91,10 @@ describe('npm run server / npm run client', () => {
       const { code } = await server.exited;
       assert.equal(code, 1);
       // One line, naming the address and why (grpc-js's own words after the colon).
-      assert.match(server.stderr(), new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${port}: .*address already in use[^\\n]*\\n$`));
+      assert.match(
+        server.stderr(),
+        new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${port}: .*address already in use[^\\n]*\\n$`),
+      );
       assert.doesNotMatch(server.stdout(), /listening/);
     } finally {
       blocker.close();
@@ -91,7 +102,11 @@ describe('npm run server / npm run client', () => {
   });
 
   for (const [command, args, pattern] of [
-    ['server', ['9'], /^error: unknown lesson "9"; choose one of: 01-unary, 02-server-streaming, 03-client-streaming, 04-bidi-streaming, 05-grpc-vs-rest\n$/],
+    [
+      'server',
+      ['9'],
+      /^error: unknown lesson "9"; choose one of: 01-unary, 02-server-streaming, 03-client-streaming, 04-bidi-streaming, 05-grpc-vs-rest\n$/,
+    ],
     ['client', ['nope'], /^error: unknown lesson "nope"; choose one of: 01-unary/],
     ['server', ['1', '--bogus'], /^error: Unknown option '--bogus' \(see --help\)\n$/],
     ['server', ['1', '--port', 'http'], /^error: --port must be a number from 0 to 65535, got "http"\n$/],
@@ -123,7 +138,9 @@ describe('npm run lesson', () => {
     assert.equal((await run.exited).code, 0);
     const lines = run.stdout().trim().split('\n');
     assert.equal(lines.length, LESSONS.length);
-    LESSONS.forEach((lesson, index) => assert.ok(lines[index].includes(lesson.slug) && lines[index].includes(lesson.title)));
+    LESSONS.forEach((lesson, index) =>
+      assert.ok(lines[index].includes(lesson.slug) && lines[index].includes(lesson.title)),
+    );
   });
 
   test('without a terminal, prints a plain transcript of one run with its timeline', async () => {
@@ -135,7 +152,14 @@ describe('npm run lesson', () => {
     for (const reply of outputOf('04-bidi-streaming')) assert.match(out, new RegExp(`client │ ${reply}`));
     const timeline = out.slice(out.indexOf('timeline'));
     const directions = [...timeline.matchAll(/(client → server|server → client) +\d+ B/g)].map((match) => match[1]);
-    assert.deepEqual(directions, ['client → server', 'server → client', 'client → server', 'server → client', 'client → server', 'server → client']);
+    assert.deepEqual(directions, [
+      'client → server',
+      'server → client',
+      'client → server',
+      'server → client',
+      'client → server',
+      'server → client',
+    ]);
     assert.match(timeline, /client half-closed/);
     assert.match(timeline, /status OK/);
     assert.match(out, /server │ exited with code 0/);

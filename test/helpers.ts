@@ -22,7 +22,11 @@ export function lesson(ref: string): Lesson {
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -76,7 +80,11 @@ export function spawnProcess(command: string, args: string[], env: NodeJS.Proces
 }
 
 /** Runs one of the project's commands (server, client, lesson) the way npm run would, minus npm. */
-export function spawnCli(command: 'server' | 'client' | 'lesson', args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
+export function spawnCli(
+  command: 'server' | 'client' | 'lesson',
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Spawned {
   return spawnProcess(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], env);
 }
 
@@ -85,10 +93,14 @@ export async function startServerCli(ref: string, host = '127.0.0.1'): Promise<S
   const spawned = spawnCli('server', [ref, '--host', host, '--port', '0']);
   let exitedEarly = false;
   void spawned.exited.then(() => (exitedEarly = true));
-  const match = await waitFor(() => {
-    if (exitedEarly) throw new Error(`server exited early: ${spawned.stderr()}`);
-    return /listening on .*:(\d+)/.exec(spawned.stdout());
-  }, 'the listening line', 20_000);
+  const match = await waitFor(
+    () => {
+      if (exitedEarly) throw new Error(`server exited early: ${spawned.stderr()}`);
+      return /listening on .*:(\d+)/.exec(spawned.stdout());
+    },
+    'the listening line',
+    20_000,
+  );
   return { ...spawned, port: Number(match![1]) };
 }
 
@@ -205,7 +217,8 @@ export async function startObservedLessonServer(ref: string, options?: grpc.Serv
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (this: grpc.Server, service, implementation) {
     const watched: grpc.UntypedServiceImplementation = {};
-    for (const [name, handler] of Object.entries(implementation)) watched[name] = watchHandler(name, handler as (...args: unknown[]) => unknown, calls);
+    for (const [name, handler] of Object.entries(implementation))
+      watched[name] = watchHandler(name, handler as (...args: unknown[]) => unknown, calls);
     addService.call(this, service, watched);
   };
   let server: grpc.Server;
@@ -218,9 +231,25 @@ export async function startObservedLessonServer(ref: string, options?: grpc.Serv
   return { port, server, calls, stop: () => shutdown(server, 500) };
 }
 
-function watchHandler(method: string, handler: (...args: unknown[]) => unknown, calls: HandlerRecord[]): grpc.UntypedHandleCall {
-  return ((call: HandlerRecord['call'] & NodeJS.EventEmitter & { write?(...args: unknown[]): boolean }, ...rest: unknown[]) => {
-    const record: HandlerRecord = { method, call, startedAt: Date.now(), received: 0, writes: 0, writesAfterCancel: 0, maxBuffered: 0, full: false };
+function watchHandler(
+  method: string,
+  handler: (...args: unknown[]) => unknown,
+  calls: HandlerRecord[],
+): grpc.UntypedHandleCall {
+  return ((
+    call: HandlerRecord['call'] & NodeJS.EventEmitter & { write?(...args: unknown[]): boolean },
+    ...rest: unknown[]
+  ) => {
+    const record: HandlerRecord = {
+      method,
+      call,
+      startedAt: Date.now(),
+      received: 0,
+      writes: 0,
+      writesAfterCancel: 0,
+      maxBuffered: 0,
+      full: false,
+    };
     calls.push(record);
     // Registered before the handler's own listeners, so these run first.
     call.on('cancelled', () => (record.cancelledAt ??= Date.now()));
@@ -256,7 +285,12 @@ export function rawClient(port: number): grpc.Client {
 }
 
 /** One unary call with raw request bytes; resolves with the status (and the reply's bytes on OK). */
-export function rawUnary(client: grpc.Client, path: string, request: Buffer, options: grpc.CallOptions = deadlineIn()): Promise<{ code: grpc.status; details: string; reply?: Buffer }> {
+export function rawUnary(
+  client: grpc.Client,
+  path: string,
+  request: Buffer,
+  options: grpc.CallOptions = deadlineIn(),
+): Promise<{ code: grpc.status; details: string; reply?: Buffer }> {
   return new Promise((resolve) =>
     client.makeUnaryRequest(path, identity, identity, request, new grpc.Metadata(), options, (error, reply) =>
       resolve(error ? { code: error.code, details: error.details } : { code: grpc.status.OK, details: '', reply }),
@@ -265,7 +299,11 @@ export function rawUnary(client: grpc.Client, path: string, request: Buffer, opt
 }
 
 /** A bidi call with raw request bytes, for sending a malformed message in the middle of a stream. */
-export function rawBidi(client: grpc.Client, path: string, options: grpc.CallOptions = deadlineIn()): grpc.ClientDuplexStream<Buffer, Buffer> {
+export function rawBidi(
+  client: grpc.Client,
+  path: string,
+  options: grpc.CallOptions = deadlineIn(),
+): grpc.ClientDuplexStream<Buffer, Buffer> {
   return client.makeBidiStreamRequest(path, identity, identity, new grpc.Metadata(), options);
 }
 
@@ -285,7 +323,12 @@ export function grpcFrame(message: Buffer, declaredLength = message.length): Buf
 export function stalledCall(port: number, path: string) {
   const session = http2.connect(`http://127.0.0.1:${port}`);
   session.on('error', () => {});
-  const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': path,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  });
   stream.on('error', () => {});
   stream.pause();
   let status: string | undefined;

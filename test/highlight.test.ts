@@ -17,7 +17,10 @@ describe('TypeScript highlighting', () => {
     assert.equal(colorOf("'Ada'"), 'green');
     assert.equal(colorOf('// who'), 'gray');
     assert.equal(highlightTypeScript('let n = 42;')[0].find((segment) => segment.text === '42')?.color, 'yellow');
-    assert.equal(highlightTypeScript('new Promise<void>(() => {});')[0].find((segment) => segment.text === 'Promise')?.color, 'cyan');
+    assert.equal(
+      highlightTypeScript('new Promise<void>(() => {});')[0].find((segment) => segment.text === 'Promise')?.color,
+      'cyan',
+    );
   });
 
   test('a block comment and a template literal spanning lines keep their style on every line', () => {
@@ -29,7 +32,9 @@ describe('TypeScript highlighting', () => {
   });
 
   test('the text of every line is the source, character for character', () => {
-    const files = readdirSync(LESSONS_DIR).flatMap((name) => ['server.ts', 'client.ts'].map((file) => join(LESSONS_DIR, name, file))).filter((path) => existsSync(path));
+    const files = readdirSync(LESSONS_DIR)
+      .flatMap((name) => ['server.ts', 'client.ts'].map((file) => join(LESSONS_DIR, name, file)))
+      .filter((path) => existsSync(path));
     assert.ok(files.length >= 8);
     for (const path of files) {
       const source = readFileSync(path, 'utf8');

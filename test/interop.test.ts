@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LESSONS } from '../src/lessons.js';
 import { PROTO_DIR } from '../src/proto.js';
-import { PYTHON, ROOT, pythonGrpcMissing, spawnCli, spawnProcess, startServerCli, stopProcess, waitFor, type Spawned } from './helpers.js';
+import {
+  PYTHON,
+  ROOT,
+  pythonGrpcMissing,
+  spawnCli,
+  spawnProcess,
+  startServerCli,
+  stopProcess,
+  waitFor,
+  type Spawned,
+} from './helpers.js';
 
 const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING Python interop tests: ${missing}`);
@@ -20,25 +30,42 @@ const HELLO_LESSONS = LESSONS.filter((lesson) => lesson.number <= 4);
 let genDir = '';
 
 function runPythonClient(port: number, method: string, names: string[]) {
-  return spawnSync(PYTHON, [PEER, genDir, 'client', `127.0.0.1:${port}`, method, ...names], { encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(PYTHON, [PEER, genDir, 'client', `127.0.0.1:${port}`, method, ...names], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('interop with Python grpcio', { skip: missing }, () => {
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
     const protos = ['helloworld.proto', 'report.proto'].map((file) => join(PROTO_DIR, file));
-    const protoc = spawnSync(PYTHON, ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos], { encoding: 'utf8' });
+    const protoc = spawnSync(
+      PYTHON,
+      ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos],
+      { encoding: 'utf8' },
+    );
     assert.equal(protoc.status, 0, protoc.stderr);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 
   const expectedFromLessonServer: Record<string, { names: string[]; replies: RegExp[] }> = {
     SayHello: { names: ['Ada'], replies: [/^Hello, Ada!$/] },
-    LotsOfReplies: { names: ['Ada'], replies: [/^Hello, Ada! \(1 of 3\)$/, /^Hello, Ada! \(2 of 3\)$/, /^Hello, Ada! \(3 of 3\)$/] },
+    LotsOfReplies: {
+      names: ['Ada'],
+      replies: [/^Hello, Ada! \(1 of 3\)$/, /^Hello, Ada! \(2 of 3\)$/, /^Hello, Ada! \(3 of 3\)$/],
+    },
     LotsOfGreetings: { names: ['Ada', 'Grace', 'Linus'], replies: [/^Hello, Ada, Grace and Linus!$/] },
     BidiHello: {
       names: ['Ada', 'Grace', 'Linus'],
-      replies: [/^Hello, Ada!$/, /ping-pong: reply for Ada arrived/, /^Hello, Grace!$/, /ping-pong: reply for Grace arrived/, /^Hello, Linus!$/, /ping-pong: reply for Linus arrived/],
+      replies: [
+        /^Hello, Ada!$/,
+        /ping-pong: reply for Ada arrived/,
+        /^Hello, Grace!$/,
+        /ping-pong: reply for Grace arrived/,
+        /^Hello, Linus!$/,
+        /ping-pong: reply for Linus arrived/,
+      ],
     },
   };
 
@@ -64,7 +91,11 @@ describe('interop with Python grpcio', { skip: missing }, () => {
     let port = 0;
     before(async () => {
       server = spawnProcess(PYTHON, [PEER, genDir, 'server']);
-      const match = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()), 'the Python server', 20_000);
+      const match = await waitFor(
+        () => /listening on 127\.0\.0\.1:(\d+)/.exec(server.stdout()),
+        'the Python server',
+        20_000,
+      );
       port = Number(match[1]);
     });
     after(() => stopProcess(server));
@@ -88,8 +119,15 @@ describe('interop with Python grpcio', { skip: missing }, () => {
   test('lesson 05: Python sends the same report over gRPC and over REST and gets the same summary', async () => {
     const server = await startServerCli('5');
     try {
-      const restLine = await waitFor(() => /listening on 127\.0\.0\.1:(\d+) \(REST/.exec(server.stdout()), 'the REST listening line');
-      const result = spawnSync(PYTHON, [PEER, genDir, 'report', `127.0.0.1:${server.port}`, `127.0.0.1:${restLine[1]}`], { encoding: 'utf8', timeout: 20_000 });
+      const restLine = await waitFor(
+        () => /listening on 127\.0\.0\.1:(\d+) \(REST/.exec(server.stdout()),
+        'the REST listening line',
+      );
+      const result = spawnSync(
+        PYTHON,
+        [PEER, genDir, 'report', `127.0.0.1:${server.port}`, `127.0.0.1:${restLine[1]}`],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(result.stdout.trim().split('\n'), ['grpc: Thanks, Ada 10 2.25', 'rest: Thanks, Ada 10 2.25']);
     } finally {

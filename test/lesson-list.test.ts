@@ -4,12 +4,30 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LESSONS, type Lesson } from '../src/lessons.js';
 import { PROTO_DIR } from '../src/proto.js';
-import { PYTHON, ROOT, pythonGrpcMissing, spawnCli, spawnProcess, stopProcess, waitFor, type Spawned } from './helpers.js';
+import {
+  PYTHON,
+  ROOT,
+  pythonGrpcMissing,
+  spawnCli,
+  spawnProcess,
+  stopProcess,
+  waitFor,
+  type Spawned,
+} from './helpers.js';
 
 /** `node --import tsx <file> args`, as `npx tsx <file>` runs it, from `cwd`. */
 function runFile(file: string, args: string[], cwd = ROOT): Spawned {
@@ -17,16 +35,24 @@ function runFile(file: string, args: string[], cwd = ROOT): Spawned {
 }
 
 /** Starts a lesson's server.ts alone on a free port; resolves with the port it printed. */
-async function startStandaloneServer(lesson: Lesson, cwd = ROOT, file = lesson.serverPath): Promise<Spawned & { port: number }> {
+async function startStandaloneServer(
+  lesson: Lesson,
+  cwd = ROOT,
+  file = lesson.serverPath,
+): Promise<Spawned & { port: number }> {
   const server = runFile(file, ['--port', '0'], cwd);
   let exited = false;
   void server.exited.then(() => (exited = true));
-  const match = await waitFor(() => {
-    if (exited) throw new Error(`server exited early: ${server.stderr()}`);
-    // A lesson with a REST endpoint prints its line after the gRPC one.
-    if (lesson.rest && !/\(REST/.test(server.stdout())) return undefined;
-    return /^listening on 127\.0\.0\.1:(\d+)/m.exec(server.stdout());
-  }, `${lesson.slug}'s listening line`, 20_000);
+  const match = await waitFor(
+    () => {
+      if (exited) throw new Error(`server exited early: ${server.stderr()}`);
+      // A lesson with a REST endpoint prints its line after the gRPC one.
+      if (lesson.rest && !/\(REST/.test(server.stdout())) return undefined;
+      return /^listening on 127\.0\.0\.1:(\d+)/m.exec(server.stdout());
+    },
+    `${lesson.slug}'s listening line`,
+    20_000,
+  );
   return { ...server, port: Number(match[1]) };
 }
 
@@ -44,7 +70,11 @@ describe('the lesson list', () => {
       test('server.ts and client.ts run alone: the client prints the output the list gives', async () => {
         const server = await startStandaloneServer(lesson);
         try {
-          const client = runFile(lesson.clientPath, ['--target', `127.0.0.1:${server.port}`, ...(lesson.rest ? ['--rest-target', restTargetOf(server)] : [])]);
+          const client = runFile(lesson.clientPath, [
+            '--target',
+            `127.0.0.1:${server.port}`,
+            ...(lesson.rest ? ['--rest-target', restTargetOf(server)] : []),
+          ]);
           const { code } = await client.exited;
           assert.equal(client.stderr(), '');
           assert.equal(code, 0);
@@ -67,8 +97,15 @@ describe('the lesson list', () => {
           .filter((line) => line.startsWith('client │ '))
           .map((line) => line.slice('client │ '.length));
         const found = lesson.output.map((line) => clientLines.indexOf(line));
-        assert.ok(found.every((index) => index >= 0), `missing from the transcript: ${lesson.output.filter((_line, index) => found[index] < 0).join(' | ')}`);
-        assert.deepEqual([...found].sort((a, b) => a - b), found, 'out of order');
+        assert.ok(
+          found.every((index) => index >= 0),
+          `missing from the transcript: ${lesson.output.filter((_line, index) => found[index] < 0).join(' | ')}`,
+        );
+        assert.deepEqual(
+          [...found].sort((a, b) => a - b),
+          found,
+          'out of order',
+        );
       });
 
       test('its text shows that output, and its "What to try" items are the list\'s', () => {
@@ -79,7 +116,12 @@ describe('the lesson list', () => {
         const items = section(text, 'What to try')
           .trim()
           .split(/\n- /)
-          .map((item) => item.replace(/^- /, '').replace(/\s*\n\s*/g, ' ').trim());
+          .map((item) =>
+            item
+              .replace(/^- /, '')
+              .replace(/\s*\n\s*/g, ' ')
+              .trim(),
+          );
         assert.deepEqual(items, lesson.tryIt);
       });
 
@@ -105,9 +147,11 @@ describe('a lesson file copied into an empty project', () => {
     // (linked here instead of installed: the same packages npm would fetch).
     project = mkdtempSync(join(tmpdir(), 'grpc-lesson-copy-'));
     cpSync(PROTO_DIR, join(project, 'protos'), { recursive: true });
-    for (const file of ['server.ts', 'client.ts']) copyFileSync(join(ROOT, 'lessons/01-unary', file), join(project, file));
+    for (const file of ['server.ts', 'client.ts'])
+      copyFileSync(join(ROOT, 'lessons/01-unary', file), join(project, file));
     mkdirSync(join(project, 'node_modules/@grpc'), { recursive: true });
-    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'tsx']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'tsx'])
+      symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
   });
   after(() => rmSync(project, { recursive: true, force: true }));
@@ -115,7 +159,11 @@ describe('a lesson file copied into an empty project', () => {
   test('runs there: the server listens, the client greets', async () => {
     const server = await startStandaloneServer(LESSONS[0], project, join(project, 'server.ts'));
     try {
-      const client = runFile(join(project, 'client.ts'), ['--target', `127.0.0.1:${server.port}`, '--name', 'Ada'], project);
+      const client = runFile(
+        join(project, 'client.ts'),
+        ['--target', `127.0.0.1:${server.port}`, '--name', 'Ada'],
+        project,
+      );
       assert.equal((await client.exited).code, 0, client.stderr());
       assert.equal(client.stdout(), 'Hello, Ada!\n');
     } finally {
@@ -127,12 +175,23 @@ describe('a lesson file copied into an empty project', () => {
 const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING the Python client against a lesson file: ${missing}`);
 
-describe('the article\'s Python client against lesson 01\'s server.ts run alone', { skip: missing }, () => {
+describe("the article's Python client against lesson 01's server.ts run alone", { skip: missing }, () => {
   test('prints the greeting', async () => {
     const generated = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
     const server = await startStandaloneServer(LESSONS[0]);
     try {
-      const protoc = spawnSync(PYTHON, ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${generated}`, `--grpc_python_out=${generated}`, join(PROTO_DIR, 'helloworld.proto')], { encoding: 'utf8' });
+      const protoc = spawnSync(
+        PYTHON,
+        [
+          '-m',
+          'grpc_tools.protoc',
+          `-I${PROTO_DIR}`,
+          `--python_out=${generated}`,
+          `--grpc_python_out=${generated}`,
+          join(PROTO_DIR, 'helloworld.proto'),
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(protoc.status, 0, protoc.stderr);
       // The article's client, as the project README gives it.
       const program = [
@@ -151,7 +210,11 @@ describe('the article\'s Python client against lesson 01\'s server.ts run alone'
 });
 
 describe('code blocks in the lesson texts are real code', () => {
-  const trimmedLines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const trimmedLines = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
   /** Whether every line of `block` appears in `source`, in the same order. */
   const inOrder = (block: string[], source: string[]) => {
     let at = 0;
@@ -162,7 +225,9 @@ describe('code blocks in the lesson texts are real code', () => {
     }
     return true;
   };
-  const protoLines = trimmedLines(['helloworld.proto', 'report.proto'].map((file) => readFileSync(join(PROTO_DIR, file), 'utf8')).join('\n'));
+  const protoLines = trimmedLines(
+    ['helloworld.proto', 'report.proto'].map((file) => readFileSync(join(PROTO_DIR, file), 'utf8')).join('\n'),
+  );
 
   for (const lesson of LESSONS) {
     test(`${lesson.slug}: each proto block is in protos/, each ts block in the lesson's server.ts or client.ts`, () => {
@@ -172,9 +237,15 @@ describe('code blocks in the lesson texts are real code', () => {
         const lines = trimmedLines(body);
         if (language === 'proto') {
           // A block may leave lines out (other methods, comments), never change them.
-          assert.ok(lines.every((line) => protoLines.includes(line)), `not in protos/:\n${body}`);
+          assert.ok(
+            lines.every((line) => protoLines.includes(line)),
+            `not in protos/:\n${body}`,
+          );
         } else if (language === 'ts') {
-          assert.ok(files.some((source) => inOrder(lines, source)), `not in ${lesson.slug}'s server.ts or client.ts, in this order:\n${body}`);
+          assert.ok(
+            files.some((source) => inOrder(lines, source)),
+            `not in ${lesson.slug}'s server.ts or client.ts, in this order:\n${body}`,
+          );
         }
       }
     });

@@ -73,7 +73,9 @@ describe('lesson 01: unary SayHello', () => {
   });
 
   test('answers UNIMPLEMENTED for the methods of later lessons', async () => {
-    await assert.rejects(collect(client.LotsOfReplies({ name: 'Ada' }, deadlineIn())), { code: grpc.status.UNIMPLEMENTED });
+    await assert.rejects(collect(client.LotsOfReplies({ name: 'Ada' }, deadlineIn())), {
+      code: grpc.status.UNIMPLEMENTED,
+    });
   });
 });
 

@@ -10,17 +10,20 @@ import { contentColumns, layoutFor, rectOf } from '../src/ui/layout.js';
 import { lineText, type Segment, type StyledLine } from '../src/ui/styled.js';
 
 const text = (lines: StyledLine[]) => lines.map(lineText);
-const segmentOf = (lines: StyledLine[], wanted: string): Segment | undefined => lines.flat().find((segment) => segment.text.includes(wanted));
+const segmentOf = (lines: StyledLine[], wanted: string): Segment | undefined =>
+  lines.flat().find((segment) => segment.text.includes(wanted));
 
 function assertFits(lines: StyledLine[], width: number, what: string) {
-  for (const row of text(lines)) assert.ok(stringWidth(row) <= width, `${what} at ${width}: "${row}" is ${stringWidth(row)} columns`);
+  for (const row of text(lines))
+    assert.ok(stringWidth(row) <= width, `${what} at ${width}: "${row}" is ${stringWidth(row)} columns`);
 }
 
 /** The visible characters, in order, without the spaces a layout adds or drops. */
 const characters = (rows: string[]) => rows.join('').replace(/[\s│─┼•]/g, '');
 
 const CJK = '服务端流式 与 客户端流式';
-const textColumns = (columns: number, rows: number) => contentColumns(rectOf(layoutFor(columns, rows, 'text'), 'text')!);
+const textColumns = (columns: number, rows: number) =>
+  contentColumns(rectOf(layoutFor(columns, rows, 'text'), 'text')!);
 
 describe('lesson text (Markdown)', () => {
   test('headings: the first level is underlined, the others stand out in colour with their section right under them', () => {
@@ -31,7 +34,10 @@ describe('lesson text (Markdown)', () => {
   });
 
   test('a paragraph joins its source lines and wraps at the width, keeping inline styles', () => {
-    const lines = renderMarkdown('Call `SayHello` with **one**\n*message* and read [the docs](https://grpc.io) &amp; more.', 20);
+    const lines = renderMarkdown(
+      'Call `SayHello` with **one**\n*message* and read [the docs](https://grpc.io) &amp; more.',
+      20,
+    );
     assert.deepEqual(text(lines), ['Call SayHello with', 'one message and read', 'the docs & more.']);
     assert.equal(segmentOf(lines, 'SayHello')?.color, 'yellow');
     assert.equal(segmentOf(lines, 'one')?.bold, true);
@@ -40,8 +46,20 @@ describe('lesson text (Markdown)', () => {
   });
 
   test('bullet and numbered lists, nested, with wrapped items hanging under their text', () => {
-    const lines = renderMarkdown('- first item wraps here\n  - nested one\n    - deeper\n- second\n\n1. alpha\n2. beta', 20);
-    assert.deepEqual(text(lines), ['• first item wraps', '  here', '  • nested one', '    • deeper', '• second', '', '1. alpha', '2. beta']);
+    const lines = renderMarkdown(
+      '- first item wraps here\n  - nested one\n    - deeper\n- second\n\n1. alpha\n2. beta',
+      20,
+    );
+    assert.deepEqual(text(lines), [
+      '• first item wraps',
+      '  here',
+      '  • nested one',
+      '    • deeper',
+      '• second',
+      '',
+      '1. alpha',
+      '2. beta',
+    ]);
   });
 
   test('a ts code block is highlighted, an sh block plain in its own colour; both indented, neither wrapped as prose', () => {
@@ -59,11 +77,17 @@ describe('lesson text (Markdown)', () => {
     const lines = renderMarkdown('```sh\nnpm run client -- 4 --target 127.0.0.1:6000 --name Ada\n```', 30);
     assertFits(lines, 30, 'code block');
     assert.ok(text(lines)[1].trimStart().startsWith('↳ '), text(lines).join('\n'));
-    assert.equal(characters(text(lines)).replace(/↳/g, ''), characters(['npm run client -- 4 --target 127.0.0.1:6000 --name Ada']));
+    assert.equal(
+      characters(text(lines)).replace(/↳/g, ''),
+      characters(['npm run client -- 4 --target 127.0.0.1:6000 --name Ada']),
+    );
   });
 
   test('a table is laid out in aligned columns, honouring right alignment', () => {
-    const lines = renderMarkdown('| kind | requests | replies |\n|---|---|--:|\n| unary | one | 1 |\n| server streaming | one | many |', 60);
+    const lines = renderMarkdown(
+      '| kind | requests | replies |\n|---|---|--:|\n| unary | one | 1 |\n| server streaming | one | many |',
+      60,
+    );
     assert.deepEqual(text(lines), [
       'kind             │ requests │ replies',
       '─────────────────┼──────────┼────────',
@@ -74,14 +98,26 @@ describe('lesson text (Markdown)', () => {
   });
 
   test('a table wider than the pane wraps its cells; one with too many columns becomes "header: value" rows', () => {
-    const source = '| kind | what the client sends | what the server sends |\n|---|---|---|\n| bidirectional streaming | a stream of requests | a stream of replies |';
+    const source =
+      '| kind | what the client sends | what the server sends |\n|---|---|---|\n| bidirectional streaming | a stream of requests | a stream of replies |';
     const narrow = renderMarkdown(source, 30);
     assertFits(narrow, 30, 'table');
-    const separators = text(narrow).filter((row) => !row.startsWith('─')).map((row) => [...row.matchAll(/│/g)].map((match) => stringWidth(row.slice(0, match.index))));
-    assert.ok(separators.every((columns) => JSON.stringify(columns) === JSON.stringify(separators[0])), `columns line up:\n${text(narrow).join('\n')}`);
-    assert.equal(characters(text(narrow)).length, characters([source.replace(/\|?-+\|/g, '').replace(/\|/g, '')]).length);
+    const separators = text(narrow)
+      .filter((row) => !row.startsWith('─'))
+      .map((row) => [...row.matchAll(/│/g)].map((match) => stringWidth(row.slice(0, match.index))));
+    assert.ok(
+      separators.every((columns) => JSON.stringify(columns) === JSON.stringify(separators[0])),
+      `columns line up:\n${text(narrow).join('\n')}`,
+    );
+    assert.equal(
+      characters(text(narrow)).length,
+      characters([source.replace(/\|?-+\|/g, '').replace(/\|/g, '')]).length,
+    );
 
-    const many = renderMarkdown('| a | b | c | d | e |\n|---|---|---|---|---|\n| one | two | three | four | five |', 12);
+    const many = renderMarkdown(
+      '| a | b | c | d | e |\n|---|---|---|---|---|\n| one | two | three | four | five |',
+      12,
+    );
     assertFits(many, 12, 'table');
     assert.deepEqual(text(many), ['a: one', 'b: two', 'c: three', 'd: four', 'e: five']);
   });
@@ -121,7 +157,9 @@ describe('lesson text (Markdown)', () => {
 
   test('every lesson text fits its pane at 80 and 120 columns', () => {
     const dir = fileURLToPath(new URL('../lessons/', import.meta.url));
-    const files = readdirSync(dir).map((name) => join(dir, name, 'README.md')).filter((path) => existsSync(path));
+    const files = readdirSync(dir)
+      .map((name) => join(dir, name, 'README.md'))
+      .filter((path) => existsSync(path));
     assert.ok(files.length >= 5);
     for (const path of files) {
       for (const width of [textColumns(80, 24), textColumns(120, 40)]) {

@@ -246,13 +246,20 @@ const DEFECTS: Mutation[] = [
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const args = new Set(process.argv.slice(2));
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const mutations = (args.has('--defects') ? [...REQUIRED, ...DEFECTS] : REQUIRED).filter((mutation) => !only || mutation.name.includes(only));
+const mutations = (args.has('--defects') ? [...REQUIRED, ...DEFECTS] : REQUIRED).filter(
+  (mutation) => !only || mutation.name.includes(only),
+);
 const ALL_TESTS = ['test/*.test.ts', 'test/*.test.tsx'];
 
 /** The project as it stands (tracked and new files, not ignored ones), in a scratch folder. */
 function scratchCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mutation-check-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     try {
@@ -266,12 +273,29 @@ function scratchCopy(): string {
 }
 
 /** Runs node's test runner in `dir`; resolves with its exit code and the names of the tests that failed. */
-function runTests(dir: string, files: string[], pattern?: string): Promise<{ code: number; failed: string[]; seconds: number }> {
+function runTests(
+  dir: string,
+  files: string[],
+  pattern?: string,
+): Promise<{ code: number; failed: string[]; seconds: number }> {
   const started = Date.now();
-  const command = [process.execPath, '--import', 'tsx', '--import', './test/timeouts.ts', '--test', '--test-reporter=tap', ...(pattern ? [`--test-name-pattern=${pattern}`] : []), ...files];
+  const command = [
+    process.execPath,
+    '--import',
+    'tsx',
+    '--import',
+    './test/timeouts.ts',
+    '--test',
+    '--test-reporter=tap',
+    ...(pattern ? [`--test-name-pattern=${pattern}`] : []),
+    ...files,
+  ];
   return new Promise((resolve) => {
     // Through a shell, so the globs expand as they do for npm test.
-    const child = spawn('sh', ['-c', command.map((part) => (part.includes('*') ? part : `'${part}'`)).join(' ')], { cwd: dir, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn('sh', ['-c', command.map((part) => (part.includes('*') ? part : `'${part}'`)).join(' ')], {
+      cwd: dir,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.resume();
@@ -294,7 +318,9 @@ let holes = 0;
 try {
   const guardedFiles = [...new Set(mutations.flatMap((mutation) => mutation.tests))];
   const baseline = await runTests(dir, args.has('--all') ? ALL_TESTS : guardedFiles);
-  console.log(`baseline (nothing mutated): ${baseline.code === 0 ? 'passes' : `FAILS (${baseline.failed.join('; ')})`} in ${baseline.seconds} s`);
+  console.log(
+    `baseline (nothing mutated): ${baseline.code === 0 ? 'passes' : `FAILS (${baseline.failed.join('; ')})`} in ${baseline.seconds} s`,
+  );
   // A suite that fails already proves nothing by failing again.
   if (baseline.code !== 0) holes = mutations.length;
 
@@ -303,13 +329,17 @@ try {
     const original = readFileSync(path, 'utf8');
     const count = original.split(mutation.find).length - 1;
     if (count !== 1) {
-      console.log(`✗ ${mutation.name}: the text to mutate occurs ${count} times in ${mutation.file}; update this script`);
+      console.log(
+        `✗ ${mutation.name}: the text to mutate occurs ${count} times in ${mutation.file}; update this script`,
+      );
       holes += 1;
       continue;
     }
     writeFileSync(path, original.replace(mutation.find, mutation.replace));
     try {
-      const result = args.has('--all') ? await runTests(dir, ALL_TESTS) : await runTests(dir, mutation.tests, mutation.pattern);
+      const result = args.has('--all')
+        ? await runTests(dir, ALL_TESTS)
+        : await runTests(dir, mutation.tests, mutation.pattern);
       if (result.code === 0) {
         holes += 1;
         console.log(`✗ ${mutation.name}: the suite still passes (${result.seconds} s)`);
@@ -324,5 +354,9 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(holes === 0 ? `every mutation (${mutations.length}) made the suite fail` : `${holes} of ${mutations.length} mutations went unnoticed`);
+console.log(
+  holes === 0
+    ? `every mutation (${mutations.length}) made the suite fail`
+    : `${holes} of ${mutations.length} mutations went unnoticed`,
+);
 process.exitCode = holes === 0 ? 0 : 1;

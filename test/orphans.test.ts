@@ -6,14 +6,28 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { ROOT, descendants, isAlive, portIsFree, skipWhenMissing, spawnCli, stopProcess, tmuxMissing, waitFor } from './helpers.js';
+import {
+  ROOT,
+  descendants,
+  isAlive,
+  portIsFree,
+  skipWhenMissing,
+  spawnCli,
+  stopProcess,
+  tmuxMissing,
+  waitFor,
+} from './helpers.js';
 
 const BOUND = { timeout: 45_000 };
 const LESSON_PROCESS = /lessons\/[^ ]+\/(server|client)\.ts/;
 
 async function assertLeftNothing(pids: number[], port: number): Promise<void> {
   try {
-    await waitFor(() => pids.every((pid) => !isAlive(pid)), `lesson processes ${pids.join(', ')} to exit on their own`, 15_000);
+    await waitFor(
+      () => pids.every((pid) => !isAlive(pid)),
+      `lesson processes ${pids.join(', ')} to exit on their own`,
+      15_000,
+    );
     assert.ok(await portIsFree(port), `port ${port} is still bound`);
   } finally {
     // A failed run must not leave its orphans to the next test.
@@ -22,20 +36,34 @@ async function assertLeftNothing(pids: number[], port: number): Promise<void> {
 }
 
 describe('a lesson runner that is killed leaves nothing running', () => {
-  test('the transcript runner, SIGKILLed while a client streams: server and client exit on their own, the port is free', BOUND, async () => {
-    const run = spawnCli('lesson', ['2'], { CI: 'true' });
-    try {
-      const port = Number((await waitFor(() => /server │ listening on 127\.0\.0\.1:(\d+)/.exec(run.stdout()), 'the server line', 20_000))[1]);
-      // The first of five replies, 200 ms apart: the client is mid-stream.
-      await waitFor(() => run.stdout().includes('client │ Hello, world! (1 of 5)'), 'the first reply', 20_000);
-      const lessonPids = descendants(run.child.pid!).filter((entry) => LESSON_PROCESS.test(entry.args)).map((entry) => entry.pid);
-      assert.equal(lessonPids.length, 2, 'expected a lesson server and a lesson client');
-      process.kill(run.child.pid!, 'SIGKILL');
-      await assertLeftNothing(lessonPids, port);
-    } finally {
-      await stopProcess(run);
-    }
-  });
+  test(
+    'the transcript runner, SIGKILLed while a client streams: server and client exit on their own, the port is free',
+    BOUND,
+    async () => {
+      const run = spawnCli('lesson', ['2'], { CI: 'true' });
+      try {
+        const port = Number(
+          (
+            await waitFor(
+              () => /server │ listening on 127\.0\.0\.1:(\d+)/.exec(run.stdout()),
+              'the server line',
+              20_000,
+            )
+          )[1],
+        );
+        // The first of five replies, 200 ms apart: the client is mid-stream.
+        await waitFor(() => run.stdout().includes('client │ Hello, world! (1 of 5)'), 'the first reply', 20_000);
+        const lessonPids = descendants(run.child.pid!)
+          .filter((entry) => LESSON_PROCESS.test(entry.args))
+          .map((entry) => entry.pid);
+        assert.equal(lessonPids.length, 2, 'expected a lesson server and a lesson client');
+        process.kill(run.child.pid!, 'SIGKILL');
+        await assertLeftNothing(lessonPids, port);
+      } finally {
+        await stopProcess(run);
+      }
+    },
+  );
 
   const missing = tmuxMissing();
   if (missing) console.log(`# ${process.env.CI ? 'FAILING' : 'SKIPPING'} the terminal UI orphan test: ${missing}`);
@@ -44,26 +72,46 @@ describe('a lesson runner that is killed leaves nothing running', () => {
     const session = `grpc-orphans-${process.pid}`;
     after(() => void spawnSync('tmux', ['kill-session', '-t', session]));
 
-    test('SIGKILL to the UI while a client runs: server and client exit on their own, the port is free', BOUND, async () => {
-      assert.equal(missing, undefined, missing);
-      const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-      tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', ROOT, 'env -u CI node --import tsx src/cli/lesson.ts 2; sleep 600');
-      const panePid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
-      const screen = await waitFor(() => {
-        const text = tmux('capture-pane', '-p', '-t', session);
-        return /run 1 exited 0/.test(text) && text;
-      }, 'the first run to finish', 30_000);
-      const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(screen)![1]);
-      const ui = descendants(panePid).find((entry) => entry.args.includes('src/cli/lesson.ts'));
-      assert.ok(ui, 'the UI process');
-      // A second run: kill the UI while its client is streaming.
-      tmux('send-keys', '-t', session, 'r');
-      const lessonPids = await waitFor(() => {
-        const found = descendants(ui.pid).filter((entry) => LESSON_PROCESS.test(entry.args));
-        return found.some((entry) => entry.args.includes('client.ts')) && found.map((entry) => entry.pid);
-      }, 'the client of run 2');
-      process.kill(ui.pid, 'SIGKILL');
-      await assertLeftNothing(lessonPids, port);
-    });
+    test(
+      'SIGKILL to the UI while a client runs: server and client exit on their own, the port is free',
+      BOUND,
+      async () => {
+        assert.equal(missing, undefined, missing);
+        const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          session,
+          '-x',
+          '120',
+          '-y',
+          '40',
+          '-c',
+          ROOT,
+          'env -u CI node --import tsx src/cli/lesson.ts 2; sleep 600',
+        );
+        const panePid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
+        const screen = await waitFor(
+          () => {
+            const text = tmux('capture-pane', '-p', '-t', session);
+            return /run 1 exited 0/.test(text) && text;
+          },
+          'the first run to finish',
+          30_000,
+        );
+        const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(screen)![1]);
+        const ui = descendants(panePid).find((entry) => entry.args.includes('src/cli/lesson.ts'));
+        assert.ok(ui, 'the UI process');
+        // A second run: kill the UI while its client is streaming.
+        tmux('send-keys', '-t', session, 'r');
+        const lessonPids = await waitFor(() => {
+          const found = descendants(ui.pid).filter((entry) => LESSON_PROCESS.test(entry.args));
+          return found.some((entry) => entry.args.includes('client.ts')) && found.map((entry) => entry.pid);
+        }, 'the client of run 2');
+        process.kill(ui.pid, 'SIGKILL');
+        await assertLeftNothing(lessonPids, port);
+      },
+    );
   });
 });

@@ -19,7 +19,8 @@ const LESSON_FILES = readdirSync(LESSONS_DIR, { withFileTypes: true })
   .filter((path) => existsSync(path));
 
 // The source pane's inner width in an 80x24 and a 120x40 terminal.
-const sourceColumns = (columns: number, rows: number) => contentColumns(rectOf(layoutFor(columns, rows, 'source'), 'source')!);
+const sourceColumns = (columns: number, rows: number) =>
+  contentColumns(rectOf(layoutFor(columns, rows, 'source'), 'source')!);
 const PANE_WIDTHS = [sourceColumns(80, 24), sourceColumns(120, 40)];
 
 /** Every comment in a file, with the line it starts on, found by TypeScript's own parser. */
@@ -28,13 +29,20 @@ function comments(source: string): { line: number; text: string }[] {
   const ranges = new Map<number, ts.CommentRange>();
   // Comments are trivia before or after tokens: visiting every node and token finds them all.
   const visit = (node: ts.Node) => {
-    for (const range of [...(ts.getLeadingCommentRanges(source, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(source, node.getEnd()) ?? [])]) ranges.set(range.pos, range);
+    for (const range of [
+      ...(ts.getLeadingCommentRanges(source, node.getFullStart()) ?? []),
+      ...(ts.getTrailingCommentRanges(source, node.getEnd()) ?? []),
+    ])
+      ranges.set(range.pos, range);
     node.getChildren(file).forEach(visit);
   };
   visit(file);
   return [...ranges.values()]
     .sort((a, b) => a.pos - b.pos)
-    .map((range) => ({ line: file.getLineAndCharacterOfPosition(range.pos).line + 1, text: source.slice(range.pos, range.end) }));
+    .map((range) => ({
+      line: file.getLineAndCharacterOfPosition(range.pos).line + 1,
+      text: source.slice(range.pos, range.end),
+    }));
 }
 
 /**
@@ -49,13 +57,20 @@ function bySourceLine(rendered: StyledLine[]): Map<number, string[]> {
     const text = lineText(line);
     const number = /^\s*(\d+) /.exec(text);
     if (number) current = Number(number[1]);
-    const content = number ? text.slice(number[0].length) : text.replace(new RegExp(`^\\s*(// |\\* |${CODE_CONTINUATION})?`), '');
+    const content = number
+      ? text.slice(number[0].length)
+      : text.replace(new RegExp(`^\\s*(// |\\* |${CODE_CONTINUATION})?`), '');
     groups.set(current, [...(groups.get(current) ?? []), content]);
   }
   return groups;
 }
 
-const words = (text: string) => text.replace(/^\/\*+|\*+\/$|^\/\/+/g, '').split(/\s+/).map((word) => word.replace(/^\*$/, '')).filter(Boolean);
+const words = (text: string) =>
+  text
+    .replace(/^\/\*+|\*+\/$|^\/\/+/g, '')
+    .split(/\s+/)
+    .map((word) => word.replace(/^\*$/, ''))
+    .filter(Boolean);
 
 describe('annotated source in the source pane', () => {
   test('the pane widths come from the layout: 36 columns at 80x24, 56 at 120x40', () => {
@@ -83,7 +98,14 @@ describe('annotated source in the source pane', () => {
         assert.equal(groups.size, sourceLines.length, `${name}: one numbered row per source line`);
         // Code too: every character of every line is shown (only spaces at a break may go).
         sourceLines.forEach((line, index) => {
-          assert.equal(groups.get(index + 1)?.join('').replace(/\s/g, ''), line.replace(/\s/g, ''), `${name} at ${width}: line ${index + 1}`);
+          assert.equal(
+            groups
+              .get(index + 1)
+              ?.join('')
+              .replace(/\s/g, ''),
+            line.replace(/\s/g, ''),
+            `${name} at ${width}: line ${index + 1}`,
+          );
         });
         for (const comment of comments(source)) {
           // A block comment spans several source lines: read them together.
@@ -94,10 +116,17 @@ describe('annotated source in the source pane', () => {
           let from = 0;
           for (const word of words(comment.text)) {
             const at = shown.indexOf(word, from);
-            assert.ok(at >= 0, `${name} at ${width}: comment on line ${comment.line} lost "${word}"\n${rows.join('\n')}`);
+            assert.ok(
+              at >= 0,
+              `${name} at ${width}: comment on line ${comment.line} lost "${word}"\n${rows.join('\n')}`,
+            );
             from = at + word.length;
             // A word that fits easily on a row is never split across two.
-            if (stringWidth(word) <= width / 2) assert.ok(rows.some((row) => row.includes(word)), `${name} at ${width}: "${word}" is split\n${rows.join('\n')}`);
+            if (stringWidth(word) <= width / 2)
+              assert.ok(
+                rows.some((row) => row.includes(word)),
+                `${name} at ${width}: "${word}" is split\n${rows.join('\n')}`,
+              );
           }
           commentsChecked++;
         }
@@ -107,7 +136,8 @@ describe('annotated source in the source pane', () => {
   }
 
   test('a long // comment continues with the same indentation and marker and no line number', () => {
-    const source = 'function f() {\n    // one two three four five six seven eight nine ten eleven twelve\n    return 1;\n}\n';
+    const source =
+      'function f() {\n    // one two three four five six seven eight nine ten eleven twelve\n    return 1;\n}\n';
     const rows = renderSource(source, 30).map(lineText);
     assert.deepEqual(rows, [
       '1 function f() {',
@@ -123,11 +153,17 @@ describe('annotated source in the source pane', () => {
   test('a long code line continues after a marker; a word too long for a row breaks at punctuation, nothing is cut', () => {
     const source = "  call.emit('error', { code: grpc.status.INVALID_ARGUMENT });\n";
     const rows = renderSource(source, 30).map(lineText);
-    assert.deepEqual(rows, ["1   call.emit('error', { code:", `    ${CODE_CONTINUATION}grpc.status.`, `    ${CODE_CONTINUATION}INVALID_ARGUMENT });`]);
+    assert.deepEqual(rows, [
+      "1   call.emit('error', { code:",
+      `    ${CODE_CONTINUATION}grpc.status.`,
+      `    ${CODE_CONTINUATION}INVALID_ARGUMENT });`,
+    ]);
   });
 
   test('line numbers stay right-aligned in one gutter when there are ten lines or more', () => {
-    const source = Array.from({ length: 12 }, (_, index) => `// line ${index + 1} with enough words to wrap once`).join('\n');
+    const source = Array.from({ length: 12 }, (_, index) => `// line ${index + 1} with enough words to wrap once`).join(
+      '\n',
+    );
     const rows = renderSource(source, 24).map(lineText);
     for (const row of rows) assert.match(row, /^( \d|\d\d|  ) \/\/ /, row);
     assert.ok(rows.some((row) => row.startsWith(' 9 //')) && rows.some((row) => row.startsWith('12 //')));
@@ -137,10 +173,19 @@ describe('annotated source in the source pane', () => {
     const source = '// 服务端流式 与 客户端流式：服务端流式 与 客户端流式\nconst x = 1;\n';
     for (const width of [12, 17, 20, 36]) {
       const rows = renderSource(source, width).map(lineText);
-      for (const row of rows) assert.ok(stringWidth(row) <= width, `"${row}" is ${stringWidth(row)} columns, more than ${width}`);
-      const commentRows = rows.slice(0, rows.findIndex((row) => row.startsWith('2 ')));
-      assert.ok(commentRows.slice(1).every((row) => row.startsWith('  // ')), commentRows.join('\n'));
-      const comment = commentRows.map((row, index) => row.slice(index === 0 ? '1 // '.length : '  // '.length)).join('');
+      for (const row of rows)
+        assert.ok(stringWidth(row) <= width, `"${row}" is ${stringWidth(row)} columns, more than ${width}`);
+      const commentRows = rows.slice(
+        0,
+        rows.findIndex((row) => row.startsWith('2 ')),
+      );
+      assert.ok(
+        commentRows.slice(1).every((row) => row.startsWith('  // ')),
+        commentRows.join('\n'),
+      );
+      const comment = commentRows
+        .map((row, index) => row.slice(index === 0 ? '1 // '.length : '  // '.length))
+        .join('');
       assert.equal(comment.replace(/ /g, ''), '服务端流式与客户端流式：服务端流式与客户端流式');
     }
   });

@@ -11,7 +11,9 @@ if (process.env.NODE_TEST_CONTEXT) {
   const timers = new Map<unknown, NodeJS.Timeout>();
   beforeEach((t) => {
     const timer = setTimeout(() => {
-      process.stderr.write(`test "${t.name}" did not finish within ${PER_TEST_MS / 1_000} s; stopping ${process.argv[1]}\n`);
+      process.stderr.write(
+        `test "${t.name}" did not finish within ${PER_TEST_MS / 1_000} s; stopping ${process.argv[1]}\n`,
+      );
       process.exit(1);
     }, PER_TEST_MS);
     timer.unref();

@@ -19,7 +19,6 @@ function setup(watch: boolean) {
 
 const clientRuns = (store: UiStore) => (store.state.client.state === 'exited' ? store.state.client.run : 0);
 
-
 test('saving client.ts runs the client again; saving server.ts restarts the server and runs the client', async () => {
   const { store, controller } = setup(true);
   const unary = lesson('1');
@@ -35,7 +34,13 @@ test('saving client.ts runs the client again; saving server.ts restarts the serv
   utimesSync(unary.serverPath, now, now);
   await waitFor(() => clientRuns(store) === 3, 'a run after server.ts was saved', 20_000);
   assert.equal(store.state.server.state, 'listening');
-  assert.match(store.state.serverLog.slice(0).map((line) => line.text).join('\n'), /SIGTERM: shutting down[\s\S]*listening on/);
+  assert.match(
+    store.state.serverLog
+      .slice(0)
+      .map((line) => line.text)
+      .join('\n'),
+    /SIGTERM: shutting down[\s\S]*listening on/,
+  );
   assert.ok(await portIsFree(firstPort), 'the first server still holds its port');
 });
 
@@ -49,7 +54,12 @@ test('r runs again with the names set; s restarts; shutdown frees the port and e
   assert.ok(store.state.clientLog.slice(0).some((line) => line.text === 'Hello, Bob and Eve!'));
 
   controller.handle('restart-server');
-  await waitFor(() => store.state.server.state === 'listening' && store.state.serverLog.slice(0).some((line) => /SIGTERM/.test(line.text)), 'a restarted server');
+  await waitFor(
+    () =>
+      store.state.server.state === 'listening' &&
+      store.state.serverLog.slice(0).some((line) => /SIGTERM/.test(line.text)),
+    'a restarted server',
+  );
   const port = store.state.server.state === 'listening' ? store.state.server.port : -1;
   await controller.shutdown();
   assert.equal(store.state.server.state, 'exited');

@@ -24,7 +24,19 @@ function tmux(...args: string[]): string {
 function startApp(command: string): { name: string; screen(): string; keys(...keys: string[]): void; panePid: number } {
   const name = `grpc-e2e-${process.pid}-${sessions.length}`;
   sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', ROOT, `env -u CI GRPC_TUTORIAL_STATE_DIR=${STATE_DIR} ${command}; echo ${DONE} $?; sleep 600`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-c',
+    ROOT,
+    `env -u CI GRPC_TUTORIAL_STATE_DIR=${STATE_DIR} ${command}; echo ${DONE} $?; sleep 600`,
+  );
   const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
   return {
     name,
@@ -61,13 +73,25 @@ function alive(pid: number): boolean {
   }
 }
 
-
-const screenWith = (app: ReturnType<typeof startApp>, pattern: RegExp | string | ((text: string) => boolean), timeoutMs = 20_000) =>
-  waitFor(() => {
-    const text = app.screen();
-    const found = typeof pattern === 'string' ? text.includes(pattern) : pattern instanceof RegExp ? pattern.test(text) : pattern(text);
-    return found && text;
-  }, `the screen to show ${pattern}`, timeoutMs);
+const screenWith = (
+  app: ReturnType<typeof startApp>,
+  pattern: RegExp | string | ((text: string) => boolean),
+  timeoutMs = 20_000,
+) =>
+  waitFor(
+    () => {
+      const text = app.screen();
+      const found =
+        typeof pattern === 'string'
+          ? text.includes(pattern)
+          : pattern instanceof RegExp
+            ? pattern.test(text)
+            : pattern(text);
+      return found && text;
+    },
+    `the screen to show ${pattern}`,
+    timeoutMs,
+  );
 
 function listeningPort(text: string): number {
   return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
@@ -75,7 +99,9 @@ function listeningPort(text: string): number {
 
 /** The lesson processes (servers and clients) the app has started. */
 function lessonProcesses(app: ReturnType<typeof startApp>) {
-  return descendants(app.panePid).filter((entry) => /lessons\/[^ ]+\/(server|client)\.ts|src\/compare\/main\.ts/.test(entry.args));
+  return descendants(app.panePid).filter((entry) =>
+    /lessons\/[^ ]+\/(server|client)\.ts|src\/compare\/main\.ts/.test(entry.args),
+  );
 }
 
 async function assertAllEnded(pids: number[], ports: number[]) {
@@ -106,8 +132,13 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
     screen = await screenWith(app, /ms +status OK/);
     ports.push(listeningPort(screen));
     pids.push(...lessonProcesses(app).map((entry) => entry.pid));
-    const timeline = screen.split('\n').map((line) => line.slice(60)).join('\n');
-    const order = [...timeline.slice(timeline.indexOf('BidiHello bidi-streaming')).matchAll(/(──▶ +\d+ B|◀── +\d+ B)/g)].map((match) => (match[1].startsWith('◀──') ? 'reply' : 'request'));
+    const timeline = screen
+      .split('\n')
+      .map((line) => line.slice(60))
+      .join('\n');
+    const order = [
+      ...timeline.slice(timeline.indexOf('BidiHello bidi-streaming')).matchAll(/(──▶ +\d+ B|◀── +\d+ B)/g),
+    ].map((match) => (match[1].startsWith('◀──') ? 'reply' : 'request'));
     assert.deepEqual(order, ['request', 'reply', 'request', 'reply', 'request', 'reply'], timeline);
 
     app.keys('?');
@@ -140,7 +171,10 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
     const pids = lessonProcesses(app).map((entry) => entry.pid);
     tmux('resize-window', '-t', app.name, '-x', '60', '-y', '15');
     screen = await screenWith(app, /Lesson +Source +Server output +Client output +Timeline/);
-    assert.ok(screen.split('\n').every((line) => line.length <= 60), 'wider than the resized terminal');
+    assert.ok(
+      screen.split('\n').every((line) => line.length <= 60),
+      'wider than the resized terminal',
+    );
     tmux('resize-window', '-t', app.name, '-x', '120', '-y', '40');
     await screenWith(app, (text: string) => !/Lesson +Source +Server output/.test(text) && /Timeline/.test(text));
     app.keys('C-c');

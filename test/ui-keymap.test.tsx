@@ -4,7 +4,17 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useInput, Text, type Key } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
-import { KEYMAP, bindingFor, footerKeyText, hintsFor, keystrokes, keysText, type KeyDescriptor, type KeyName, type Mode } from '../src/ui/keymap.js';
+import {
+  KEYMAP,
+  bindingFor,
+  footerKeyText,
+  hintsFor,
+  keystrokes,
+  keysText,
+  type KeyDescriptor,
+  type KeyName,
+  type Mode,
+} from '../src/ui/keymap.js';
 import { waitFor } from './helpers.js';
 
 afterEach(() => cleanup());
@@ -49,7 +59,11 @@ test('every key of every table, parsed by Ink, selects its own row', async () =>
         const before = seen.length;
         app.stdin.write(bytesOf(descriptor));
         const [input, key] = await waitFor(() => seen[before], `Ink to report ${JSON.stringify(descriptor)}`);
-        assert.equal(bindingFor(mode, input, key), binding, `${mode}: ${JSON.stringify(descriptor)} selects "${bindingFor(mode, input, key)?.label}", not "${binding.label}"`);
+        assert.equal(
+          bindingFor(mode, input, key),
+          binding,
+          `${mode}: ${JSON.stringify(descriptor)} selects "${bindingFor(mode, input, key)?.label}", not "${binding.label}"`,
+        );
       }
     }
   }
@@ -57,7 +71,8 @@ test('every key of every table, parsed by Ink, selects its own row', async () =>
 
 test('typed characters that are not keys of the names prompt are left for the name', () => {
   const noKey = keystrokes('a', { ctrl: false, meta: false } as Key)[0][1];
-  for (const char of ['q', 'a', 'Z', ' ', ',', '"', 'é']) assert.equal(bindingFor('names', char, noKey), undefined, `"${char}" is taken by a key`);
+  for (const char of ['q', 'a', 'Z', ' ', ',', '"', 'é'])
+    assert.equal(bindingFor('names', char, noKey), undefined, `"${char}" is taken by a key`);
 });
 
 test('keys are written as the help and footer show them', () => {
@@ -75,7 +90,10 @@ test('keys are written as the help and footer show them', () => {
 
 test('a chunk of several keys is split into the keystrokes Ink would report one by one', () => {
   const chunk = keystrokes('nn', { ctrl: false, meta: false } as Key);
-  assert.deepEqual(chunk.map(([input]) => input), ['n', 'n']);
+  assert.deepEqual(
+    chunk.map(([input]) => input),
+    ['n', 'n'],
+  );
   const edits = keystrokes('ab\x7f\b\x15\x03\r', { ctrl: false, meta: false } as Key);
   assert.deepEqual(
     edits.map(([input, key]) => [input, key.delete || key.backspace, key.ctrl, key.return]),

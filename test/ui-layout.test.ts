@@ -15,13 +15,28 @@ test('the panes tile the body at every size, and a maximized pane takes all of i
     for (const focus of PANES) {
       const layout = layoutFor(columns, rows, focus);
       const widths = layout.columns.map((column) => column[0].rect.width);
-      assert.equal(widths.reduce((sum, width) => sum + width, 0), columns, `${columns}x${rows}: widths`);
+      assert.equal(
+        widths.reduce((sum, width) => sum + width, 0),
+        columns,
+        `${columns}x${rows}: widths`,
+      );
       for (const column of layout.columns) {
         const height = column.reduce((sum, entry) => sum + entry.rect.height, 0);
-        assert.equal(height, layout.compact ? body - 1 : body, `${columns}x${rows}: heights (the compact tab row takes one)`);
+        assert.equal(
+          height,
+          layout.compact ? body - 1 : body,
+          `${columns}x${rows}: heights (the compact tab row takes one)`,
+        );
       }
-      if (layout.compact) assert.deepEqual(layout.columns.flat().map((entry) => entry.pane), [focus]);
-      assert.deepEqual(layoutFor(columns, rows, focus, true), { compact: false, columns: [[{ pane: focus, rect: { width: columns, height: body } }]] });
+      if (layout.compact)
+        assert.deepEqual(
+          layout.columns.flat().map((entry) => entry.pane),
+          [focus],
+        );
+      assert.deepEqual(layoutFor(columns, rows, focus, true), {
+        compact: false,
+        columns: [[{ pane: focus, rect: { width: columns, height: body } }]],
+      });
     }
   }
 });

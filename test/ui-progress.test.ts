@@ -29,7 +29,13 @@ test('completed lessons are saved (creating the directory) and read back; two UI
 });
 
 test('a broken file reads as no progress, and a file that cannot be written says why instead of throwing', () => {
-  for (const [index, content] of ['{not json', 'null', '[]', '{"completed": "01-unary"}', '{"completed": [1, null, "02-server-streaming"]}'].entries()) {
+  for (const [index, content] of [
+    '{not json',
+    'null',
+    '[]',
+    '{"completed": "01-unary"}',
+    '{"completed": [1, null, "02-server-streaming"]}',
+  ].entries()) {
     const path = join(scratch, `broken-${index}.json`);
     writeFileSync(path, content);
     const expected = content.includes('"02-server-streaming"') ? new Set(['02-server-streaming']) : new Set();

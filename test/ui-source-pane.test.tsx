@@ -41,7 +41,10 @@ for (const size of [
       state.files = { text: '# Lesson', server, client: '' };
       state.focus = 'source';
     });
-    const expected = renderSource(server, contentColumns(rectOf(layoutFor(size.columns, size.rows, 'source'), 'source')!)).map((line) => lineText(line).trimEnd());
+    const expected = renderSource(
+      server,
+      contentColumns(rectOf(layoutFor(size.columns, size.rows, 'source'), 'source')!),
+    ).map((line) => lineText(line).trimEnd());
     const seen: string[] = [];
     for (;;) {
       const frame = await waitFor(() => {
@@ -60,7 +63,10 @@ for (const size of [
       await waitFor(() => !(app.lastFrame() ?? '').includes(` ${from}-${to}/`), 'the next page');
     }
     assert.deepEqual(seen, expected);
-    assert.ok(expected.some((row) => /^ {3,}\/\/ /.test(row)), 'some comment continues on an unnumbered row');
+    assert.ok(
+      expected.some((row) => /^ {3,}\/\/ /.test(row)),
+      'some comment continues on an unnumbered row',
+    );
     await controller.shutdown();
   });
 }

@@ -21,7 +21,11 @@ test('a burst of events is one notification, and the buffers stay bounded', asyn
   store.subscribe(() => (notifications += 1));
   store.openLesson(LESSONS[1]);
   for (let index = 0; index < 10_000; index++) {
-    store.apply({ type: 'wire', run: 1, events: [{ type: 'message', call: 1, ms: index, direction: 'server->client', size: 10, preview: `#${index}` }] });
+    store.apply({
+      type: 'wire',
+      run: 1,
+      events: [{ type: 'message', call: 1, ms: index, direction: 'server->client', size: 10, preview: `#${index}` }],
+    });
     store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
   }
   await waitFor(() => notifications > 0, 'a notification');
@@ -39,7 +43,10 @@ test('exits are recorded with their code, and a lesson whose client succeeded is
   store.apply({ type: 'output', side: 'server', stream: 'stderr', line: 'SyntaxError: Unexpected token' });
   store.apply({ type: 'exit', side: 'server', code: 1, signal: null, expected: false });
   assert.deepEqual(store.state.server, { state: 'exited', code: 1, signal: null, expected: false });
-  assert.deepEqual(store.state.serverLog.slice(0).map((line) => line.tone), ['error', 'error']);
+  assert.deepEqual(
+    store.state.serverLog.slice(0).map((line) => line.tone),
+    ['error', 'error'],
+  );
   assert.equal(store.state.completed.has('01-unary'), false);
   store.apply({ type: 'client-start', run: 1 });
   store.apply({ type: 'exit', side: 'client', run: 1, code: 0, signal: null, expected: false });
@@ -51,7 +58,8 @@ test('scrolling up stops following; reaching the bottom follows again', () => {
   const store = new UiStore({ frameMs: 0 });
   store.state.size = { columns: 120, rows: 40 };
   const push = (count: number) => {
-    for (let index = 0; index < count; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+    for (let index = 0; index < count; index++)
+      store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
   };
   push(100);
   // The client pane's height comes from the layout for 120x40, not from a render.

@@ -18,7 +18,16 @@ import { lineText } from '../src/ui/styled.js';
 import { ProgressFile } from '../src/ui/progress.js';
 import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
 
-const KEY = { down: '\x1b[B', up: '\x1b[A', enter: '\r', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', pageUp: '\x1b[5~', pageDown: '\x1b[6~' };
+const KEY = {
+  down: '\x1b[B',
+  up: '\x1b[A',
+  enter: '\r',
+  tab: '\t',
+  shiftTab: '\x1b[Z',
+  esc: '\x1b',
+  pageUp: '\x1b[5~',
+  pageDown: '\x1b[6~',
+};
 
 const controllers: LessonController[] = [];
 
@@ -33,7 +42,10 @@ function setup(size = { columns: 100, rows: 40 }, progress?: ProgressFile) {
   const until = (check: string | RegExp | ((text: string) => boolean), what = String(check)) =>
     waitFor(() => {
       const text = frame();
-      return (typeof check === 'string' ? text.includes(check) : check instanceof RegExp ? check.test(text) : check(text)) && text;
+      return (
+        (typeof check === 'string' ? text.includes(check) : check instanceof RegExp ? check.test(text) : check(text)) &&
+        text
+      );
     }, `a frame with ${what}`);
   return { store, controller, app, frame, until, quits: () => quits };
 }
@@ -58,7 +70,10 @@ describe('lesson picker', () => {
     await until(/▶ +01 Hello, gRPC/);
     app.stdin.write('k');
     const last = LESSONS[LESSONS.length - 1];
-    await until(new RegExp(`▶ +${String(last.number).padStart(2, '0')} ${last.title}`), 'wrap-around to the last lesson');
+    await until(
+      new RegExp(`▶ +${String(last.number).padStart(2, '0')} ${last.title}`),
+      'wrap-around to the last lesson',
+    );
   });
 
   test('Enter opens the lesson and runs its server and client live', async () => {
@@ -88,7 +103,10 @@ describe('progress', () => {
     await until(/03 Client streaming.*· server listening/);
     assert.equal(store.state.lesson.slug, '03-client-streaming');
     await waitFor(() => store.state.client.state === 'exited' && store.state.client.code === 0, 'the run to end');
-    await waitFor(() => new ProgressFile(path).load().has('03-client-streaming'), 'the progress file to hold lesson 03');
+    await waitFor(
+      () => new ProgressFile(path).load().has('03-client-streaming'),
+      'the progress file to hold lesson 03',
+    );
     app.stdin.write(KEY.esc);
     await until(/✓ 03 Client streaming/);
     cleanup();
@@ -134,7 +152,11 @@ describe('help', () => {
       await until((text) => /(\d+)-\d+\/\d+/.exec(text)?.[1] !== before, 'the next page');
     }
     for (const line of frame().split('\n')) seen.add(line);
-    for (const binding of bindings) assert.ok([...seen].some((line) => line.includes(binding.help)), `help lacks "${binding.help}"`);
+    for (const binding of bindings)
+      assert.ok(
+        [...seen].some((line) => line.includes(binding.help)),
+        `help lacks "${binding.help}"`,
+      );
     app.stdin.write('?');
     await until((text) => !text.includes('Keys ·'), 'no help');
     app.stdin.write('?');
@@ -159,9 +181,15 @@ describe('help', () => {
       for (let offset = 0; ; offset = Math.min(offset + rows - 1, lines.length - rows)) {
         const shown = await until(`${offset + 1}-${offset + rows}/${lines.length}`);
         const body = shown.split('\n').slice(2, 2 + rows);
-        assert.deepEqual(body, lines.slice(offset, offset + rows).map((line) => `│ ${line.padEnd(width)} │`));
+        assert.deepEqual(
+          body,
+          lines.slice(offset, offset + rows).map((line) => `│ ${line.padEnd(width)} │`),
+        );
         assert.ok(shown.split('\n').length <= size.rows - 1, 'taller than the terminal');
-        assert.ok(shown.split('\n').every((line) => line.length <= size.columns), 'wider than the terminal');
+        assert.ok(
+          shown.split('\n').every((line) => line.length <= size.columns),
+          'wider than the terminal',
+        );
         if (offset + rows >= lines.length) break;
         app.stdin.write(KEY.pageDown);
       }
@@ -174,7 +202,8 @@ describe('help', () => {
       for (const line of lines) assert.ok(line.length <= width, `width ${width}: "${line}"`);
       // Read back with the continuations joined, every description is there whole.
       const joined = lines.join('\n').replace(/\n +/g, ' ').replace(/ +/g, ' ');
-      for (const binding of bindings) assert.ok(joined.includes(binding.help), `width ${width} lacks "${binding.help}"`);
+      for (const binding of bindings)
+        assert.ok(joined.includes(binding.help), `width ${width} lacks "${binding.help}"`);
     }
     assert.deepEqual(wrapWords('scroll the focused pane up', 10), ['scroll the', 'focused', 'pane up']);
     assert.deepEqual(wrapWords('abcdefghijkl', 5), ['abcde', 'fghij', 'kl']);
@@ -186,7 +215,13 @@ describe('footer', () => {
     const { app, store, until } = setup({ columns: 200, rows: 40 });
     const footerOf = (text: string) => text.split('\n').at(-1) ?? '';
     const footerShows = async (mode: Mode) =>
-      footerOf(await until((text) => hintsFor(mode).every((binding) => footerOf(text).includes(`${footerKeyText(binding)} ${binding.label}`)), `the ${mode} keys in the footer`));
+      footerOf(
+        await until(
+          (text) =>
+            hintsFor(mode).every((binding) => footerOf(text).includes(`${footerKeyText(binding)} ${binding.label}`)),
+          `the ${mode} keys in the footer`,
+        ),
+      );
     await footerShows('picker');
     store.openLesson(lesson('1'));
     assert.match(await footerShows('lesson'), /tab focus/);
@@ -210,7 +245,10 @@ describe('footer, with a notice', () => {
   test('a long notice leads the footer, but the help and the names prompt show their keys', async () => {
     const { app, store, until } = setup({ columns: 80, rows: 24 });
     store.openLesson(lesson('1'));
-    store.update((state) => (state.notice = 'client exited with code 1: error: INVALID_ARGUMENT (status 3): name must not be empty'));
+    store.update(
+      (state) =>
+        (state.notice = 'client exited with code 1: error: INVALID_ARGUMENT (status 3): name must not be empty'),
+    );
     const footer = (text: string) => text.split('\n').at(-1) ?? '';
     await until((text) => footer(text).startsWith('client exited with code 1'), 'the notice');
     app.stdin.write('?');
@@ -252,7 +290,8 @@ describe('lesson view', () => {
     const { app, store, until } = setup();
     store.openLesson(lesson('1'));
     store.update((state) => (state.focus = 'client'));
-    for (let index = 1; index <= 200; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+    for (let index = 1; index <= 200; index++)
+      store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
     await until(/line 200\b/);
     app.stdin.write('k');
     await until((text) => !/line 200\b/.test(text) && /line 199\b/.test(text), 'scrolled up one line');
@@ -275,7 +314,12 @@ describe('lesson view', () => {
     const { store, until } = setup();
     store.openLesson(lesson('1'));
     store.apply({ type: 'client-start', run: 1 });
-    store.apply({ type: 'output', side: 'client', stream: 'stderr', line: 'error: UNAVAILABLE (status 14): No connection established' });
+    store.apply({
+      type: 'output',
+      side: 'client',
+      stream: 'stderr',
+      line: 'error: UNAVAILABLE (status 14): No connection established',
+    });
     store.apply({ type: 'exit', side: 'client', run: 1, code: 1, signal: null, expected: false });
     store.apply({ type: 'output', side: 'server', stream: 'stderr', line: "SyntaxError: Unexpected token ')'" });
     store.apply({ type: 'exit', side: 'server', code: 1, signal: null, expected: false });
@@ -365,18 +409,25 @@ describe('lesson view', () => {
     const { app, store, until } = setup({ columns: 100, rows: 40 });
     store.openLesson(lesson('1'));
     store.update((state) => (state.focus = 'client'));
-    for (let index = 1; index <= 200; index++) store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
+    for (let index = 1; index <= 200; index++)
+      store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
     await until('195-200/200 follow');
     assert.match(await until('Server output'), /Timeline/);
     app.stdin.write('z');
     // The body is 37 rows (40 less header, footer and a spare row): 34 of them are content.
     const maximized = await until('167-200/200 follow');
     assert.doesNotMatch(maximized, /Server output|Timeline/, 'other panes are hidden');
-    assert.ok(maximized.split('\n').some((line) => line.length === 100 && line.startsWith('│ Client output')), 'the pane spans the terminal');
+    assert.ok(
+      maximized.split('\n').some((line) => line.length === 100 && line.startsWith('│ Client output')),
+      'the pane spans the terminal',
+    );
     app.stdin.write(KEY.pageUp);
     await until('134-167/200');
     app.stdin.write('z');
-    await until((text) => text.includes('Server output') && text.includes('Timeline') && /\d+-\d+\/200/.test(text), 'every pane again');
+    await until(
+      (text) => text.includes('Server output') && text.includes('Timeline') && /\d+-\d+\/200/.test(text),
+      'every pane again',
+    );
   });
 
   test('a small terminal shows one pane at a time with a tab row', async () => {
@@ -389,7 +440,12 @@ describe('lesson view', () => {
     app.stdin.write(KEY.shiftTab);
     await until('server says hi');
     assert.ok(frame().split('\n').length <= 14, 'the frame is taller than the terminal');
-    assert.ok(frame().split('\n').every((line) => line.length <= 60), 'the frame is wider than the terminal');
+    assert.ok(
+      frame()
+        .split('\n')
+        .every((line) => line.length <= 60),
+      'the frame is wider than the terminal',
+    );
   });
 });
 
@@ -397,7 +453,14 @@ describe('pane titles', () => {
   test('at 80 columns a title stays on its row: the legend is cut, the position and follow stay', async () => {
     const { store, until, frame } = setup({ columns: 80, rows: 24 });
     store.openLesson(lesson('1'));
-    const messages: WireEvent[] = Array.from({ length: 30 }, (_, index) => ({ type: 'message', call: 1, ms: index, direction: 'server->client', size: 10, preview: `reply #${index + 1}` }));
+    const messages: WireEvent[] = Array.from({ length: 30 }, (_, index) => ({
+      type: 'message',
+      call: 1,
+      ms: index,
+      direction: 'server->client',
+      size: 10,
+      preview: `reply #${index + 1}`,
+    }));
     store.apply({ type: 'wire', run: 1, events: messages });
     await until('reply #30');
     const lines = frame().split('\n');
@@ -420,12 +483,31 @@ describe('timeline', () => {
       const { store, until, frame } = setup({ columns: 100, rows: 200 });
       store.openLesson(lesson('4'));
       runs.forEach((events, index) => store.apply({ type: 'wire', run: index + 1, events }));
-      for (const method of ['SayHello unary', 'LotsOfReplies server-stream', 'LotsOfGreetings client-str', 'BidiHello bidi-streaming']) await until(method);
+      for (const method of [
+        'SayHello unary',
+        'LotsOfReplies server-stream',
+        'LotsOfGreetings client-str',
+        'BidiHello bidi-streaming',
+      ])
+        await until(method);
       const text = frame();
       const arrows = (from: string, to: string) =>
-        [...text.slice(text.indexOf(from), to ? text.indexOf(to) : undefined).matchAll(/(──▶ +\d|◀── +\d|half-close|status OK)/g)].map((match) => match[1].replace(/ +\d$/, ''));
+        [
+          ...text
+            .slice(text.indexOf(from), to ? text.indexOf(to) : undefined)
+            .matchAll(/(──▶ +\d|◀── +\d|half-close|status OK)/g),
+        ].map((match) => match[1].replace(/ +\d$/, ''));
       assert.deepEqual(arrows('SayHello', 'LotsOfReplies'), ['──▶', 'half-close', '◀──', 'status OK']);
-      assert.deepEqual(arrows('LotsOfReplies', 'LotsOfGreetings'), ['──▶', 'half-close', '◀──', '◀──', '◀──', '◀──', '◀──', 'status OK']);
+      assert.deepEqual(arrows('LotsOfReplies', 'LotsOfGreetings'), [
+        '──▶',
+        'half-close',
+        '◀──',
+        '◀──',
+        '◀──',
+        '◀──',
+        '◀──',
+        'status OK',
+      ]);
       assert.deepEqual(arrows('LotsOfGreetings', 'BidiHello'), ['──▶', '──▶', '──▶', 'half-close', '◀──', 'status OK']);
       assert.deepEqual(arrows('BidiHello', ''), ['──▶', '◀──', '──▶', '◀──', '──▶', '◀──', 'half-close', 'status OK']);
       assert.match(text, /ms ──▶ +10 B +\{"name":"Ada"\}/);
@@ -469,7 +551,11 @@ describe('wire view', () => {
   test('w with nothing selected opens the newest row; a row that is not a message says how to choose one', async () => {
     const { app, store, until } = setup();
     store.openLesson(lesson('1'));
-    store.apply({ type: 'wire', run: 1, events: [{ type: 'call', call: 1, method: '/rpc_package.HelloWorldService/SayHello', kind: 'unary', at: 0 }] });
+    store.apply({
+      type: 'wire',
+      run: 1,
+      events: [{ type: 'call', call: 1, method: '/rpc_package.HelloWorldService/SayHello', kind: 'unary', at: 0 }],
+    });
     await until('SayHello unary');
     app.stdin.write('w');
     await until('Select a message or a headers row in the timeline');

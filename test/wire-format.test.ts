@@ -6,27 +6,46 @@ import { annotate, jsonSize, messageTypeOf } from '../src/instrument/wire-format
 
 const HELLO = '/rpc_package.HelloWorldService/SayHello';
 const fields = (hex: string, method: string, direction: 'client->server' | 'server->client') =>
-  annotate(Buffer.from(hex, 'hex'), messageTypeOf(method, direction)).map(({ depth, offset, hex: bytes, field, wireType, name, type, value }) => [depth, offset, bytes, field, wireType, name, type, value]);
+  annotate(Buffer.from(hex, 'hex'), messageTypeOf(method, direction)).map(
+    ({ depth, offset, hex: bytes, field, wireType, name, type, value }) => [
+      depth,
+      offset,
+      bytes,
+      field,
+      wireType,
+      name,
+      type,
+      value,
+    ],
+  );
 
 test('HelloRequest{name:"Ada"} (lesson 01): one LEN field', () => {
-  assert.deepEqual(fields('0a03416461', HELLO, 'client->server'), [[0, 0, '0a 03 41 64 61', 1, 2, 'name', 'string', '"Ada"']]);
+  assert.deepEqual(fields('0a03416461', HELLO, 'client->server'), [
+    [0, 0, '0a 03 41 64 61', 1, 2, 'name', 'string', '"Ada"'],
+  ]);
   assert.equal(jsonSize(Buffer.from('0a03416461', 'hex'), messageTypeOf(HELLO, 'client->server')!), 14);
 });
 
 test('HelloRequest with reply_count 5 and interval_ms 200 (lesson 02): varints, one needing two bytes', () => {
   // 200 = 0b1_1001000: low seven bits 0x48 with the continuation bit (0xc8), then 0x01.
-  assert.deepEqual(fields('0a05776f726c64100518c801', '/rpc_package.HelloWorldService/LotsOfReplies', 'client->server'), [
-    [0, 0, '0a 05 77 6f 72 6c 64', 1, 2, 'name', 'string', '"world"'],
-    [0, 7, '10 05', 2, 0, 'reply_count', 'int32', '5'],
-    [0, 9, '18 c8 01', 3, 0, 'interval_ms', 'int32', '200'],
-  ]);
+  assert.deepEqual(
+    fields('0a05776f726c64100518c801', '/rpc_package.HelloWorldService/LotsOfReplies', 'client->server'),
+    [
+      [0, 0, '0a 05 77 6f 72 6c 64', 1, 2, 'name', 'string', '"world"'],
+      [0, 7, '10 05', 2, 0, 'reply_count', 'int32', '5'],
+      [0, 9, '18 c8 01', 3, 0, 'interval_ms', 'int32', '200'],
+    ],
+  );
 });
 
 test('HelloReply{message:"Hello, Ada!", sequence:1} (lessons 03, 04)', () => {
-  assert.deepEqual(fields('0a0b48656c6c6f2c204164612110' + '01', '/rpc_package.HelloWorldService/BidiHello', 'server->client'), [
-    [0, 0, '0a 0b 48 65 6c 6c 6f 2c 20 41 64 61 21', 1, 2, 'message', 'string', '"Hello, Ada!"'],
-    [0, 13, '10 01', 2, 0, 'sequence', 'int32', '1'],
-  ]);
+  assert.deepEqual(
+    fields('0a0b48656c6c6f2c204164612110' + '01', '/rpc_package.HelloWorldService/BidiHello', 'server->client'),
+    [
+      [0, 0, '0a 0b 48 65 6c 6c 6f 2c 20 41 64 61 21', 1, 2, 'message', 'string', '"Hello, Ada!"'],
+      [0, 13, '10 01', 2, 0, 'sequence', 'int32', '1'],
+    ],
+  );
 });
 
 test('a Report (lesson 05): a nested repeated message with int64, double and bool', () => {
@@ -45,7 +64,16 @@ test('a Report (lesson 05): a nested repeated message with int64, double and boo
 });
 
 test('fields the contract does not know are shown by number', () => {
-  assert.deepEqual(fields('0a034164617801', HELLO, 'client->server').at(-1), [0, 5, '78 01', 15, 0, '(unknown field)', '?', '1']);
+  assert.deepEqual(fields('0a034164617801', HELLO, 'client->server').at(-1), [
+    0,
+    5,
+    '78 01',
+    15,
+    0,
+    '(unknown field)',
+    '?',
+    '1',
+  ]);
 });
 
 test('bytes that end mid-field are reported, not misread', () => {
@@ -60,7 +88,14 @@ test('bytes that do not decode give a preview and a wire view that say so, never
   const { wireLines } = await import('../src/ui/wire-lines.js');
   const method = '/rpc_package.HelloWorldService/SayHello';
   // 0f: field 1, wire type 7, which does not exist.
-  const event = { type: 'message' as const, call: 1, ms: 1, direction: 'server->client' as const, size: 1, bytes: Buffer.from('0f', 'hex').toString('base64') };
+  const event = {
+    type: 'message' as const,
+    call: 1,
+    ms: 1,
+    direction: 'server->client' as const,
+    size: 1,
+    bytes: Buffer.from('0f', 'hex').toString('base64'),
+  };
   assert.match(messagePreview(event, method), /^\(1 bytes that do not decode as HelloReply: /);
   const text = wireLines({ run: 1, event, method })
     .map((line) => line.map((span) => span.text).join(''))

@@ -14,7 +14,15 @@ import { installWireTap } from '../src/instrument/wiretap.js';
 import { fileURLToPath } from 'node:url';
 import { ATTACH, spawnScript, stopChild } from '../src/runner/child.js';
 import { isListeningMessage } from '../src/instrument/ipc-sink.js';
-import { deadlineIn, helloClient, startLessonServer, tapped, tappedRun, waitFor, type RunningServer } from './helpers.js';
+import {
+  deadlineIn,
+  helloClient,
+  startLessonServer,
+  tapped,
+  tappedRun,
+  waitFor,
+  type RunningServer,
+} from './helpers.js';
 
 /** The rows of a call in a compact form: what a learner reads down the timeline. */
 function shape(events: WireEvent[]): string[] {
@@ -77,26 +85,70 @@ describe('wire tap: the four kinds of call', () => {
     assert.equal(header(requestHeaders, ':path'), '/rpc_package.HelloWorldService/SayHello');
     assert.equal(header(requestHeaders, 'content-type'), 'application/grpc');
     assert.match(header(requestHeaders, 'grpc-timeout') ?? '', /^\d+m$/, 'the deadline travels as grpc-timeout');
-    assert.equal(header(events.find((event) => event.type === 'headers' && event.kind === 'trailers'), 'grpc-status'), '0');
+    assert.equal(
+      header(
+        events.find((event) => event.type === 'headers' && event.kind === 'trailers'),
+        'grpc-status',
+      ),
+      '0',
+    );
   });
 
   test('server streaming: one request, five replies, then the trailers', async () => {
     const events = await tappedRun('2', portOf['2'], ['Ada']);
-    assert.deepEqual(shape(events).slice(4), ['request headers', 'send', 'half-close', 'response', 'recv', 'recv', 'recv', 'recv', 'recv', 'trailers', 'status OK']);
+    assert.deepEqual(shape(events).slice(4), [
+      'request headers',
+      'send',
+      'half-close',
+      'response',
+      'recv',
+      'recv',
+      'recv',
+      'recv',
+      'recv',
+      'trailers',
+      'status OK',
+    ]);
     assert.equal(events[0].type === 'call' && events[0].kind, 'server-streaming');
     const times = events.filter((event) => event.type !== 'call').map((event) => (event as { ms: number }).ms);
-    assert.deepEqual([...times].sort((a, b) => a - b), times, 'times are not increasing');
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+      'times are not increasing',
+    );
   });
 
   test('client streaming: requests go out once the stream is open, then half-close, then the one reply', async () => {
     const events = await tappedRun('3', portOf['3'], ['Ada', 'Grace', 'Linus']);
-    assert.deepEqual(shape(events).slice(4), ['request headers', 'send', 'send', 'send', 'half-close', 'response', 'recv', 'trailers', 'status OK']);
+    assert.deepEqual(shape(events).slice(4), [
+      'request headers',
+      'send',
+      'send',
+      'send',
+      'half-close',
+      'response',
+      'recv',
+      'trailers',
+      'status OK',
+    ]);
     assert.equal(events[0].type === 'call' && events[0].kind, 'client-streaming');
   });
 
   test('bidirectional ping-pong interleaves request and reply', async () => {
     const events = await tappedRun('4', portOf['4'], ['Ada', 'Grace', 'Linus']);
-    assert.deepEqual(shape(events).slice(4), ['request headers', 'send', 'response', 'recv', 'send', 'recv', 'send', 'recv', 'half-close', 'trailers', 'status OK']);
+    assert.deepEqual(shape(events).slice(4), [
+      'request headers',
+      'send',
+      'response',
+      'recv',
+      'send',
+      'recv',
+      'send',
+      'recv',
+      'half-close',
+      'trailers',
+      'status OK',
+    ]);
     assert.equal(events[0].type === 'call' && events[0].kind, 'bidi-streaming');
   });
 
@@ -105,7 +157,9 @@ describe('wire tap: the four kinds of call', () => {
     try {
       const { events } = await tapped(async () => {
         for (const name of ['Ada', 'Grace']) {
-          await new Promise<void>((resolve, reject) => client.SayHello({ name }, deadlineIn(), (error) => (error ? reject(error) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            client.SayHello({ name }, deadlineIn(), (error) => (error ? reject(error) : resolve())),
+          );
         }
       });
       const second = events.slice(events.map((event) => event.type).lastIndexOf('call'));
@@ -180,14 +234,24 @@ describe('wire tap: a failed call shows only what crossed the wire', () => {
     await shutdown(failing.server, 200);
   });
 
-  const received = (events: WireEvent[]) => events.filter((event) => event.type === 'message' && event.direction === 'server->client').length;
+  const received = (events: WireEvent[]) =>
+    events.filter((event) => event.type === 'message' && event.direction === 'server->client').length;
   const unary = (name: string, ms = 5_000) =>
-    new Promise<void>((resolve, reject) => client.SayHello({ name }, deadlineIn(ms), (error) => (error ? reject(error) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      client.SayHello({ name }, deadlineIn(ms), (error) => (error ? reject(error) : resolve())),
+    );
 
   test('unary error: a trailers-only response and no reply', async () => {
     const { events, error } = await tapped(() => unary(''));
     assert.equal((error as grpc.ServiceError).code, grpc.status.INVALID_ARGUMENT);
-    assert.deepEqual(shape(events), ['call', 'request headers', 'send', 'half-close', 'trailers-only', 'status INVALID_ARGUMENT']);
+    assert.deepEqual(shape(events), [
+      'call',
+      'request headers',
+      'send',
+      'half-close',
+      'trailers-only',
+      'status INVALID_ARGUMENT',
+    ]);
     assert.equal(header(events[4], 'grpc-status'), String(grpc.status.INVALID_ARGUMENT));
   });
 
@@ -311,10 +375,21 @@ describe('wire tap: sizes are the DATA bytes on the HTTP/2 stream', () => {
         const events = await tappedRun(ref, proxy.port, [...names]);
         // Every message's bytes plus its 5-byte prefix.
         const sum = (direction: string) =>
-          events.reduce((total, event) => total + (event.type === 'message' && event.direction === direction ? event.size + 5 : 0), 0);
-        await waitFor(() => proxy.counted.toClient >= sum('server->client'), 'the proxy to count the last reply', 2_000).catch(() => undefined);
+          events.reduce(
+            (total, event) => total + (event.type === 'message' && event.direction === direction ? event.size + 5 : 0),
+            0,
+          );
+        await waitFor(
+          () => proxy.counted.toClient >= sum('server->client'),
+          'the proxy to count the last reply',
+          2_000,
+        ).catch(() => undefined);
         assert.ok(proxy.counted.toServer > 0, `lesson ${ref}: nothing counted`);
-        assert.deepEqual({ toServer: sum('client->server'), toClient: sum('server->client') }, proxy.counted, `lesson ${ref}`);
+        assert.deepEqual(
+          { toServer: sum('client->server'), toClient: sum('server->client') },
+          proxy.counted,
+          `lesson ${ref}`,
+        );
       } finally {
         proxy.close();
         await server.stop();
@@ -328,22 +403,34 @@ describe('a handler that throws', () => {
     const output: string[] = [];
     let resolveListening!: (port: number) => void;
     let rejectListening!: (error: Error) => void;
-    const listening = new Promise<number>((resolve, reject) => ((resolveListening = resolve), (rejectListening = reject)));
-    const child = spawnScript(fileURLToPath(new URL('./fixtures/throwing-server.ts', import.meta.url)), [], {
-      onLine: (_stream, line) => output.push(line),
-      onMessage: (message) => {
-        if (isListeningMessage(message)) resolveListening(message.port);
+    const listening = new Promise<number>(
+      (resolve, reject) => ((resolveListening = resolve), (rejectListening = reject)),
+    );
+    const child = spawnScript(
+      fileURLToPath(new URL('./fixtures/throwing-server.ts', import.meta.url)),
+      [],
+      {
+        onLine: (_stream, line) => output.push(line),
+        onMessage: (message) => {
+          if (isListeningMessage(message)) resolveListening(message.port);
+        },
+        onExit: () => rejectListening(new Error(`the server exited: ${output.join('\n')}`)),
       },
-      onExit: () => rejectListening(new Error(`the server exited: ${output.join('\n')}`)),
-    }, { preload: [ATTACH] });
+      { preload: [ATTACH] },
+    );
     try {
       const client = helloClient(await listening);
-      const error = await new Promise<grpc.ServiceError | null>((resolve) => client.SayHello({ name: 'Ada' }, deadlineIn(), resolve));
+      const error = await new Promise<grpc.ServiceError | null>((resolve) =>
+        client.SayHello({ name: 'Ada' }, deadlineIn(), resolve),
+      );
       client.close();
       assert.equal(error?.code, grpc.status.UNKNOWN);
       assert.equal(error?.details, 'Unknown error');
       await waitFor(() => output.find((line) => line.includes('handler threw')), 'the error on the server side');
-      assert.match(output.join('\n'), /SayHello handler threw TypeError: boom in SayHello \(at test\/fixtures\/throwing-server\.ts:\d+:\d+\)/);
+      assert.match(
+        output.join('\n'),
+        /SayHello handler threw TypeError: boom in SayHello \(at test\/fixtures\/throwing-server\.ts:\d+:\d+\)/,
+      );
     } finally {
       await stopChild(child);
     }

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
 
 function clientFlags(): { target: string; names?: string[] } {
   try {
-    const { values } = parseArgs({ options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } } });
+    const { values } = parseArgs({
+      options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } },
+    });
     return { target: values.target, names: values.name };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);

@@ -29,7 +29,10 @@ const lotsOfReplies: HelloWorldServiceHandlers['LotsOfReplies'] = async (call) =
   const count = reply_count > 0 ? reply_count : DEFAULT_REPLY_COUNT;
   if (count > MAX_REPLY_COUNT || interval_ms < 0) {
     // A streaming handler reports failure by emitting an 'error' carrying a status code.
-    call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `reply_count must be 1..${MAX_REPLY_COUNT} and interval_ms >= 0` });
+    call.emit('error', {
+      code: grpc.status.INVALID_ARGUMENT,
+      details: `reply_count must be 1..${MAX_REPLY_COUNT} and interval_ms >= 0`,
+    });
     return;
   }
   // The client may cancel, or its deadline may pass, at any moment: even in
@@ -99,9 +102,12 @@ function main(): void {
 
 function serverFlags(): { host: string; port: number } {
   try {
-    const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' } } });
+    const { values } = parseArgs({
+      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' } },
+    });
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port > 65_535)
+      throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
     return { host: values.host, port };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);

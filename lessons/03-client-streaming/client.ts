@@ -19,7 +19,13 @@ const packageDefinition = protoLoader.loadSync('helloworld.proto', {
 });
 const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
 
-export async function runClient({ target, names = ['Ada', 'Grace', 'Linus'] }: { target: string; names?: string[] }): Promise<void> {
+export async function runClient({
+  target,
+  names = ['Ada', 'Grace', 'Linus'],
+}: {
+  target: string;
+  names?: string[];
+}): Promise<void> {
   const client = new rpc_package.HelloWorldService(target, grpc.credentials.createInsecure());
   try {
     const reply = await new Promise<HelloReply__Output>((resolve, reject) => {
@@ -52,7 +58,9 @@ async function main(): Promise<void> {
 
 function clientFlags(): { target: string; names?: string[] } {
   try {
-    const { values } = parseArgs({ options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } } });
+    const { values } = parseArgs({
+      options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } },
+    });
     return { target: values.target, names: values.name };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);

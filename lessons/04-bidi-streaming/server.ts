@@ -71,9 +71,12 @@ function main(): void {
 
 function serverFlags(): { host: string; port: number } {
   try {
-    const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' } } });
+    const { values } = parseArgs({
+      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' } },
+    });
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port > 65_535)
+      throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
     return { host: values.host, port };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);

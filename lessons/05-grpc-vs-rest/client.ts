@@ -54,17 +54,28 @@ export function connect(targets: { grpc: string; rest: string }): Callers {
       const json = JSON.stringify(body);
       const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) };
       // HTTP has no deadline that travels with the request: the client keeps its own timer.
-      const outgoing = request({ host, port: Number(port), path, method: 'POST', agent, headers, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          // Nothing checks this shape: the cast is a promise the server may not keep.
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
-          if (response.statusCode === 200) resolve(parsed);
-          else reject(new Error(`HTTP ${response.statusCode}: ${JSON.stringify(parsed)}`));
-        });
-        response.on('error', reject);
-      });
+      const outgoing = request(
+        {
+          host,
+          port: Number(port),
+          path,
+          method: 'POST',
+          agent,
+          headers,
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            // Nothing checks this shape: the cast is a promise the server may not keep.
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+            if (response.statusCode === 200) resolve(parsed);
+            else reject(new Error(`HTTP ${response.statusCode}: ${JSON.stringify(parsed)}`));
+          });
+          response.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(json);
     });
@@ -72,12 +83,16 @@ export function connect(targets: { grpc: string; rest: string }): Callers {
   return {
     grpcHello: (name) =>
       new Promise((resolve, reject) =>
-        greeter.SayHello({ name }, deadline(), (error, reply) => (error ? reject(error) : resolve((reply as HelloReply__Output).message))),
+        greeter.SayHello({ name }, deadline(), (error, reply) =>
+          error ? reject(error) : resolve((reply as HelloReply__Output).message),
+        ),
       ),
     restHello: async (name) => (await postJson<{ message: string }>('/v1/hello', { name })).message,
     grpcReport: (report) =>
       new Promise((resolve, reject) =>
-        reports.SendReport(report, deadline(), (error, summary) => (error ? reject(error) : resolve(summary as ReportSummary__Output))),
+        reports.SendReport(report, deadline(), (error, summary) =>
+          error ? reject(error) : resolve(summary as ReportSummary__Output),
+        ),
       ),
     restReport: (report) => postJson<{ readings: number }>('/v1/reports', report),
     grpcStream: async (count) => {
@@ -93,14 +108,31 @@ export function connect(targets: { grpc: string; rest: string }): Callers {
   };
 }
 
-export async function runClient({ target, restTarget, names = ['Ada'] }: { target: string; restTarget: string; names?: string[] }): Promise<void> {
+export async function runClient({
+  target,
+  restTarget,
+  names = ['Ada'],
+}: {
+  target: string;
+  restTarget: string;
+  names?: string[];
+}): Promise<void> {
   const callers = connect({ grpc: target, rest: restTarget });
   try {
     for (const name of names) {
       console.log(`gRPC SayHello:      ${await callers.grpcHello(name)}`);
       console.log(`REST /v1/hello:     ${await callers.restHello(name)}`);
     }
-    const report = { name: names[0] ?? 'Ada', readings: [1.5, 2, 3.25].map((value, index) => ({ sensor_id: index, timestamp_ms: String(Date.now()), value, ok: true, unit: 'C' })) };
+    const report = {
+      name: names[0] ?? 'Ada',
+      readings: [1.5, 2, 3.25].map((value, index) => ({
+        sensor_id: index,
+        timestamp_ms: String(Date.now()),
+        value,
+        ok: true,
+        unit: 'C',
+      })),
+    };
     console.log(`gRPC SendReport:    ${JSON.stringify(await callers.grpcReport(report))}`);
     console.log(`REST /v1/reports:   ${JSON.stringify(await callers.restReport(report))}`);
     console.log(`gRPC LotsOfReplies: ${await callers.grpcStream(5)} replies on one stream`);
@@ -123,7 +155,11 @@ async function main(): Promise<void> {
 function clientFlags(): { target: string; restTarget: string; names?: string[] } {
   try {
     const { values } = parseArgs({
-      options: { target: { type: 'string', default: '127.0.0.1:50051' }, 'rest-target': { type: 'string' }, name: { type: 'string', multiple: true } },
+      options: {
+        target: { type: 'string', default: '127.0.0.1:50051' },
+        'rest-target': { type: 'string' },
+        name: { type: 'string', multiple: true },
+      },
     });
     // REST listens on the port after gRPC's unless told otherwise.
     const restTarget = values['rest-target'] ?? values.target.replace(/\d+$/, (port) => String(Number(port) + 1));

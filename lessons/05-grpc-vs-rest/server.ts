@@ -80,7 +80,13 @@ const lotsOfReplies: HelloWorldServiceHandlers['LotsOfReplies'] = async (call) =
 
 const sendReport: ReportServiceHandlers['SendReport'] = (call, callback) => {
   const { name, readings } = call.request;
-  callback(null, summarize(name, readings.map((reading) => reading.value)));
+  callback(
+    null,
+    summarize(
+      name,
+      readings.map((reading) => reading.value),
+    ),
+  );
 };
 
 /** The gRPC side, not yet bound to an address. */
@@ -98,7 +104,10 @@ export function createServer(options?: grpc.ServerOptions): grpc.Server {
 // limits gRPC has built in (the 4 MiB message cap) are yours to write.
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -125,7 +134,10 @@ const ROUTES: Record<string, (body: unknown) => unknown> = {
   '/v1/hello': (body) => ({ message: greet((body as { name: string }).name) }),
   '/v1/reports': (body) => {
     const { name, readings } = body as { name: string; readings: { value: number }[] };
-    return summarize(name, readings.map((reading) => reading.value));
+    return summarize(
+      name,
+      readings.map((reading) => reading.value),
+    );
   },
 };
 
@@ -175,7 +187,9 @@ function main(): void {
     });
     rest.listen(wanted, host, () => {
       const address = rest.address();
-      console.log(`listening on ${host}:${typeof address === 'object' && address ? address.port : wanted} (REST, JSON over HTTP/1.1)`);
+      console.log(
+        `listening on ${host}:${typeof address === 'object' && address ? address.port : wanted} (REST, JSON over HTTP/1.1)`,
+      );
     });
   });
   const stop = (signal: NodeJS.Signals) => {
@@ -191,11 +205,16 @@ function main(): void {
 function serverFlags(): { host: string; port: number; restPort?: number } {
   try {
     const { values } = parseArgs({
-      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '50051' }, 'rest-port': { type: 'string' } },
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '50051' },
+        'rest-port': { type: 'string' },
+      },
     });
     const port = portNumber('--port', values.port);
     const restPort = values['rest-port'] === undefined ? undefined : portNumber('--rest-port', values['rest-port']);
-    if (restPort === undefined && port === 65_535) throw new Error('--port 65535 leaves no port for REST; pass --rest-port');
+    if (restPort === undefined && port === 65_535)
+      throw new Error('--port 65535 leaves no port for REST; pass --rest-port');
     return { host: values.host, port, restPort };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);
@@ -204,7 +223,8 @@ function serverFlags(): { host: string; port: number; restPort?: number } {
 }
 
 function portNumber(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new Error(`${flag} must be a number from 0 to 65535, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > 65_535)
+    throw new Error(`${flag} must be a number from 0 to 65535, got "${text}"`);
   return Number(text);
 }
 

@@ -15,7 +15,12 @@ function timeToText(command: string, marker: string, timeoutMs = 30_000): Promis
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
     delete env.CI;
     // The pseudo-terminal starts at 0x0; give it the size of an ordinary window.
-    const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     let output = '';
     const stop = () => {
       try {
@@ -57,7 +62,9 @@ export async function measureFirstFrame(rounds = 5, log = console.log): Promise<
     bare.push(await timeToText('node --import tsx src/bench/hello-ink.tsx', 'hello'));
     app.push(await timeToText('node --import tsx src/cli/lesson.ts', 'pick a lesson'));
     viaNpm.push(await timeToText('npm run -s lesson', 'pick a lesson'));
-    log(`  round ${round}: bare Ink ${Math.round(bare.at(-1)!)} ms, lesson UI ${Math.round(app.at(-1)!)} ms, npm run lesson ${Math.round(viaNpm.at(-1)!)} ms`);
+    log(
+      `  round ${round}: bare Ink ${Math.round(bare.at(-1)!)} ms, lesson UI ${Math.round(app.at(-1)!)} ms, npm run lesson ${Math.round(viaNpm.at(-1)!)} ms`,
+    );
   }
   return {
     rounds,

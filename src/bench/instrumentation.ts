@@ -33,7 +33,8 @@ function startServer(spawnIt: (handlers: ChildHandlers) => ChildProcess): Promis
   });
 }
 
-const lessonServer = (ref: string) => startServer((handlers) => spawnLessonFile(findLesson(ref)!.serverPath, ['--port', '0'], handlers));
+const lessonServer = (ref: string) =>
+  startServer((handlers) => spawnLessonFile(findLesson(ref)!.serverPath, ['--port', '0'], handlers));
 const bareServer = () => startServer((handlers) => spawnScript(BARE_SERVER, [], handlers));
 
 function makeClient(target: string): HelloWorldServiceClient {
@@ -57,7 +58,9 @@ async function unaryTimes(client: HelloWorldServiceClient, calls: number): Promi
   const times: number[] = [];
   for (let index = 0; index < calls; index++) {
     const started = performance.now();
-    await new Promise<void>((resolve, reject) => client.SayHello({ name: 'bench' }, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      client.SayHello({ name: 'bench' }, (error) => (error ? reject(error) : resolve())),
+    );
     times.push(performance.now() - started);
   }
   return times;
@@ -102,7 +105,12 @@ function against(baseline: { p50: number[]; rate: number[] }, measured: { p50: n
   };
 }
 
-export async function measureInstrumentation(unaryCalls = 2_000, streamMessages = 100_000, rounds = 3, log = console.log): Promise<InstrumentationResult> {
+export async function measureInstrumentation(
+  unaryCalls = 2_000,
+  streamMessages = 100_000,
+  rounds = 3,
+  log = console.log,
+): Promise<InstrumentationResult> {
   const [bare, lesson01, lesson02] = await Promise.all([bareServer(), lessonServer('01'), lessonServer('02')]);
   const clients = {
     bare: makeClient(bare.target),
@@ -110,7 +118,14 @@ export async function measureInstrumentation(unaryCalls = 2_000, streamMessages 
     lesson02: makeClient(lesson02.target),
     bareTapped: makeClient(bare.target),
   };
-  const samples = { bareP50: [] as number[], lessonP50: [] as number[], tappedP50: [] as number[], bareRate: [] as number[], lessonRate: [] as number[], tappedRate: [] as number[] };
+  const samples = {
+    bareP50: [] as number[],
+    lessonP50: [] as number[],
+    tappedP50: [] as number[],
+    bareRate: [] as number[],
+    lessonRate: [] as number[],
+    tappedRate: [] as number[],
+  };
   try {
     // Warm up every path once: connections, JIT.
     for (const client of [clients.bare, clients.lesson01]) await unaryTimes(client, 200);
@@ -152,8 +167,14 @@ export async function measureInstrumentation(unaryCalls = 2_000, streamMessages 
   return {
     unaryCalls,
     streamMessages,
-    server: against({ p50: samples.bareP50, rate: samples.bareRate }, { p50: samples.lessonP50, rate: samples.lessonRate }),
-    client: against({ p50: samples.bareP50, rate: samples.bareRate }, { p50: samples.tappedP50, rate: samples.tappedRate }),
+    server: against(
+      { p50: samples.bareP50, rate: samples.bareRate },
+      { p50: samples.lessonP50, rate: samples.lessonRate },
+    ),
+    client: against(
+      { p50: samples.bareP50, rate: samples.bareRate },
+      { p50: samples.tappedP50, rate: samples.tappedRate },
+    ),
   };
 }
 

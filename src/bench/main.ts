@@ -34,7 +34,13 @@ const { measureUiOverhead } = await import('./ui-overhead.js');
 const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
 console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 const started = Date.now();
 
@@ -44,21 +50,35 @@ printRestVsGrpc(restVsGrpc, console.log);
 
 console.log('\n== instrumentation overhead ==');
 const instrumentation = await measureInstrumentation(quick ? 500 : 2_000, quick ? 20_000 : 100_000, quick ? 1 : 5);
-for (const [label, side] of [['lesson server vs bare grpc-js:', instrumentation.server], ['wire-tapped client vs plain:  ', instrumentation.client]] as const) {
-  console.log(`  ${label} unary p50 ratio ${side.latencyRatio} (${side.p50Ms} vs ${side.baselineP50Ms} ms), stream throughput ratio ${side.throughputRatio} (${side.msgPerSec} vs ${side.baselineMsgPerSec} msg/s)`);
+for (const [label, side] of [
+  ['lesson server vs bare grpc-js:', instrumentation.server],
+  ['wire-tapped client vs plain:  ', instrumentation.client],
+] as const) {
+  console.log(
+    `  ${label} unary p50 ratio ${side.latencyRatio} (${side.p50Ms} vs ${side.baselineP50Ms} ms), stream throughput ratio ${side.throughputRatio} (${side.msgPerSec} vs ${side.baselineMsgPerSec} msg/s)`,
+  );
 }
 console.log('  target: overhead at most 10% (latency ratio <= 1.10, throughput ratio >= 0.90)');
 
 console.log('\n== UI overhead ==');
 const ui = await measureUiOverhead(quick ? 20_000 : 100_000, quick ? 1 : 5);
-console.log(`  ${ui.messages} messages: UI attached ${ui.attachedMsgPerSec} msg/s vs headless ${ui.headlessMsgPerSec} msg/s: ratio ${ui.throughputRatio} (target >= 0.80)`);
-console.log(`  frames rendered ${ui.framesRendered}, at most ${ui.maxFramesPerSecond} in any second (cap 30); timeline kept ${ui.timelineKept} rows; heap after each round ${ui.heapMiB.join(', ')} MiB`);
+console.log(
+  `  ${ui.messages} messages: UI attached ${ui.attachedMsgPerSec} msg/s vs headless ${ui.headlessMsgPerSec} msg/s: ratio ${ui.throughputRatio} (target >= 0.80)`,
+);
+console.log(
+  `  frames rendered ${ui.framesRendered}, at most ${ui.maxFramesPerSecond} in any second (cap 30); timeline kept ${ui.timelineKept} rows; heap after each round ${ui.heapMiB.join(', ')} MiB`,
+);
 
 console.log('\n== first frame ==');
 const firstFrame = await measureFirstFrame(quick ? 2 : 5);
-console.log(`  bare Ink hello ${firstFrame.bareInkMs} ms; lesson UI ${firstFrame.lessonUiMs} ms (ratio ${firstFrame.ratio}); via npm run lesson ${firstFrame.lessonUiViaNpmMs} ms (ratio ${firstFrame.ratioViaNpm}) (target <= 1.5)`);
+console.log(
+  `  bare Ink hello ${firstFrame.bareInkMs} ms; lesson UI ${firstFrame.lessonUiMs} ms (ratio ${firstFrame.ratio}); via npm run lesson ${firstFrame.lessonUiViaNpmMs} ms (ratio ${firstFrame.ratioViaNpm}) (target <= 1.5)`,
+);
 
 const seconds = Math.round((Date.now() - started) / 1000);
-writeFileSync(values.out!, `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame }, null, 2)}\n`);
+writeFileSync(
+  values.out!,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame }, null, 2)}\n`,
+);
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);

@@ -3,7 +3,17 @@
 import { pathToFileURL } from 'node:url';
 import { findLesson } from '../lessons.js';
 import { LessonSession } from '../runner/session.js';
-import { BENCH_RUN, LESSON_RUN, compareRestAndGrpc, contractChecks, formatComparison, formatContract, type Comparison, type ContractCase, type Connect } from '../compare/measure.js';
+import {
+  BENCH_RUN,
+  LESSON_RUN,
+  compareRestAndGrpc,
+  contractChecks,
+  formatComparison,
+  formatContract,
+  type Comparison,
+  type ContractCase,
+  type Connect,
+} from '../compare/measure.js';
 
 export interface RestVsGrpcResult {
   comparison: Comparison;

@@ -35,7 +35,8 @@ function runStreamClient(target: string, count: number, onBatch?: (batch: EventB
           else errors += `${line}\n`;
         },
         onMessage: onBatch ? (message) => onBatch(message as EventBatch) : undefined,
-        onExit: (code) => (code === 0 && result ? resolve(result) : reject(new Error(`stream client failed (${code}): ${errors}`))),
+        onExit: (code) =>
+          code === 0 && result ? resolve(result) : reject(new Error(`stream client failed (${code}): ${errors}`)),
       },
       onBatch ? { preload: [ATTACH] } : { ipc: false },
     );
@@ -69,16 +70,23 @@ export async function measureUiOverhead(messages = 100_000, rounds = 3, log = co
 
   const store = new UiStore();
   store.openLesson(lesson);
-  store.state.files = { text: readFileSync(lesson.textPath, 'utf8'), server: readFileSync(lesson.serverPath, 'utf8'), client: readFileSync(lesson.clientPath, 'utf8') };
+  store.state.files = {
+    text: readFileSync(lesson.textPath, 'utf8'),
+    server: readFileSync(lesson.serverPath, 'utf8'),
+    client: readFileSync(lesson.clientPath, 'utf8'),
+  };
   store.state.size = { columns: 120, rows: 40 };
   const frameTimes: number[] = [];
-  const app = render(createElement(App, { store, controller: new LessonController(store, { watch: false }), trackTerminalSize: false }), {
-    stdout: nullTerminal(),
-    stdin: Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream,
-    patchConsole: false,
-    maxFps: 30,
-    onRender: () => frameTimes.push(Date.now()),
-  });
+  const app = render(
+    createElement(App, { store, controller: new LessonController(store, { watch: false }), trackTerminalSize: false }),
+    {
+      stdout: nullTerminal(),
+      stdin: Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream,
+      patchConsole: false,
+      maxFps: 30,
+      onRender: () => frameTimes.push(Date.now()),
+    },
+  );
 
   const headless: number[] = [];
   const attached: number[] = [];
@@ -88,11 +96,15 @@ export async function measureUiOverhead(messages = 100_000, rounds = 3, log = co
     for (let round = 1; round <= rounds; round++) {
       const plain = await runStreamClient(target, messages);
       headless.push((plain.received / plain.ms) * 1000);
-      const withUi = await runStreamClient(target, messages, (batch) => store.apply({ type: 'wire', run: round, events: decodeBatch(batch) }));
+      const withUi = await runStreamClient(target, messages, (batch) =>
+        store.apply({ type: 'wire', run: round, events: decodeBatch(batch) }),
+      );
       attached.push((withUi.received / withUi.ms) * 1000);
       collectGarbage();
       heapMiB.push(mib(process.memoryUsage().heapUsed));
-      log(`  round ${round}: headless ${Math.round(headless.at(-1)!)} msg/s, UI attached ${Math.round(attached.at(-1)!)} msg/s, heap ${heapMiB.at(-1)} MiB`);
+      log(
+        `  round ${round}: headless ${Math.round(headless.at(-1)!)} msg/s, UI attached ${Math.round(attached.at(-1)!)} msg/s, heap ${heapMiB.at(-1)} MiB`,
+      );
     }
   } finally {
     app.unmount();

@@ -22,13 +22,21 @@ export interface CommandLine {
 export function parseCommandLine(usage: string, options: Options, argv = process.argv.slice(2)): CommandLine {
   let parsed: CommandLine;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // `--port -1`: parseArgs cannot tell a negative number from a flag.
     const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec((error as Error).message);
     if (ambiguous) {
       const value = argv[argv.indexOf(ambiguous[1]) + 1];
-      fail(`${ambiguous[1]} got "${value}", which looks like a flag; write ${ambiguous[1]}=${value} if you mean it`, EXIT_USAGE);
+      fail(
+        `${ambiguous[1]} got "${value}", which looks like a flag; write ${ambiguous[1]}=${value} if you mean it`,
+        EXIT_USAGE,
+      );
     }
     // parseArgs explains itself in a sentence or two; the first is the useful one.
     const firstSentence = (error as Error).message.split(/\.(\s|$)/)[0];
@@ -43,7 +51,8 @@ export function parseCommandLine(usage: string, options: Options, argv = process
 
 /** The one lesson named on the command line, or a clear exit. */
 export function lessonFromArgs(positionals: string[], required = true): Lesson | undefined {
-  if (positionals.length > 1) fail(`expected one lesson, got ${positionals.length}: ${positionals.join(' ')}`, EXIT_USAGE);
+  if (positionals.length > 1)
+    fail(`expected one lesson, got ${positionals.length}: ${positionals.join(' ')}`, EXIT_USAGE);
   const [ref] = positionals;
   if (ref === undefined) {
     if (required) fail('name a lesson by number or slug (see --help)', EXIT_USAGE);
@@ -69,7 +78,10 @@ export function parseHost(text: string): string {
 export function parseTarget(text: string, flag = '--target'): string {
   if (/^\d+$/.test(text)) return `127.0.0.1:${parsePort(text, flag)}`;
   if (/^(unix|dns|ipv4|ipv6):/.test(text)) return text;
-  const address = splitAddress(text) ?? fail(`${flag} must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
-  if (address.port < 1 || address.port > 65_535) fail(`${flag} port must be 1 to 65535, got ${address.port}`, EXIT_USAGE);
+  const address =
+    splitAddress(text) ??
+    fail(`${flag} must look like host:port (for example 127.0.0.1:50051), got "${text}"`, EXIT_USAGE);
+  if (address.port < 1 || address.port > 65_535)
+    fail(`${flag} port must be 1 to 65535, got ${address.port}`, EXIT_USAGE);
   return text;
 }

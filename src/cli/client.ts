@@ -27,7 +27,10 @@ const target = parseTarget(values.target as string);
 const names = (values.name as string[] | undefined) ?? [];
 const args = ['--target', target, ...names.flatMap((name) => ['--name', name])];
 if (lesson.rest) {
-  const restTarget = values['rest-target'] === undefined ? nextPort(target) : parseTarget(values['rest-target'] as string, '--rest-target');
+  const restTarget =
+    values['rest-target'] === undefined
+      ? nextPort(target)
+      : parseTarget(values['rest-target'] as string, '--rest-target');
   args.push('--rest-target', restTarget);
 } else if (values['rest-target'] !== undefined) {
   fail(`lesson ${lesson.slug} has no REST endpoint; --rest-target is for lessons that do`, EXIT_USAGE);
@@ -35,5 +38,8 @@ if (lesson.rest) {
 await runLessonFile(lesson.clientProgramPath, args);
 
 function nextPort(address: string): string {
-  return nextPortAddress(address) ?? fail(`cannot derive the REST address from --target ${address}; pass --rest-target`, EXIT_USAGE);
+  return (
+    nextPortAddress(address) ??
+    fail(`cannot derive the REST address from --target ${address}; pass --rest-target`, EXIT_USAGE)
+  );
 }

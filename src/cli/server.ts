@@ -26,8 +26,14 @@ const host = parseHost(values.host as string);
 const port = parsePort(values.port as string);
 const args = ['--host', host, '--port', String(port)];
 if (lesson.rest) {
-  const restPort = values['rest-port'] === undefined ? (port === 0 ? 0 : port + 1) : parsePort(values['rest-port'] as string, '--rest-port');
-  if (restPort > 65_535) fail(`--port ${port} leaves no port for the REST endpoint (P+1); choose --rest-port`, EXIT_USAGE);
+  const restPort =
+    values['rest-port'] === undefined
+      ? port === 0
+        ? 0
+        : port + 1
+      : parsePort(values['rest-port'] as string, '--rest-port');
+  if (restPort > 65_535)
+    fail(`--port ${port} leaves no port for the REST endpoint (P+1); choose --rest-port`, EXIT_USAGE);
   args.push('--rest-port', String(restPort));
 } else if (values['rest-port'] !== undefined) {
   fail(`lesson ${lesson.slug} has no REST endpoint; --rest-port is for lessons that do`, EXIT_USAGE);

@@ -8,7 +8,11 @@ import { connect, runClient } from '../../lessons/05-grpc-vs-rest/client.js';
 import { LESSON_RUN, compareRestAndGrpc, contractChecks, formatComparison, formatContract } from './measure.js';
 
 const { values } = parseArgs({
-  options: { target: { type: 'string', default: '127.0.0.1:50051' }, 'rest-target': { type: 'string' }, name: { type: 'string', multiple: true } },
+  options: {
+    target: { type: 'string', default: '127.0.0.1:50051' },
+    'rest-target': { type: 'string' },
+    name: { type: 'string', multiple: true },
+  },
 });
 const targets = { grpc: values.target, rest: values['rest-target'] ?? nextPortAddress(values.target) ?? values.target };
 

@@ -43,8 +43,22 @@ export interface CompareOptions {
   restStreamCalls: number;
 }
 
-export const LESSON_RUN: CompareOptions = { byteCalls: [100, 20, 3], latencyCalls: 300, concurrentCalls: 1_000, inFlight: 100, streamMessages: 5_000, restStreamCalls: 500 };
-export const BENCH_RUN: CompareOptions = { byteCalls: [500, 100, 10], latencyCalls: 2_000, concurrentCalls: 10_000, inFlight: 100, streamMessages: 50_000, restStreamCalls: 3_000 };
+export const LESSON_RUN: CompareOptions = {
+  byteCalls: [100, 20, 3],
+  latencyCalls: 300,
+  concurrentCalls: 1_000,
+  inFlight: 100,
+  streamMessages: 5_000,
+  restStreamCalls: 500,
+};
+export const BENCH_RUN: CompareOptions = {
+  byteCalls: [500, 100, 10],
+  latencyCalls: 2_000,
+  concurrentCalls: 10_000,
+  inFlight: 100,
+  streamMessages: 50_000,
+  restStreamCalls: 3_000,
+};
 
 export interface PayloadRow {
   payload: string;
@@ -66,7 +80,13 @@ export function makeReport(bytes: number): ReportInput {
   const readings: ReadingInput[] = [];
   const perReading = 27; // measured encoding of one reading below, tag and length included
   for (let index = 0; readings.length * perReading < bytes; index++) {
-    readings.push({ sensor_id: index % 64, timestamp_ms: 1_764_000_000_000 + index * 1_000, value: Math.round(Math.sin(index) * 10_000) / 100, ok: index % 7 !== 0, unit: 'celsius' });
+    readings.push({
+      sensor_id: index % 64,
+      timestamp_ms: 1_764_000_000_000 + index * 1_000,
+      value: Math.round(Math.sin(index) * 10_000) / 100,
+      ok: index % 7 !== 0,
+      unit: 'celsius',
+    });
   }
   return { name: 'Ada', readings };
 }
@@ -76,7 +96,10 @@ const reportMethods = methodsOf(REPORT_PROTO);
 
 function methodsOf(protoPath: string): Record<string, grpc.MethodDefinition<object, object>> {
   const definition = loadDefinition(protoPath);
-  return Object.assign({}, ...Object.values(definition).filter((entry) => !('format' in entry))) as Record<string, grpc.MethodDefinition<object, object>>;
+  return Object.assign({}, ...Object.values(definition).filter((entry) => !('format' in entry))) as Record<
+    string,
+    grpc.MethodDefinition<object, object>
+  >;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<number> {
@@ -85,7 +108,13 @@ async function timed<T>(work: () => Promise<T>): Promise<number> {
   return performance.now() - started;
 }
 
-async function wireBytesPerCall(connect: Connect, targets: { grpc: string; rest: string }, calls: number, call: (callers: Callers) => Promise<unknown>, side: 'grpc' | 'rest'): Promise<number> {
+async function wireBytesPerCall(
+  connect: Connect,
+  targets: { grpc: string; rest: string },
+  calls: number,
+  call: (callers: Callers) => Promise<unknown>,
+  side: 'grpc' | 'rest',
+): Promise<number> {
   const proxy = await countingProxy(targets[side]);
   const callers = connect(side === 'grpc' ? { ...targets, grpc: proxy.address } : { ...targets, rest: proxy.address });
   try {
@@ -113,23 +142,57 @@ async function preflight(connect: Connect, targets: { grpc: string; rest: string
   }
 }
 
-export async function compareRestAndGrpc(connect: Connect, targets: { grpc: string; rest: string }, options: CompareOptions): Promise<Comparison> {
+export async function compareRestAndGrpc(
+  connect: Connect,
+  targets: { grpc: string; rest: string },
+  options: CompareOptions,
+): Promise<Comparison> {
   await preflight(connect, targets);
   const payloads: PayloadRow[] = [];
-  const cases: [string, unknown, (callers: Callers, side: 'grpc' | 'rest') => Promise<unknown>, grpc.MethodDefinition<object, object>][] = [
-    ['tiny (HelloRequest)', { name: 'Ada' }, (callers, side) => (side === 'grpc' ? callers.grpcHello('Ada') : callers.restHello('Ada')), helloMethods.SayHello],
+  const cases: [
+    string,
+    unknown,
+    (callers: Callers, side: 'grpc' | 'rest') => Promise<unknown>,
+    grpc.MethodDefinition<object, object>,
+  ][] = [
+    [
+      'tiny (HelloRequest)',
+      { name: 'Ada' },
+      (callers, side) => (side === 'grpc' ? callers.grpcHello('Ada') : callers.restHello('Ada')),
+      helloMethods.SayHello,
+    ],
   ];
-  for (const [label, size] of [['10 KiB report', 10 * 1024], ['1 MiB report', 1024 * 1024]] as const) {
+  for (const [label, size] of [
+    ['10 KiB report', 10 * 1024],
+    ['1 MiB report', 1024 * 1024],
+  ] as const) {
     const report = makeReport(size);
-    cases.push([label, report, (callers, side) => (side === 'grpc' ? callers.grpcReport(report) : callers.restReport(report)), reportMethods.SendReport]);
+    cases.push([
+      label,
+      report,
+      (callers, side) => (side === 'grpc' ? callers.grpcReport(report) : callers.restReport(report)),
+      reportMethods.SendReport,
+    ]);
   }
   for (const [index, [label, message, call, method]] of cases.entries()) {
     payloads.push({
       payload: label,
       protobufBytes: method.requestSerialize(message as object).length,
       jsonBytes: Buffer.byteLength(JSON.stringify(message)),
-      grpcWirePerCall: await wireBytesPerCall(connect, targets, options.byteCalls[index], (callers) => call(callers, 'grpc'), 'grpc'),
-      restWirePerCall: await wireBytesPerCall(connect, targets, options.byteCalls[index], (callers) => call(callers, 'rest'), 'rest'),
+      grpcWirePerCall: await wireBytesPerCall(
+        connect,
+        targets,
+        options.byteCalls[index],
+        (callers) => call(callers, 'grpc'),
+        'grpc',
+      ),
+      restWirePerCall: await wireBytesPerCall(
+        connect,
+        targets,
+        options.byteCalls[index],
+        (callers) => call(callers, 'rest'),
+        'rest',
+      ),
     });
   }
 
@@ -163,9 +226,20 @@ export async function compareRestAndGrpc(connect: Connect, targets: { grpc: stri
 
     return {
       payloads,
-      latency: { grpcP50: median(grpcTimes), grpcP99: percentile(grpcTimes, 99), restP50: median(restTimes), restP99: percentile(restTimes, 99), calls: options.latencyCalls },
+      latency: {
+        grpcP50: median(grpcTimes),
+        grpcP99: percentile(grpcTimes, 99),
+        restP50: median(restTimes),
+        restP99: percentile(restTimes, 99),
+        calls: options.latencyCalls,
+      },
       throughput: { grpcPerSec, restPerSec, inFlight: options.inFlight, calls: options.concurrentCalls },
-      streaming: { grpcPerSec: (streamed / streamMs) * 1000, restPerSec: (options.restStreamCalls / restMs) * 1000, grpcMessages: streamed, restCalls: options.restStreamCalls },
+      streaming: {
+        grpcPerSec: (streamed / streamMs) * 1000,
+        restPerSec: (options.restStreamCalls / restMs) * 1000,
+        grpcMessages: streamed,
+        restCalls: options.restStreamCalls,
+      },
     };
   } finally {
     callers.close();
@@ -179,18 +253,37 @@ function ratioText(grpcValue: number, restValue: number, unit: string): string {
 /** The comparison as a plain-text table. */
 export function formatComparison(result: Comparison): string[] {
   const lines: string[] = [];
-  const row = (cells: string[], widths: number[]) => cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ');
+  const row = (cells: string[], widths: number[]) =>
+    cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ');
   const widths = [20, 10, 10, 12, 12, 16];
   lines.push('Bytes (request + response for the wire columns; headers, framing and control frames included)');
   lines.push(row(['payload', 'protobuf', 'JSON', 'gRPC wire', 'REST wire', 'REST / gRPC wire'], widths));
   for (const payload of result.payloads) {
-    lines.push(row([payload.payload, `${payload.protobufBytes} B`, `${payload.jsonBytes} B`, `${payload.grpcWirePerCall} B`, `${payload.restWirePerCall} B`, `${(payload.restWirePerCall / payload.grpcWirePerCall).toFixed(2)}x`], widths));
+    lines.push(
+      row(
+        [
+          payload.payload,
+          `${payload.protobufBytes} B`,
+          `${payload.jsonBytes} B`,
+          `${payload.grpcWirePerCall} B`,
+          `${payload.restWirePerCall} B`,
+          `${(payload.restWirePerCall / payload.grpcWirePerCall).toFixed(2)}x`,
+        ],
+        widths,
+      ),
+    );
   }
   const { latency, throughput, streaming } = result;
   lines.push('');
-  lines.push(`Latency, ${latency.calls} sequential tiny calls: gRPC p50 ${latency.grpcP50.toFixed(3)} ms, p99 ${latency.grpcP99.toFixed(3)} ms; REST p50 ${latency.restP50.toFixed(3)} ms, p99 ${latency.restP99.toFixed(3)} ms (REST takes ${ratioText(latency.grpcP50, latency.restP50, 'the time')})`);
-  lines.push(`Throughput, ${throughput.inFlight} calls in flight: gRPC ${Math.round(throughput.grpcPerSec)} calls/s, REST ${Math.round(throughput.restPerSec)} calls/s (gRPC does ${(throughput.grpcPerSec / throughput.restPerSec).toFixed(2)}x)`);
-  lines.push(`Streaming: one gRPC server stream ${Math.round(streaming.grpcPerSec)} msg/s; repeated REST calls ${Math.round(streaming.restPerSec)} msg/s (gRPC does ${(streaming.grpcPerSec / streaming.restPerSec).toFixed(1)}x)`);
+  lines.push(
+    `Latency, ${latency.calls} sequential tiny calls: gRPC p50 ${latency.grpcP50.toFixed(3)} ms, p99 ${latency.grpcP99.toFixed(3)} ms; REST p50 ${latency.restP50.toFixed(3)} ms, p99 ${latency.restP99.toFixed(3)} ms (REST takes ${ratioText(latency.grpcP50, latency.restP50, 'the time')})`,
+  );
+  lines.push(
+    `Throughput, ${throughput.inFlight} calls in flight: gRPC ${Math.round(throughput.grpcPerSec)} calls/s, REST ${Math.round(throughput.restPerSec)} calls/s (gRPC does ${(throughput.grpcPerSec / throughput.restPerSec).toFixed(2)}x)`,
+  );
+  lines.push(
+    `Streaming: one gRPC server stream ${Math.round(streaming.grpcPerSec)} msg/s; repeated REST calls ${Math.round(streaming.restPerSec)} msg/s (gRPC does ${(streaming.grpcPerSec / streaming.restPerSec).toFixed(1)}x)`,
+  );
   return lines;
 }
 
@@ -205,11 +298,14 @@ export interface ContractCase {
 function restPost(target: string, body: string): Promise<string> {
   const { host, port } = splitAddress(target) ?? { host: target, port: 80 };
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host, port, method: 'POST', path: '/v1/hello', headers: { 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve(`${response.statusCode} ${text}`));
-    });
+    const outgoing = request(
+      { host, port, method: 'POST', path: '/v1/hello', headers: { 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve(`${response.statusCode} ${text}`));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });

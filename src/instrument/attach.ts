@@ -37,7 +37,11 @@ for (const stream of [process.stdout, process.stderr]) {
   // (console.* writes strings; bytes written on purpose pass as they are.)
   const write = stream.write;
   stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-    return (write as (...args: unknown[]) => boolean).call(this, typeof chunk === 'string' ? escapeControlChars(chunk) : chunk, ...rest);
+    return (write as (...args: unknown[]) => boolean).call(
+      this,
+      typeof chunk === 'string' ? escapeControlChars(chunk) : chunk,
+      ...rest,
+    );
   } as typeof stream.write;
 }
 
@@ -95,7 +99,9 @@ serverPrototype.register = function (this: grpc.Server, name, handler, ...rest) 
 /** "Error: boom (at lessons/01-unary/server.ts:33:11)": the message and where it was thrown. */
 function describeThrown(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const frame = /\((?:file:\/\/)?([^()]+:\d+:\d+)\)|at (?:file:\/\/)?(\S+:\d+:\d+)/.exec(error.stack?.split('\n').slice(1).join('\n') ?? '');
+  const frame = /\((?:file:\/\/)?([^()]+:\d+:\d+)\)|at (?:file:\/\/)?(\S+:\d+:\d+)/.exec(
+    error.stack?.split('\n').slice(1).join('\n') ?? '',
+  );
   const where = frame ? (frame[1] ?? frame[2]).replace(`${process.cwd()}/`, '') : undefined;
   return `${error.name}: ${error.message}${where ? ` (at ${where})` : ''}`;
 }

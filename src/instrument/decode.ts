@@ -26,7 +26,9 @@ export function messagePreview(event: MessageEvent, method: string | undefined):
     preview = `(${event.size} bytes)`;
     if (type && event.bytes !== undefined) {
       try {
-        preview = previewText(type.toObject(type.decode(Buffer.from(event.bytes, 'base64')), { longs: String, enums: String }));
+        preview = previewText(
+          type.toObject(type.decode(Buffer.from(event.bytes, 'base64')), { longs: String, enums: String }),
+        );
       } catch (error) {
         // What a peer sent need not decode: say so instead of failing the row.
         preview = `(${event.size} bytes that do not decode as ${type.name}: ${(error as Error).message})`;

@@ -7,7 +7,14 @@
 // stream, travel as short tuples.
 import type { MessageEvent, WireEvent } from './events.js';
 
-type MessageTuple = [call: number, ms: number, toServer: 0 | 1, size: number, bytes: string | null, preview: string | null];
+type MessageTuple = [
+  call: number,
+  ms: number,
+  toServer: 0 | 1,
+  size: number,
+  bytes: string | null,
+  preview: string | null,
+];
 type EncodedEvent = Exclude<WireEvent, MessageEvent> | MessageTuple;
 
 export interface EventBatch {
@@ -17,7 +24,14 @@ export interface EventBatch {
 
 function encode(event: WireEvent): EncodedEvent {
   if (event.type !== 'message') return event;
-  return [event.call, Math.round(event.ms * 100) / 100, event.direction === 'client->server' ? 1 : 0, event.size, event.bytes ?? null, event.preview ?? null];
+  return [
+    event.call,
+    Math.round(event.ms * 100) / 100,
+    event.direction === 'client->server' ? 1 : 0,
+    event.size,
+    event.bytes ?? null,
+    event.preview ?? null,
+  ];
 }
 
 /** A lesson server has bound a port: its gRPC server, or (lesson 05) its REST endpoint. */
@@ -31,22 +45,43 @@ export type ChildMessage = ListeningMessage | EventBatch;
 
 export function isListeningMessage(message: unknown): message is ListeningMessage {
   const listening = message as ListeningMessage | null;
-  return typeof listening === 'object' && listening !== null && listening.type === 'listening' && typeof listening.port === 'number';
+  return (
+    typeof listening === 'object' &&
+    listening !== null &&
+    listening.type === 'listening' &&
+    typeof listening.port === 'number'
+  );
 }
 
 export function decodeBatch(batch: EventBatch): WireEvent[] {
   return batch.events.map((event) => {
     if (!Array.isArray(event)) return event;
     const [call, ms, toServer, size, bytes, preview] = event;
-    return { type: 'message', call, ms, direction: toServer ? 'client->server' : 'server->client', size, bytes: bytes ?? undefined, preview: preview ?? undefined };
+    return {
+      type: 'message',
+      call,
+      ms,
+      direction: toServer ? 'client->server' : 'server->client',
+      size,
+      bytes: bytes ?? undefined,
+      preview: preview ?? undefined,
+    };
   });
 }
 
 export function isEventBatch(message: unknown): message is EventBatch {
-  return typeof message === 'object' && message !== null && (message as EventBatch).type === 'wire' && Array.isArray((message as EventBatch).events);
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as EventBatch).type === 'wire' &&
+    Array.isArray((message as EventBatch).events)
+  );
 }
 
-export function createIpcSink(maxBatch = 2_048, intervalMs = 16): { emit(event: WireEvent): void; flush(): Promise<void> } {
+export function createIpcSink(
+  maxBatch = 2_048,
+  intervalMs = 16,
+): { emit(event: WireEvent): void; flush(): Promise<void> } {
   let pending: EncodedEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();

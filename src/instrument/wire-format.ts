@@ -30,7 +30,10 @@ function protoRoot(): protobuf.Root {
   if (!root) {
     root = new protobuf.Root();
     root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : `${PROTO_DIR}${target}`);
-    root.loadSync(readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto')), { keepCase: true });
+    root.loadSync(
+      readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto')),
+      { keepCase: true },
+    );
     root.resolveAll();
   }
   return root;
@@ -46,18 +49,29 @@ function methodOf(methodPath: string): protobuf.Method | undefined {
 /** Unary, server streaming, client streaming or bidi, as the .proto declares the method. */
 export function methodKindOf(methodPath: string): RpcKind | undefined {
   const method = methodOf(methodPath);
-  return method && rpcKindOf({ requestStream: method.requestStream === true, responseStream: method.responseStream === true });
+  return (
+    method &&
+    rpcKindOf({ requestStream: method.requestStream === true, responseStream: method.responseStream === true })
+  );
 }
 
 /** The message type a method sends in one direction, from its path (/package.Service/Method). */
-export function messageTypeOf(methodPath: string, direction: 'client->server' | 'server->client'): protobuf.Type | undefined {
+export function messageTypeOf(
+  methodPath: string,
+  direction: 'client->server' | 'server->client',
+): protobuf.Type | undefined {
   const definition = methodOf(methodPath);
   if (!definition) return undefined;
-  return direction === 'client->server' ? definition.resolvedRequestType ?? undefined : definition.resolvedResponseType ?? undefined;
+  return direction === 'client->server'
+    ? (definition.resolvedRequestType ?? undefined)
+    : (definition.resolvedResponseType ?? undefined);
 }
 
 /** Bytes as hex pairs with a space between: "0a 03 41 64 61". */
-export const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+export const hexOf = (bytes: Uint8Array) =>
+  Buffer.from(bytes)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
 
 /** A base-128 varint at `pos`: seven bits a byte, low bits first, high bit set on all but the last. */
 function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: number] {
@@ -99,7 +113,8 @@ export function annotate(bytes: Uint8Array, type: protobuf.Type | undefined, dep
         ...(truncated ? { truncated } : {}),
       });
     const fixed = (size: number) => {
-      if (pos + size > bytes.length) throw new RangeError(`the value needs ${size} bytes, ${bytes.length - pos} follow`);
+      if (pos + size > bytes.length)
+        throw new RangeError(`the value needs ${size} bytes, ${bytes.length - pos} follow`);
       const view = new DataView(bytes.buffer, bytes.byteOffset + pos, size);
       pos += size;
       return view;

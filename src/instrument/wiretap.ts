@@ -73,7 +73,12 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
     };
     emit(preview ? { ...event, preview: messagePreview(event, call.method) } : event);
   };
-  const headers = (call: CallState, direction: 'client->server' | 'server->client', kind: 'request' | 'response' | 'trailers' | 'trailers-only', raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders) => {
+  const headers = (
+    call: CallState,
+    direction: 'client->server' | 'server->client',
+    kind: 'request' | 'response' | 'trailers' | 'trailers-only',
+    raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders,
+  ) => {
     emit({ type: 'headers', call: call.id, ms: since(call), direction, kind, headers: headerPairs(raw) });
   };
 
@@ -120,7 +125,14 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
             listener.onReceiveMessage(bytes);
           },
           onReceiveStatus: (status) => {
-            emit({ type: 'status', call: call.id, ms: since(call), code: status.code, codeName: grpc.status[status.code] ?? String(status.code), details: status.details });
+            emit({
+              type: 'status',
+              call: call.id,
+              ms: since(call),
+              code: status.code,
+              codeName: grpc.status[status.code] ?? String(status.code),
+              details: status.details,
+            });
             listener.onReceiveStatus(status);
           },
         });
@@ -145,7 +157,11 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   http2.connect = function (this: unknown, ...args: Parameters<typeof http2.connect>) {
     const session = connect.apply(this, args);
     const request = session.request;
-    session.request = function (this: http2.ClientHttp2Session, requestHeaders?: http2.OutgoingHttpHeaders, ...more: unknown[]) {
+    session.request = function (
+      this: http2.ClientHttp2Session,
+      requestHeaders?: http2.OutgoingHttpHeaders,
+      ...more: unknown[]
+    ) {
       const stream = (request as (...all: unknown[]) => http2.ClientHttp2Stream).call(this, requestHeaders, ...more);
       const call = requestHeaders && callOfHeaders.get(requestHeaders);
       if (call) {
@@ -156,7 +172,8 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         const write = stream.write;
         stream.write = function (this: http2.ClientHttp2Stream, chunk: unknown, ...more: unknown[]) {
           // One write per message: a 5-byte prefix (compressed flag, length), then the protobuf bytes.
-          if (Buffer.isBuffer(chunk) && chunk.length >= GRPC_MESSAGE_PREFIX_BYTES) message(call, 'client->server', chunk.subarray(GRPC_MESSAGE_PREFIX_BYTES));
+          if (Buffer.isBuffer(chunk) && chunk.length >= GRPC_MESSAGE_PREFIX_BYTES)
+            message(call, 'client->server', chunk.subarray(GRPC_MESSAGE_PREFIX_BYTES));
           return (write as (...all: unknown[]) => boolean).call(this, chunk, ...more);
         } as typeof stream.write;
         const end = stream.end;
@@ -164,7 +181,9 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
           emit({ type: 'half-close', call: call.id, ms: since(call) });
           return (end as (...all: unknown[]) => http2.ClientHttp2Stream).apply(this, more);
         } as typeof stream.end;
-        stream.on('response', (response) => headers(call, 'server->client', 'grpc-status' in response ? 'trailers-only' : 'response', response));
+        stream.on('response', (response) =>
+          headers(call, 'server->client', 'grpc-status' in response ? 'trailers-only' : 'response', response),
+        );
         stream.on('trailers', (trailers) => headers(call, 'server->client', 'trailers', trailers));
       }
       return stream;
@@ -185,7 +204,8 @@ function forwardAll(inner: object): Record<string, unknown> {
   for (let proto = inner; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const value = (inner as Record<string, unknown>)[name];
-      if (name !== 'constructor' && typeof value === 'function' && !(name in forwarded)) forwarded[name] = value.bind(inner);
+      if (name !== 'constructor' && typeof value === 'function' && !(name in forwarded))
+        forwarded[name] = value.bind(inner);
     }
   }
   return forwarded;

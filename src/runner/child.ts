@@ -27,11 +27,20 @@ export function spawnLessonFile(path: string, args: string[], handlers: ChildHan
 }
 
 /** Starts a TypeScript file of the project as a tracked child; `ipc: false` leaves out the IPC channel. */
-export function spawnScript(path: string, args: string[], handlers: ChildHandlers, { ipc = true, preload = [] as string[] } = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...preload.flatMap((url) => ['--import', url]), path, ...args], {
-    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
+export function spawnScript(
+  path: string,
+  args: string[],
+  handlers: ChildHandlers,
+  { ipc = true, preload = [] as string[] } = {},
+): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, ...preload.flatMap((url) => ['--import', url]), path, ...args],
+    {
+      stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  );
   running.add(child);
   let openStreams = 2;
   let exit: [number | null, NodeJS.Signals | null] | undefined;

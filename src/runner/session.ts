@@ -175,7 +175,10 @@ function terminalSafeWireEvent(event: WireEvent): WireEvent {
     case 'status':
       return { ...event, details: escapeControlChars(event.details) };
     case 'headers':
-      return { ...event, headers: event.headers.map(([name, value]) => [escapeControlChars(name), escapeControlChars(value)]) };
+      return {
+        ...event,
+        headers: event.headers.map(([name, value]) => [escapeControlChars(name), escapeControlChars(value)]),
+      };
     case 'connectivity':
       return { ...event, state: escapeControlChars(event.state) };
     default:

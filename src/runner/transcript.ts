@@ -25,7 +25,11 @@ export function formatSessionEvent(event: SessionEvent): string[] {
 }
 
 /** Runs the lesson's server and client once, writing each event as a line; resolves with the client's exit code. */
-export async function runTranscript(lesson: Lesson, names: string[] | undefined, write: (line: string) => void): Promise<number> {
+export async function runTranscript(
+  lesson: Lesson,
+  names: string[] | undefined,
+  write: (line: string) => void,
+): Promise<number> {
   const session = new LessonSession(lesson);
   write(`lesson ${lessonLabel(lesson)}`);
   write(lesson.summary);
@@ -52,6 +56,7 @@ export async function runTranscript(lesson: Lesson, names: string[] | undefined,
     write('');
     write('timeline (message sizes include the 5-byte gRPC prefix)');
     for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${line}`);
-    if (timeline.length > TIMELINE_LINES) write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI shows the latest)`);
+    if (timeline.length > TIMELINE_LINES)
+      write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI shows the latest)`);
   }
 }

@@ -107,7 +107,10 @@ export function callLogger(log: LineWriter): grpc.ServerInterceptor {
     // (grpc-js internals moved), the first status or cancel decides.
     const stream = (call as unknown as { stream?: CallStream }).stream;
     const watchingStream = typeof stream?.once === 'function' && 'rstCode' in stream && !stream.closed;
-    if (watchingStream) stream.once('close', () => (stream.rstCode === NGHTTP2_NO_ERROR ? finishWithStatus() : finishCancelled(stream.rstCode)));
+    if (watchingStream)
+      stream.once('close', () =>
+        stream.rstCode === NGHTTP2_NO_ERROR ? finishWithStatus() : finishCancelled(stream.rstCode),
+      );
 
     return new grpc.ServerInterceptingCall(call, {
       start(next) {

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { formatAddress } from '../address.js';
 
-
 export class ListenError extends Error {}
 
 function listenFailure(address: string, message: string): ListenError {

@@ -25,7 +25,8 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
   useEffect(() => {
     if (!trackTerminalSize) return;
     // Ink re-lays out on resize but does not re-render: keep the size in the store.
-    const onResize = () => store.update((state) => (state.size = { columns: stdout.columns || 80, rows: stdout.rows || 24 }));
+    const onResize = () =>
+      store.update((state) => (state.size = { columns: stdout.columns || 80, rows: stdout.rows || 24 }));
     onResize();
     stdout.on('resize', onResize);
     return () => {

@@ -8,13 +8,13 @@ export function Footer({ store }: { store: UiStore }) {
   const { notice } = store.state;
   return (
     <Text wrap="truncate-end">
-      {notice && mode !== 'names' && mode !== 'help' ? <Text color="yellow">{notice}  </Text> : null}
+      {notice && mode !== 'names' && mode !== 'help' ? <Text color="yellow">{`${notice}  `}</Text> : null}
       {hintsFor(mode).map((binding) => (
         <Text key={binding.action}>
           <Text bold color="cyan">
             {footerKeyText(binding)}
           </Text>
-          <Text dimColor> {binding.label}  </Text>
+          <Text dimColor>{` ${binding.label}  `}</Text>
         </Text>
       ))}
     </Text>

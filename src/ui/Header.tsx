@@ -13,7 +13,7 @@ export function Header({ store }: { store: UiStore }) {
         </Text>
         <Text>{nameDraft}</Text>
         <Text inverse> </Text>
-        <Text dimColor>  comma-separated · "" is an empty name · empty line: the lesson's own</Text>
+        <Text dimColor>{'  comma-separated · "" is an empty name · empty line: the lesson\'s own'}</Text>
       </Text>
     );
   }
@@ -27,7 +27,10 @@ export function Header({ store }: { store: UiStore }) {
     client.state === 'running'
       ? { text: `run ${client.run} running`, color: 'yellow' }
       : client.state === 'exited'
-        ? { text: `run ${client.run} exited ${client.signal ?? client.code}`, color: client.code === 0 ? 'green' : 'red' }
+        ? {
+            text: `run ${client.run} exited ${client.signal ?? client.code}`,
+            color: client.code === 0 ? 'green' : 'red',
+          }
         : { text: 'idle', color: 'gray' };
   return (
     <Text wrap="truncate-end">

@@ -10,6 +10,19 @@ export function Help({ store }: { store: UiStore }) {
   const { width, height } = helpRect(size.columns, size.rows);
   const columns = contentColumns({ width, height });
   const lines = useMemo(() => helpLines(columns), [columns]);
-  const source = useMemo(() => ({ length: lines.length, slice: (from: number, to: number) => lines.slice(from, to) }), [lines]);
-  return <Pane store={store} id="help" title="Keys · ? or esc to close" lines={source} width={width} height={height} focused />;
+  const source = useMemo(
+    () => ({ length: lines.length, slice: (from: number, to: number) => lines.slice(from, to) }),
+    [lines],
+  );
+  return (
+    <Pane
+      store={store}
+      id="help"
+      title="Keys · ? or esc to close"
+      lines={source}
+      width={width}
+      height={height}
+      focused
+    />
+  );
 }

@@ -11,7 +11,14 @@ import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
 type LessonPane = Exclude<PaneId, 'help'>;
-const PANE_TITLE: Record<LessonPane, string> = { text: 'Lesson', source: 'Source', server: 'Server output', client: 'Client output', timeline: 'Timeline', wire: 'Wire view (w or esc to close)' };
+const PANE_TITLE: Record<LessonPane, string> = {
+  text: 'Lesson',
+  source: 'Source',
+  server: 'Server output',
+  client: 'Client output',
+  timeline: 'Timeline',
+  wire: 'Wire view (w or esc to close)',
+};
 const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
 
 /** A ring buffer seen as lines, turning only the requested slice into styled text. */
@@ -31,9 +38,15 @@ export function LessonView({ store }: { store: UiStore }) {
 
   // marked and highlight.js load with the first lesson shown, not at start-up.
   const renderers = useRenderers();
-  const text = useMemo(() => renderers?.renderMarkdown(files.text, textWidth) ?? [], [renderers, files.text, textWidth]);
+  const text = useMemo(
+    () => renderers?.renderMarkdown(files.text, textWidth) ?? [],
+    [renderers, files.text, textWidth],
+  );
   const sourceText = sourceTab === 'server' ? files.server : files.client;
-  const source = useMemo(() => renderers?.renderSource(sourceText, sourceWidth) ?? [], [renderers, sourceText, sourceWidth]);
+  const source = useMemo(
+    () => renderers?.renderSource(sourceText, sourceWidth) ?? [],
+    [renderers, sourceText, sourceWidth],
+  );
   // Decoding a message field by field is done once per selection, not on every frame.
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
   const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
@@ -57,7 +70,10 @@ export function LessonView({ store }: { store: UiStore }) {
   const titleOf = (pane: LessonPane): string => {
     if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
     if (pane === 'timeline') {
-      const kept = state.timeline.total > state.timeline.length ? ` last ${state.timeline.length} of ${state.timeline.total} ·` : '';
+      const kept =
+        state.timeline.total > state.timeline.length
+          ? ` last ${state.timeline.length} of ${state.timeline.total} ·`
+          : '';
       return `Timeline ·${kept} ${TIMELINE_LEGEND}`;
     }
     return PANE_TITLE[pane];
@@ -65,9 +81,20 @@ export function LessonView({ store }: { store: UiStore }) {
 
   if (state.wireView) {
     const { width, height } = wireRect(size.columns, size.rows);
-    return <Pane store={store} id="wire" title={PANE_TITLE.wire} lines={linesOf('wire')} width={width} height={height} focused />;
+    return (
+      <Pane
+        store={store}
+        id="wire"
+        title={PANE_TITLE.wire}
+        lines={linesOf('wire')}
+        width={width}
+        height={height}
+        focused
+      />
+    );
   }
-  const highlight = state.selected === undefined ? undefined : state.selected - (state.timeline.total - state.timeline.length);
+  const highlight =
+    state.selected === undefined ? undefined : state.selected - (state.timeline.total - state.timeline.length);
 
   return (
     <Box flexDirection="column">
@@ -84,7 +111,17 @@ export function LessonView({ store }: { store: UiStore }) {
         {layout.columns.map((column, index) => (
           <Box key={index} flexDirection="column">
             {column.map(({ pane, rect }) => (
-              <Pane key={pane} store={store} id={pane} title={titleOf(pane)} lines={linesOf(pane)} width={rect.width} height={rect.height} focused={pane === focus} highlight={pane === 'timeline' ? highlight : undefined} />
+              <Pane
+                key={pane}
+                store={store}
+                id={pane}
+                title={titleOf(pane)}
+                lines={linesOf(pane)}
+                width={rect.width}
+                height={rect.height}
+                focused={pane === focus}
+                highlight={pane === 'timeline' ? highlight : undefined}
+              />
             ))}
           </Box>
         ))}

@@ -37,7 +37,15 @@ export function Pane({ store, id, title, lines, width, height, focused, highligh
   // Exactly one row: a title that wrapped would push the content down a line.
   const row = fitTitleRow(title, `${position}${following}`, width - 4);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1} overflow="hidden">
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="round"
+      borderColor={focused ? 'cyan' : 'gray'}
+      paddingX={1}
+      overflow="hidden"
+    >
       <Text wrap="truncate-end">
         <Text bold color={focused ? 'cyan' : undefined}>
           {row.title}

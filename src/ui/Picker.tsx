@@ -2,7 +2,12 @@ import { Box, Text } from 'ink';
 import { LESSONS } from '../lessons.js';
 import type { UiStore } from './store.js';
 
-const KIND_LABEL = { unary: 'unary', 'server-streaming': 'server stream', 'client-streaming': 'client stream', 'bidi-streaming': 'bidi stream' } as const;
+const KIND_LABEL = {
+  unary: 'unary',
+  'server-streaming': 'server stream',
+  'client-streaming': 'client stream',
+  'bidi-streaming': 'bidi stream',
+} as const;
 
 export function Picker({ store }: { store: UiStore }) {
   const { pickerIndex, completed, size } = store.state;
@@ -11,7 +16,13 @@ export function Picker({ store }: { store: UiStore }) {
   return (
     <Box flexDirection="column" paddingX={1} width={size.columns}>
       <Text bold color="cyan">
-        gRPC, live: pick a lesson{done ? <Text dimColor> ({done} of {LESSONS.length} completed)</Text> : null}
+        gRPC, live: pick a lesson
+        {done ? (
+          <Text dimColor>
+            {' '}
+            ({done} of {LESSONS.length} completed)
+          </Text>
+        ) : null}
       </Text>
       <Text dimColor wrap="truncate-end">
         Each lesson runs a real server and client on loopback and shows every message on the wire.

@@ -50,7 +50,9 @@ export class LessonController {
 
   /** Runs session work one piece at a time, in the order it was asked for. */
   private enqueue(task: () => Promise<void>): Promise<void> {
-    this.work = this.work.then(task).catch((error: Error) => this.store.update((state) => (state.notice = error.message)));
+    this.work = this.work
+      .then(task)
+      .catch((error: Error) => this.store.update((state) => (state.notice = error.message)));
     return this.work;
   }
 
@@ -123,7 +125,11 @@ export class LessonController {
 
   private loadFiles(lesson: Lesson): void {
     this.store.update((state) => {
-      state.files = { text: readOrEmpty(lesson.textPath), server: readOrEmpty(lesson.serverPath), client: readOrEmpty(lesson.clientPath) };
+      state.files = {
+        text: readOrEmpty(lesson.textPath),
+        server: readOrEmpty(lesson.serverPath),
+        client: readOrEmpty(lesson.clientPath),
+      };
     });
   }
 
@@ -208,8 +214,11 @@ export class LessonController {
   handle(action: Action, input = ''): void {
     const { state } = this.store;
     const moveFocus = (step: number) =>
-      this.store.update((draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]));
-    const lessonAt = (step: number) => LESSONS[(LESSONS.indexOf(this.target ?? state.lesson) + step + LESSONS.length) % LESSONS.length];
+      this.store.update(
+        (draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]),
+      );
+    const lessonAt = (step: number) =>
+      LESSONS[(LESSONS.indexOf(this.target ?? state.lesson) + step + LESSONS.length) % LESSONS.length];
     switch (action) {
       case 'quit':
         this.options.onQuit?.();
@@ -222,7 +231,9 @@ export class LessonController {
       case 'picker-up':
       case 'picker-down': {
         const step = action === 'picker-up' ? -1 : 1;
-        return this.store.update((draft) => (draft.pickerIndex = (draft.pickerIndex + step + LESSONS.length) % LESSONS.length));
+        return this.store.update(
+          (draft) => (draft.pickerIndex = (draft.pickerIndex + step + LESSONS.length) % LESSONS.length),
+        );
       }
       case 'open':
         void this.open(LESSONS[state.pickerIndex]);

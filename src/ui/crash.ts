@@ -11,11 +11,21 @@ const TRANSFORM_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.+)$/;
 const FRAME = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 /** Node's source excerpt above a crash starts with `/path/file.ts:2`. */
 const SOURCE_HEADER = /^(\/.+|file:\/\/.+):(\d+)$/;
-const NOISE = [/^Node\.js v\d/, /^node:internal\//, /^\s*triggerUncaughtException\(/, /^\s*\^+\s*$/, /^\s+at /, /^\s*[{}[\]]\s*$/, /^\s+[\w$]+: /, /^\s*$/];
+const NOISE = [
+  /^Node\.js v\d/,
+  /^node:internal\//,
+  /^\s*triggerUncaughtException\(/,
+  /^\s*\^+\s*$/,
+  /^\s+at /,
+  /^\s*[{}[\]]\s*$/,
+  /^\s+[\w$]+: /,
+  /^\s*$/,
+];
 
 const isNoise = (line: string) => NOISE.some((pattern) => pattern.test(line));
 /** Frames in Node itself or in a dependency say nothing about the learner's code. */
-const isOwnCode = (file: string) => !file.startsWith('node:') && !file.includes('/node_modules/') && !file.startsWith('data:');
+const isOwnCode = (file: string) =>
+  !file.startsWith('node:') && !file.includes('/node_modules/') && !file.startsWith('data:');
 
 function shortPath(file: string): string {
   const path = file.startsWith('file://') ? fileURLToPath(file) : file;
@@ -39,9 +49,18 @@ export function usefulErrorLine(stderr: readonly string[]): string | undefined {
       if (!frame) break;
       if (isOwnCode(frame[1])) return `${shortPath(frame[1])}:${frame[2]}:${frame[3]}: ${stderr[message]}`;
     }
-    const header = stderr.slice(0, message).reverse().map((line) => SOURCE_HEADER.exec(line)).find(Boolean);
-    return header && isOwnCode(header[1]) ? `${shortPath(header[1])}:${header[2]}: ${stderr[message]}` : stderr[message];
+    const header = stderr
+      .slice(0, message)
+      .reverse()
+      .map((line) => SOURCE_HEADER.exec(line))
+      .find(Boolean);
+    return header && isOwnCode(header[1])
+      ? `${shortPath(header[1])}:${header[2]}: ${stderr[message]}`
+      : stderr[message];
   }
   // No stack: a program that reported its own error (`error: UNAVAILABLE ...`) and exited.
-  return [...stderr].reverse().find((line) => !isNoise(line))?.trim();
+  return [...stderr]
+    .reverse()
+    .find((line) => !isNoise(line))
+    ?.trim();
 }

@@ -34,7 +34,9 @@ export function wrapWords(text: string, width: number): string[] {
 
 export function helpLines(width: number): StyledLine[] {
   const sections = helpSections();
-  const widest = Math.max(...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)));
+  const widest = Math.max(
+    ...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)),
+  );
   // The key column takes what the widest keys need, but never so much that descriptions get squeezed.
   const keyColumn = Math.min(widest + 2, Math.max(4, Math.floor(width / 3)));
   const textWidth = Math.max(1, width - keyColumn);

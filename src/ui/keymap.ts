@@ -34,7 +34,8 @@ export type Action =
   | 'names-clear';
 
 /** Keys that are not characters, named as in the help. */
-export type KeyName = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
+export type KeyName =
+  'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
 
 /** One key: a character (`{input: 'r'}`, `{input: 'c', ctrl: true}`) or a named key (`{name: 'tab', shift: true}`). */
 export interface KeyDescriptor {
@@ -61,10 +62,21 @@ const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescrip
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
 
 // Rows that several modes share are the same objects, so the help lists them once.
-const QUIT: Binding = { keys: [key('q'), key('c', { ctrl: true })], label: 'quit', help: 'quit (stops every server and client)', action: 'quit', footer: true };
+const QUIT: Binding = {
+  keys: [key('q'), key('c', { ctrl: true })],
+  label: 'quit',
+  help: 'quit (stops every server and client)',
+  action: 'quit',
+  footer: true,
+};
 const HELP: Binding = { keys: [key('?')], label: 'help', help: 'show or hide this help', action: 'help', footer: true };
 const PAGE_UP: Binding = { keys: [named('pageUp')], label: 'page up', help: 'scroll a page up', action: 'page-up' };
-const PAGE_DOWN: Binding = { keys: [named('pageDown')], label: 'page down', help: 'scroll a page down', action: 'page-down' };
+const PAGE_DOWN: Binding = {
+  keys: [named('pageDown')],
+  label: 'page down',
+  help: 'scroll a page down',
+  action: 'page-down',
+};
 const TOP: Binding = { keys: [named('home'), key('g')], label: 'top', help: 'scroll to the top', action: 'top' };
 const UP = [named('up'), key('k')];
 const DOWN = [named('down'), key('j')];
@@ -89,26 +101,70 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     HELP,
     { keys: [key('r')], label: 'run', help: 'run the client again', action: 'run-client', footer: true },
     { keys: [key('e')], label: 'names', help: 'edit the names the client sends', action: 'edit-names', footer: true },
-    { keys: [key('w')], label: 'wire', help: 'open the wire view of the selected timeline row (a message or headers)', action: 'wire-view', footer: true },
+    {
+      keys: [key('w')],
+      label: 'wire',
+      help: 'open the wire view of the selected timeline row (a message or headers)',
+      action: 'wire-view',
+      footer: true,
+    },
     { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
-    { keys: [key('z')], label: 'zoom', help: 'maximize the focused pane, or show every pane again', action: 'maximize', footer: true },
-    { keys: [named('tab', { shift: true })], label: 'focus back', help: 'focus the previous pane', action: 'focus-prev' },
-    { keys: [key('c')], label: 'source', help: 'switch the source between server.ts and client.ts', action: 'toggle-source', footer: true },
+    {
+      keys: [key('z')],
+      label: 'zoom',
+      help: 'maximize the focused pane, or show every pane again',
+      action: 'maximize',
+      footer: true,
+    },
+    {
+      keys: [named('tab', { shift: true })],
+      label: 'focus back',
+      help: 'focus the previous pane',
+      action: 'focus-prev',
+    },
+    {
+      keys: [key('c')],
+      label: 'source',
+      help: 'switch the source between server.ts and client.ts',
+      action: 'toggle-source',
+      footer: true,
+    },
     { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
     { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
     { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
     { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
-    { keys: UP, label: 'up', help: 'scroll the focused pane up (timeline: select the previous message)', action: 'scroll-up' },
-    { keys: DOWN, label: 'down', help: 'scroll the focused pane down (timeline: select the next message)', action: 'scroll-down' },
+    {
+      keys: UP,
+      label: 'up',
+      help: 'scroll the focused pane up (timeline: select the previous message)',
+      action: 'scroll-up',
+    },
+    {
+      keys: DOWN,
+      label: 'down',
+      help: 'scroll the focused pane down (timeline: select the next message)',
+      action: 'scroll-down',
+    },
     PAGE_UP,
     PAGE_DOWN,
     TOP,
-    { keys: [named('end'), key('G')], label: 'follow', help: 'scroll to the bottom and follow new lines', action: 'bottom' },
+    {
+      keys: [named('end'), key('G')],
+      label: 'follow',
+      help: 'scroll to the bottom and follow new lines',
+      action: 'bottom',
+    },
   ],
   wire: [
     QUIT,
     HELP,
-    { keys: [key('w'), named('escape')], label: 'close', help: 'close the wire view', action: 'wire-view', footer: true },
+    {
+      keys: [key('w'), named('escape')],
+      label: 'close',
+      help: 'close the wire view',
+      action: 'wire-view',
+      footer: true,
+    },
     { keys: UP, label: 'up', help: 'scroll the wire view up', action: 'scroll-up', footer: true },
     { keys: DOWN, label: 'down', help: 'scroll the wire view down', action: 'scroll-down', footer: true },
     PAGE_UP,
@@ -117,12 +173,30 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
   ],
   names: [
-    { keys: [named('return')], label: 'send', help: 'run the client with these names', action: 'names-send', footer: true },
-    { keys: [named('escape')], label: 'cancel', help: 'close the prompt, keep the names', action: 'names-cancel', footer: true },
+    {
+      keys: [named('return')],
+      label: 'send',
+      help: 'run the client with these names',
+      action: 'names-send',
+      footer: true,
+    },
+    {
+      keys: [named('escape')],
+      label: 'cancel',
+      help: 'close the prompt, keep the names',
+      action: 'names-cancel',
+      footer: true,
+    },
     { keys: [key('u', { ctrl: true })], label: 'clear', help: 'clear the line', action: 'names-clear', footer: true },
     { keys: [named('backspace')], label: 'delete', help: 'delete the last character', action: 'names-delete' },
     // Every other key is a letter of a name, q included: only Ctrl-C quits here.
-    { keys: [key('c', { ctrl: true })], label: 'quit', help: 'quit (stops every server and client)', action: 'quit', footer: true },
+    {
+      keys: [key('c', { ctrl: true })],
+      label: 'quit',
+      help: 'quit (stops every server and client)',
+      action: 'quit',
+      footer: true,
+    },
   ],
   help: [
     QUIT,
@@ -181,11 +255,16 @@ const KEY_TEXT: Record<KeyName, string> = {
 
 /** How one key is written: `r`, `ctrl-c`, `shift-tab`, `↑`. */
 export function keyText(descriptor: KeyDescriptor): string {
-  const base = descriptor.name ? KEY_TEXT[descriptor.name] : descriptor.input === ' ' ? 'space' : (descriptor.input ?? '');
+  const base = descriptor.name
+    ? KEY_TEXT[descriptor.name]
+    : descriptor.input === ' '
+      ? 'space'
+      : (descriptor.input ?? '');
   return `${descriptor.ctrl ? 'ctrl-' : ''}${descriptor.shift ? 'shift-' : ''}${base}`;
 }
 
-const isDigit = (descriptor: KeyDescriptor) => !descriptor.ctrl && descriptor.input !== undefined && /^[0-9]$/.test(descriptor.input);
+const isDigit = (descriptor: KeyDescriptor) =>
+  !descriptor.ctrl && descriptor.input !== undefined && /^[0-9]$/.test(descriptor.input);
 
 /** How a row's keys are written in the help: `↑ k`, `q ctrl-c`; a run of digits as `1-9`. */
 export function keysText(keys: readonly KeyDescriptor[]): string {
@@ -248,11 +327,25 @@ export function keystrokes(input: string, key: Key): [string, Key][] {
   return chars.map(keystroke);
 }
 
-const MODE_TITLE: Record<Mode, string> = { picker: 'Lesson list', lesson: 'Lesson', wire: 'Wire view', names: 'Names prompt (e)', help: 'This help' };
+const MODE_TITLE: Record<Mode, string> = {
+  picker: 'Lesson list',
+  lesson: 'Lesson',
+  wire: 'Wire view',
+  names: 'Names prompt (e)',
+  help: 'This help',
+};
 
 /** The help's sections: the rows every screen shares, then each mode's own. */
 export function helpSections(): { title: string; bindings: Binding[] }[] {
-  const everywhere = KEYMAP.picker.filter((binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding));
+  const everywhere = KEYMAP.picker.filter(
+    (binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding),
+  );
   const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
-  return [{ title: 'Everywhere', bindings: everywhere }, ...(['picker', 'lesson', 'wire', 'names', 'help'] as const).map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) }))];
+  return [
+    { title: 'Everywhere', bindings: everywhere },
+    ...(['picker', 'lesson', 'wire', 'names', 'help'] as const).map((mode) => ({
+      title: MODE_TITLE[mode],
+      bindings: own(mode),
+    })),
+  ];
 }

@@ -6,11 +6,7 @@ import { wrapCodeLine } from './source.js';
 import { highlightTypeScript } from './highlight.js';
 import { columns, lineColumns, pad, wrapSegments, type Style } from './width.js';
 
-const HEADING: Style[] = [
-  { bold: true, color: 'cyan' },
-  { bold: true, color: 'magenta' },
-  { bold: true },
-];
+const HEADING: Style[] = [{ bold: true, color: 'cyan' }, { bold: true, color: 'magenta' }, { bold: true }];
 const INLINE_CODE: Style = { color: 'yellow' };
 const PLAIN_CODE: Style = { color: 'green' };
 const LINK: Style = { color: 'blue' };
@@ -66,7 +62,13 @@ function inline(tokens: Token[] | undefined, style: Style = {}): Segment[] {
         else out.push({ ...style, text: decodeEntities(token.text).replace(/\n/g, ' ') });
         break;
       default:
-        out.push({ ...style, text: decodeEntities('text' in token && typeof token.text === 'string' ? token.text : token.raw).replace(/\n/g, ' ') });
+        out.push({
+          ...style,
+          text: decodeEntities('text' in token && typeof token.text === 'string' ? token.text : token.raw).replace(
+            /\n/g,
+            ' ',
+          ),
+        });
     }
   }
   return out;
@@ -112,7 +114,11 @@ function list(token: Tokens.List, width: number): StyledLine[] {
   const out: StyledLine[] = [];
   token.items.forEach((item, index) => {
     if (index > 0 && token.loose) out.push([]);
-    const body = blocks(item.tokens.filter((child) => !(child.type === 'checkbox')), width - markerWidth, item.loose);
+    const body = blocks(
+      item.tokens.filter((child) => !(child.type === 'checkbox')),
+      width - markerWidth,
+      item.loose,
+    );
     const marker: Segment = { text: markers[index].padEnd(markerWidth), color: 'cyan' };
     out.push(...prefixed(body.length ? body : [[]], [marker], [{ text: ' '.repeat(markerWidth) }]));
   });
@@ -132,7 +138,9 @@ function table(token: Tokens.Table, width: number): StyledLine[] {
   const rows = token.rows.map((row) => row.map((cell) => inline(cell.tokens)));
   const count = header.length;
   const gaps = columns(SEPARATOR) * (count - 1);
-  const natural = header.map((cell, column) => Math.max(1, lineColumns(cell), ...rows.map((row) => lineColumns(row[column] ?? []))));
+  const natural = header.map((cell, column) =>
+    Math.max(1, lineColumns(cell), ...rows.map((row) => lineColumns(row[column] ?? []))),
+  );
   const room = width - gaps;
 
   // Columns narrower than MIN_COLUMN keep their width; wider ones may shrink to it.
@@ -165,7 +173,10 @@ function table(token: Tokens.Table, width: number): StyledLine[] {
         const align = token.align[column];
         // No trailing spaces after a left-aligned last column.
         const lastAndLeft = column === count - 1 && align !== 'right' && align !== 'center';
-        return [...(column > 0 ? [{ ...RULE, text: SEPARATOR }] : []), ...(lastAndLeft ? content : pad(content, widths[column], align))];
+        return [
+          ...(column > 0 ? [{ ...RULE, text: SEPARATOR }] : []),
+          ...(lastAndLeft ? content : pad(content, widths[column], align)),
+        ];
       }),
     );
   };
@@ -176,7 +187,8 @@ function table(token: Tokens.Table, width: number): StyledLine[] {
 function heading(token: Tokens.Heading, width: number): StyledLine[] {
   const style = HEADING[Math.min(token.depth, HEADING.length) - 1];
   const lines = wrapSegments(inline(token.tokens, style), width);
-  if (token.depth === 1) lines.push([{ ...style, bold: false, text: '─'.repeat(Math.min(width, Math.max(...lines.map(lineColumns)))) }]);
+  if (token.depth === 1)
+    lines.push([{ ...style, bold: false, text: '─'.repeat(Math.min(width, Math.max(...lines.map(lineColumns)))) }]);
   return lines;
 }
 
@@ -187,7 +199,14 @@ function block(token: Token, width: number): StyledLine[] {
     case 'paragraph':
       return paragraph(inline(token.tokens), width);
     case 'text':
-      return paragraph(inline('tokens' in token && token.tokens ? token.tokens : [{ type: 'text', raw: token.raw, text: token.text } as Tokens.Text]), width);
+      return paragraph(
+        inline(
+          'tokens' in token && token.tokens
+            ? token.tokens
+            : [{ type: 'text', raw: token.raw, text: token.text } as Tokens.Text],
+        ),
+        width,
+      );
     case 'code':
       return codeBlock(token as Tokens.Code, width);
     case 'list':

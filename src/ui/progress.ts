@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.GRPC_TUTORIAL_STATE_DIR) return env.GRPC_TUTORIAL_STATE_DIR;
   // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-  const config = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  const config =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
   return join(config, 'grpc-live-tutorial');
 }
 

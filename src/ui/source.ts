@@ -44,7 +44,9 @@ export function wrapCodeLine(line: StyledLine, width: number): StyledLine[] {
   let body = dropCharacters(line, indent.length);
   if (body.length === 0) return [indent ? [{ text: indent }] : []];
   // A deep indent on every continuation would leave no room: keep at most half the width.
-  const restIndent: Segment[] = indent ? [{ text: columns(indent) > width / 2 ? ' '.repeat(Math.floor(width / 2)) : indent }] : [];
+  const restIndent: Segment[] = indent
+    ? [{ text: columns(indent) > width / 2 ? ' '.repeat(Math.floor(width / 2)) : indent }]
+    : [];
   const first: Segment[] = indent ? [{ text: indent }] : [];
 
   if (isCommentLine(line)) {
@@ -58,7 +60,12 @@ export function wrapCodeLine(line: StyledLine, width: number): StyledLine[] {
       breakAfter: BREAK_AFTER,
     });
   }
-  return wrapSegments(body, width, { first, rest: [...restIndent, { text: CODE_CONTINUATION, dim: true }], keepSpaces: true, breakAfter: BREAK_AFTER });
+  return wrapSegments(body, width, {
+    first,
+    rest: [...restIndent, { text: CODE_CONTINUATION, dim: true }],
+    keepSpaces: true,
+    breakAfter: BREAK_AFTER,
+  });
 }
 
 /** Highlighted lines, numbered, wrapped to `width` columns including the numbers. */

@@ -42,7 +42,10 @@ export type ServerState =
   | { state: 'listening'; port: number }
   | { state: 'exited'; code: number | null; signal: string | null; expected: boolean };
 
-export type ClientState = { state: 'idle' } | { state: 'running'; run: number } | { state: 'exited'; run: number; code: number | null; signal: string | null };
+export type ClientState =
+  | { state: 'idle' }
+  | { state: 'running'; run: number }
+  | { state: 'exited'; run: number; code: number | null; signal: string | null };
 
 export interface UiState {
   screen: 'picker' | 'lesson';
@@ -89,10 +92,21 @@ export interface StoreOptions {
   floodEvents?: number;
 }
 
-const FOLLOWING: Record<PaneId, boolean> = { text: false, source: false, server: true, client: true, timeline: true, wire: false, help: false };
+const FOLLOWING: Record<PaneId, boolean> = {
+  text: false,
+  source: false,
+  server: true,
+  client: true,
+  timeline: true,
+  wire: false,
+  help: false,
+};
 
 function freshScroll(): Record<PaneId, ScrollState> {
-  return Object.fromEntries(ALL_PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<PaneId, ScrollState>;
+  return Object.fromEntries(ALL_PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<
+    PaneId,
+    ScrollState
+  >;
 }
 
 export class UiStore {
@@ -241,7 +255,10 @@ export class UiStore {
       case 'client-start':
         this.forget('client');
         state.client = { state: 'running', run: event.run };
-        state.clientLog.push({ text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''} ──`, tone: 'info' });
+        state.clientLog.push({
+          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''} ──`,
+          tone: 'info',
+        });
         break;
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
@@ -342,7 +359,15 @@ export class UiStore {
     const current = this.visibleOffset(pane, lines, height);
     const page = Math.max(1, height - 1);
     const target =
-      how === 'top' ? 0 : how === 'bottom' ? bottom : how === 'page-up' ? current - page : how === 'page-down' ? current + page : current + how;
+      how === 'top'
+        ? 0
+        : how === 'bottom'
+          ? bottom
+          : how === 'page-up'
+            ? current - page
+            : how === 'page-down'
+              ? current + page
+              : current + how;
     const offset = Math.min(Math.max(0, target), bottom);
     this.update((state) => {
       state.scroll[pane] = { offset, follow: FOLLOWING[pane] ? offset >= bottom : false };

@@ -44,7 +44,11 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
     case 'connectivity':
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: `  channel ${event.state}`, color: event.state === 'READY' ? 'green' : event.state === 'TRANSIENT_FAILURE' ? 'red' : 'yellow', italic: true },
+        {
+          text: `  channel ${event.state}`,
+          color: event.state === 'READY' ? 'green' : event.state === 'TRANSIENT_FAILURE' ? 'red' : 'yellow',
+          italic: true,
+        },
       ];
     case 'status': {
       const ok = event.code === 0;

@@ -45,7 +45,8 @@ function words(segments: Segment[]): Piece[][] {
   const pieces: Piece[] = [];
   for (const { text, ...style } of segments) {
     if (ASCII.test(text)) {
-      for (const [run] of text.matchAll(/ +|[^ ]+/g)) pieces.push({ ...style, text: run, width: run.length, space: run[0] === ' ', wide: false });
+      for (const [run] of text.matchAll(/ +|[^ ]+/g))
+        pieces.push({ ...style, text: run, width: run.length, space: run[0] === ' ', wide: false });
       continue;
     }
     let run = '';
@@ -67,7 +68,11 @@ function words(segments: Segment[]): Piece[][] {
   const groups: Piece[][] = [];
   let previous: Piece | undefined;
   for (const piece of pieces) {
-    const joins = previous !== undefined && !piece.space && !previous.space && ((!piece.wide && !previous.wide) || NO_BREAK_BEFORE.test(piece.text));
+    const joins =
+      previous !== undefined &&
+      !piece.space &&
+      !previous.space &&
+      ((!piece.wide && !previous.wide) || NO_BREAK_BEFORE.test(piece.text));
     if (joins) groups[groups.length - 1].push(piece);
     else groups.push([piece]);
     previous = piece;
@@ -96,7 +101,8 @@ function splitAfter(word: Piece[], breakAfter: RegExp): Piece[][] {
   return parts.filter((part) => part.length > 0);
 }
 
-export const sameStyle = (a: Style, b: Style) => a.color === b.color && a.bold === b.bold && a.italic === b.italic && a.dim === b.dim;
+export const sameStyle = (a: Style, b: Style) =>
+  a.color === b.color && a.bold === b.bold && a.italic === b.italic && a.dim === b.dim;
 
 const groupWidth = (group: Piece[]) => group.reduce((sum, piece) => sum + piece.width, 0);
 const toSegment = ({ width: _width, space: _space, wide: _wide, ...segment }: Piece): Segment => segment;
@@ -172,7 +178,8 @@ export function wrapSegments(segments: Segment[], width: number, options: WrapOp
   for (const group of words(segments)) {
     if (group[0].space) {
       // Spaces at a break are dropped; between words they are kept, or made one.
-      if (content) pendingSpace = options.keepSpaces ? [...pendingSpace, ...group] : [{ ...group[0], text: ' ', width: 1 }];
+      if (content)
+        pendingSpace = options.keepSpaces ? [...pendingSpace, ...group] : [{ ...group[0], text: ' ', width: 1 }];
       continue;
     }
     const tooLong = options.breakAfter && groupWidth(group) > width - restWidth;

@@ -10,7 +10,8 @@ const HEX_COLUMN = 24;
 export function wireLines(row: TimelineRow | undefined): StyledLine[] {
   const event = row?.event;
   if (row && event?.type === 'headers') return headerLines(event, row.method);
-  if (!row || !event || event.type !== 'message') return [[{ text: 'Select a message or a headers row in the timeline (↑/↓ there), then press w.', dim: true }]];
+  if (!row || !event || event.type !== 'message')
+    return [[{ text: 'Select a message or a headers row in the timeline (↑/↓ there), then press w.', dim: true }]];
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
   const lines: StyledLine[] = [
@@ -22,7 +23,12 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     ],
   ];
   if (event.bytes === undefined) {
-    lines.push([{ text: `${event.size} B of protobuf; bytes not kept (the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB).`, color: 'yellow' }]);
+    lines.push([
+      {
+        text: `${event.size} B of protobuf; bytes not kept (the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB).`,
+        color: 'yellow',
+      },
+    ]);
     return lines;
   }
   const bytes = Buffer.from(event.bytes, 'base64');
@@ -35,8 +41,14 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
   }
   lines.push([
     { text: `protobuf ${bytes.length} B`, color: 'yellow', bold: true },
-    { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire` },
-    { text: json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, bytes.length)).toFixed(1)}x)`, color: 'magenta' },
+    {
+      text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire`,
+    },
+    {
+      text:
+        json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, bytes.length)).toFixed(1)}x)`,
+      color: 'magenta',
+    },
   ]);
   lines.push([]);
   // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix.
@@ -48,7 +60,12 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     { text: `   compressed flag 0 (not compressed), then the length ${bytes.length} as 4 bytes, big-endian` },
   ]);
   lines.push([]);
-  lines.push([{ text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`, bold: true }]);
+  lines.push([
+    {
+      text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`,
+      bold: true,
+    },
+  ]);
   try {
     for (const field of annotate(bytes, type)) {
       const indent = '  '.repeat(field.depth);
@@ -56,7 +73,10 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
       lines.push([
         { text: String(field.offset).padEnd(7), dim: true },
         { text: hex.padEnd(HEX_COLUMN + 2), color: 'yellow' },
-        { text: `${indent}${field.field} ${field.name}`.padEnd(22), color: field.name.startsWith('(') ? 'red' : 'cyan' },
+        {
+          text: `${indent}${field.field} ${field.name}`.padEnd(22),
+          color: field.name.startsWith('(') ? 'red' : 'cyan',
+        },
         { text: `${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`.padEnd(11), dim: true },
         { text: `${field.value}`, color: 'green' },
         { text: `  ${field.type}`, dim: true },
@@ -98,10 +118,18 @@ function headerLines(event: HeadersEvent, method: string | undefined): StyledLin
       { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
     ],
     [{ text: HEADER_TITLE[event.kind], bold: true }],
-    [{ text: 'Names starting with ":" are HTTP/2 pseudo-headers; grpc-* names belong to gRPC; the rest is metadata.', dim: true }],
+    [
+      {
+        text: 'Names starting with ":" are HTTP/2 pseudo-headers; grpc-* names belong to gRPC; the rest is metadata.',
+        dim: true,
+      },
+    ],
     [],
     ...event.headers.map(([name, value]): StyledLine => [
-      { text: name.padEnd(width + 2), color: name.startsWith(':') ? 'magenta' : name.startsWith('grpc-') ? 'cyan' : undefined },
+      {
+        text: name.padEnd(width + 2),
+        color: name.startsWith(':') ? 'magenta' : name.startsWith('grpc-') ? 'cyan' : undefined,
+      },
       { text: value, color: 'green' },
     ]),
   ];
