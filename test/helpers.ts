@@ -36,6 +36,31 @@ export async function waitFor<T>(
   }
 }
 
+export type TextPattern = string | RegExp | ((text: string) => boolean);
+
+/** Polls `read` (a frame, a tmux capture) until its text matches `pattern`; resolves with that text. */
+export function waitForText(
+  read: () => string,
+  pattern: TextPattern,
+  what = `text with ${String(pattern)}`,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return waitFor(
+    () => {
+      const text = read();
+      const found =
+        typeof pattern === 'string'
+          ? text.includes(pattern)
+          : pattern instanceof RegExp
+            ? pattern.test(text)
+            : pattern(text);
+      return found && text;
+    },
+    what,
+    timeoutMs,
+  );
+}
+
 export interface RunningServer {
   port: number;
   server: grpc.Server;

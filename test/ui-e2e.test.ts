@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, portIsFree, waitFor } from './helpers.js';
+import { ROOT, portIsFree, waitFor, waitForText, type TextPattern } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.log('# SKIPPING terminal end-to-end tests: tmux is not installed (apt-get install tmux)');
@@ -73,25 +73,8 @@ function alive(pid: number): boolean {
   }
 }
 
-const screenWith = (
-  app: ReturnType<typeof startApp>,
-  pattern: RegExp | string | ((text: string) => boolean),
-  timeoutMs = 20_000,
-) =>
-  waitFor(
-    () => {
-      const text = app.screen();
-      const found =
-        typeof pattern === 'string'
-          ? text.includes(pattern)
-          : pattern instanceof RegExp
-            ? pattern.test(text)
-            : pattern(text);
-      return found && text;
-    },
-    `the screen to show ${pattern}`,
-    timeoutMs,
-  );
+const screenWith = (app: ReturnType<typeof startApp>, pattern: TextPattern, timeoutMs = 20_000) =>
+  waitForText(() => app.screen(), pattern, `the screen to show ${pattern}`, timeoutMs);
 
 function listeningPort(text: string): number {
   return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);

@@ -16,7 +16,7 @@ import { contentColumns, contentRows, helpRect } from '../src/ui/layout.js';
 import { helpLines, wrapWords } from '../src/ui/help-lines.js';
 import { lineText } from '../src/ui/styled.js';
 import { ProgressFile } from '../src/ui/progress.js';
-import { lesson, startLessonServer, tappedRun, waitFor } from './helpers.js';
+import { lesson, startLessonServer, tappedRun, waitFor, waitForText, type TextPattern } from './helpers.js';
 
 const KEY = {
   down: '\x1b[B',
@@ -39,14 +39,7 @@ function setup(size = { columns: 100, rows: 40 }, progress?: ProgressFile) {
   controllers.push(controller);
   const app = render(<App store={store} controller={controller} trackTerminalSize={false} />);
   const frame = () => app.lastFrame() ?? '';
-  const until = (check: string | RegExp | ((text: string) => boolean), what = String(check)) =>
-    waitFor(() => {
-      const text = frame();
-      return (
-        (typeof check === 'string' ? text.includes(check) : check instanceof RegExp ? check.test(text) : check(text)) &&
-        text
-      );
-    }, `a frame with ${what}`);
+  const until = (check: TextPattern, what = String(check)) => waitForText(frame, check, `a frame with ${what}`);
   return { store, controller, app, frame, until, quits: () => quits };
 }
 
