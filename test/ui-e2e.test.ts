@@ -3,85 +3,29 @@
 // started is left running and its ports are free again.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT, portIsFree, waitFor, waitForText, type TextPattern } from './helpers.js';
+import { rmSync } from 'node:fs';
+import { portIsFree, waitFor } from './helpers.js';
+import {
+  DONE,
+  STATE_DIR,
+  alive,
+  descendants,
+  hasTmux,
+  killSessions,
+  screenWith,
+  startApp,
+  tmux,
+  type TmuxApp,
+} from './tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.log('# SKIPPING terminal end-to-end tests: tmux is not installed (apt-get install tmux)');
-
-const sessions: string[] = [];
-const DONE = '__APP_EXITED__';
-// The app remembers completed lessons: here, never in the real config directory.
-const STATE_DIR = mkdtempSync(join(tmpdir(), 'grpc-e2e-state-'));
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-function startApp(command: string): { name: string; screen(): string; keys(...keys: string[]): void; panePid: number } {
-  const name = `grpc-e2e-${process.pid}-${sessions.length}`;
-  sessions.push(name);
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    name,
-    '-x',
-    '120',
-    '-y',
-    '40',
-    '-c',
-    ROOT,
-    `env -u CI GRPC_TUTORIAL_STATE_DIR=${STATE_DIR} ${command}; echo ${DONE} $?; sleep 600`,
-  );
-  const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
-  return {
-    name,
-    panePid,
-    screen: () => tmux('capture-pane', '-p', '-t', name),
-    keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
-  };
-}
-
-/** Every process below `root`, with its command line. */
-function descendants(root: number): { pid: number; args: string }[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] }));
-  const found: { pid: number; args: string }[] = [];
-  const walk = (pid: number) => {
-    for (const entry of table.filter((row) => row.ppid === pid)) {
-      found.push({ pid: entry.pid, args: entry.args });
-      walk(entry.pid);
-    }
-  };
-  walk(root);
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const screenWith = (app: ReturnType<typeof startApp>, pattern: TextPattern, timeoutMs = 20_000) =>
-  waitForText(() => app.screen(), pattern, `the screen to show ${pattern}`, timeoutMs);
 
 function listeningPort(text: string): number {
   return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
 }
 
 /** The lesson processes (servers and clients) the app has started. */
-function lessonProcesses(app: ReturnType<typeof startApp>) {
+function lessonProcesses(app: TmuxApp) {
   return descendants(app.panePid).filter((entry) =>
     /lessons\/[^ ]+\/(server|client)\.ts|src\/compare\/main\.ts/.test(entry.args),
   );
@@ -94,7 +38,7 @@ async function assertAllEnded(pids: number[], ports: number[]) {
 
 describe('terminal UI end to end', { skip: !hasTmux }, () => {
   after(() => {
-    for (const name of sessions) spawnSync('tmux', ['kill-session', '-t', name]);
+    killSessions();
     rmSync(STATE_DIR, { recursive: true, force: true });
   });
 
