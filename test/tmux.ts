@@ -4,7 +4,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, waitForText, type TextPattern } from './helpers.js';
+import { ROOT, descendants, isAlive as alive, waitForText, type TextPattern } from './helpers.js';
+
+export { alive, descendants };
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -48,30 +50,3 @@ export function killSessions(): void {
 
 export const screenWith = (app: TmuxApp, pattern: TextPattern, timeoutMs = 20_000) =>
   waitForText(() => app.screen(), pattern, `the screen to show ${pattern}`, timeoutMs);
-
-/** Every process below `root`, with its command line. */
-export function descendants(root: number): { pid: number; args: string }[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] }));
-  const found: { pid: number; args: string }[] = [];
-  const walk = (pid: number) => {
-    for (const entry of table.filter((row) => row.ppid === pid)) {
-      found.push({ pid: entry.pid, args: entry.args });
-      walk(entry.pid);
-    }
-  };
-  walk(root);
-  return found;
-}
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
