@@ -6,6 +6,9 @@ import { once } from 'node:events';
 import { LESSONS } from '../src/lessons.js';
 import { spawnCli, startServerCli, stopProcess, waitFor, waitForFreePort } from './helpers.js';
 
+/** A lesson number one past the last: unknown, however many lessons there are. */
+const UNKNOWN_NUMBER = String(LESSONS.length + 1);
+
 // The HelloWorld lessons; lesson 05 prints measurements and has its own tests.
 const HELLO_LESSONS = LESSONS.filter((lesson) => !lesson.rest);
 const outputOf = (slug: string) => LESSONS.find((lesson) => lesson.slug === slug)!.output;
@@ -104,8 +107,8 @@ describe('npm run server / npm run client', () => {
   for (const [command, args, pattern] of [
     [
       'server',
-      ['9'],
-      /^error: unknown lesson "9"; choose one of: 01-unary, 02-server-streaming, 03-client-streaming, 04-bidi-streaming, 05-grpc-vs-rest\n$/,
+      [UNKNOWN_NUMBER],
+      new RegExp(`^error: unknown lesson "${UNKNOWN_NUMBER}"; choose one of: ${LESSONS.map((lesson) => lesson.slug).join(', ')}\n$`),
     ],
     ['client', ['nope'], /^error: unknown lesson "nope"; choose one of: 01-unary/],
     ['server', ['1', '--bogus'], /^error: Unknown option '--bogus' \(see --help\)\n$/],
