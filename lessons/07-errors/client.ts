@@ -1,6 +1,6 @@
-// Errors from the client's side: each call below fails on purpose (but the
-// first), and the client prints how it ended: the replies that came first, the
-// status code and message, and the rich details decoded from the trailers.
+// Errors from the client's side: six calls, each ending its own way (the first
+// one well), and for each one line: the replies that came first, the status
+// code and message, and the rich details decoded from the trailers.
 //   npx tsx lessons/07-errors/client.ts [--target H:P] [--name N]...
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { Any__Output } from '../../src/generated/google/protobuf/Any.js';
 import type { Status__Output } from '../../src/generated/google/rpc/Status.js';
 import type { HelloBatchServiceClient } from '../../src/generated/rpc_package/HelloBatchService.js';
 import type { HelloReply__Output } from '../../src/generated/rpc_package/HelloReply.js';
+import type { HelloRequest } from '../../src/generated/rpc_package/HelloRequest.js';
 import type { HelloWorldServiceClient } from '../../src/generated/rpc_package/HelloWorldService.js';
 
 // The same contracts as the server: the client needs the error model too,
@@ -50,7 +51,7 @@ export async function runClient({
     report(`SayHello ${quoted([names[0]])}`, await sayHello(client, names[0]));
     report('SayHello ""', await sayHello(client, ''));
     const bad = { name: names[0], reply_count: 1000, interval_ms: -1 };
-    report(`LotsOfReplies "${bad.name}" reply_count=1000 interval_ms=-1`, await lotsOfReplies(client, bad));
+    report(`LotsOfReplies ${quoted([bad.name])} reply_count=1000 interval_ms=-1`, await lotsOfReplies(client, bad));
     report(`BidiHello ${quoted(names)}`, await bidiHello(client, names));
     const withEmpty = [names[0], '', ...names.slice(1)];
     report(`SayHelloToAll ${quoted(withEmpty)}`, await sayHelloToAll(batch, withEmpty));
@@ -77,7 +78,7 @@ function sayHello(client: HelloWorldServiceClient, name: string): Promise<Outcom
   });
 }
 
-function lotsOfReplies(client: HelloWorldServiceClient, request: object): Promise<Outcome> {
+function lotsOfReplies(client: HelloWorldServiceClient, request: HelloRequest): Promise<Outcome> {
   return repliesThenStatus(client.LotsOfReplies(request, { deadline: deadline() }));
 }
 
