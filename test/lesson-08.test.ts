@@ -427,6 +427,7 @@ describe("grpc-js's metadata rules, as the lesson text states them", () => {
       try {
         const metadata = new grpc.Metadata();
         metadata.set(':authority', 'example.com');
+        metadata.set(':forged', 'yes');
         metadata.set('grpc-status', '13');
         metadata.set('grpc-foo', 'bar');
         metadata.set('grpc-timeout', '99S');
@@ -434,8 +435,10 @@ describe("grpc-js's metadata rules, as the lesson text states them", () => {
         metadata.set('content-type', 'text/plain');
         metadata.set('te', 'gzip');
         await new Promise<void>((resolve) => client.SayHello({ name: 'Ada' }, metadata, deadlineIn(), () => resolve()));
+        assert.equal(seen.length, 1, 'the call never reached the server');
         const [headers] = seen;
         assert.equal(headers[':authority'], `127.0.0.1:${port}`);
+        assert.equal(headers[':forged'], undefined);
         assert.equal(headers['grpc-status'], '13');
         assert.equal(headers['grpc-foo'], 'bar');
         // The deadline's time left, in milliseconds, not the 99S set above.
