@@ -72,14 +72,18 @@ const logCalls: grpc.ServerInterceptor = (methodDefinition, call) => {
       console.log(`[log] ${method} started`);
       next(metadata);
     })
-    // grpc-js calls onCancel on every interceptor once the call is over. A
-    // call that was cancelled (or whose deadline passed) never gets a status,
-    // so this is its only end; one refused by an interceptor before this one
-    // never started here, and gets no line.
-    .withOnCancel(() => end('CANCELLED'))
+    // grpc-js calls onCancel on every interceptor once the call is over. If no
+    // status came through here before it, the handler never answered: the
+    // client went away, or the deadline passed and grpc-js answered by itself,
+    // below every interceptor. (A call refused by an interceptor before this
+    // one never started here, and gets no line.)
+    .withOnCancel(() => end('before the handler answered'))
     .build();
   const responder = new grpc.ResponderBuilder()
     .withStart((next) => next(listener))
+    // The status the server sends. Sent is not received: a client that cancels
+    // a stream reaches the handler as a half-close first, and a handler that
+    // ends the call then is logged OK.
     .withSendStatus((status, next) => {
       end(grpc.status[status.code]);
       next(status);
