@@ -136,7 +136,7 @@ describe('lesson 09 server: the auth interceptor answers before any handler runs
       const runs = handlerRuns('SayHello');
       const refused = await sayHello(client, 'Ada');
       assert.equal(refused.code, grpc.status.UNAUTHENTICATED);
-      assert.equal(refused.details, 'missing or invalid authorization token');
+      assert.equal(refused.details, 'missing or invalid token');
       await settle();
       assert.equal(handlerRuns('SayHello'), runs + 1, 'only the call with the token reached SayHello');
       // The tutorial's call log, outside the lesson's interceptors, saw the refusal and no message read or sent.
@@ -328,8 +328,8 @@ describe('a Python grpcio client against the lesson 09 server', { skip: skipWhen
     const { code } = await python.exited;
     assert.equal(code, 0, python.stderr());
     assert.deepEqual(python.stdout().trim().split('\n'), [
-      'no token: UNAUTHENTICATED missing or invalid authorization token',
-      'wrong token: UNAUTHENTICATED missing or invalid authorization token',
+      'no token: UNAUTHENTICATED missing or invalid token',
+      'wrong token: UNAUTHENTICATED missing or invalid token',
       'token: Hello, Ada!',
       'stream: Hello, Ada!',
       'stream: Hello, Grace!',

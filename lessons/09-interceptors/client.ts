@@ -134,7 +134,7 @@ export async function runClient({
     } catch (error) {
       const { code, details } = error as grpc.ServiceError;
       if (code !== grpc.status.UNAUTHENTICATED) throw error;
-      console.log(`SayHello without a token: ${grpc.status[code]} (status ${code}): ${details}`);
+      console.log(`SayHello, no token: ${grpc.status[code]} (status ${code}): ${details}`);
     }
     await bidiHello(client, names);
   } finally {

@@ -110,7 +110,7 @@ const requireToken: grpc.ServerInterceptor = (methodDefinition, call) => {
       console.log(`[auth] ${method}: refused, no valid token`);
       // UNAUTHENTICATED: we do not know who is calling. (PERMISSION_DENIED is
       // for a caller we know who may not do this.)
-      call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid authorization token' });
+      call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' });
     })
     .build();
   return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
