@@ -108,7 +108,9 @@ describe('npm run server / npm run client', () => {
     [
       'server',
       [UNKNOWN_NUMBER],
-      new RegExp(`^error: unknown lesson "${UNKNOWN_NUMBER}"; choose one of: ${LESSONS.map((lesson) => lesson.slug).join(', ')}\n$`),
+      new RegExp(
+        `^error: unknown lesson "${UNKNOWN_NUMBER}"; choose one of: ${LESSONS.map((lesson) => lesson.slug).join(', ')}\n$`,
+      ),
     ],
     ['client', ['nope'], /^error: unknown lesson "nope"; choose one of: 01-unary/],
     ['server', ['1', '--bogus'], /^error: Unknown option '--bogus' \(see --help\)\n$/],

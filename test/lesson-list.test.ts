@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  readdirSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -225,8 +226,12 @@ describe('code blocks in the lesson texts are real code', () => {
     }
     return true;
   };
+  // Every .proto of the project, in subfolders too (google/rpc/...).
   const protoLines = trimmedLines(
-    ['helloworld.proto', 'report.proto'].map((file) => readFileSync(join(PROTO_DIR, file), 'utf8')).join('\n'),
+    readdirSync(PROTO_DIR, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.proto'))
+      .map((file) => readFileSync(join(PROTO_DIR, file), 'utf8'))
+      .join('\n'),
   );
 
   for (const lesson of LESSONS) {
