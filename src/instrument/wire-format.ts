@@ -1,7 +1,7 @@
 // Reads protobuf bytes field by field, the way a decoder walks them: a tag
 // (field number and wire type) then a value whose length the wire type gives.
 // Field names and types come from the .proto; the bytes alone only know numbers.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { PROTO_DIR } from '../paths.js';
 import { rpcKindOf, type RpcKind } from './events.js';
@@ -26,14 +26,16 @@ export interface FieldRow {
 
 let root: protobuf.Root | undefined;
 
-function protoRoot(): protobuf.Root {
+/** The project's protos, as protobufjs types (google/rpc/* included where present, for rich error details). */
+export function protoRoot(): protobuf.Root {
   if (!root) {
     root = new protobuf.Root();
     root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : `${PROTO_DIR}${target}`);
-    root.loadSync(
-      readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto')),
-      { keepCase: true },
-    );
+    const files = readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto'));
+    for (const extra of ['google/rpc/status.proto', 'google/rpc/error_details.proto']) {
+      if (existsSync(`${PROTO_DIR}${extra}`)) files.push(extra);
+    }
+    root.loadSync(files, { keepCase: true });
     root.resolveAll();
   }
   return root;

@@ -1,6 +1,7 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
 import { GRPC_MESSAGE_PREFIX_BYTES, type HeaderKind, type HeaderPair, type WireEvent } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
+import { statusDetailsSummary } from '../instrument/status-details.js';
 
 export function formatMs(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
@@ -46,7 +47,8 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
       return `${formatMs(event.ms)}  client half-closed (no more requests)`;
     case 'headers': {
       const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
-      return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${headerList(event.headers)}`;
+      const details = statusDetailsSummary(event.headers);
+      return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${details ? `error details: ${details}  ` : ''}${headerList(event.headers)}`;
     }
     case 'connectivity':
       return `${formatMs(event.ms)}  channel ${event.state}`;

@@ -6,6 +6,7 @@ export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to 
 import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
 import { HEADER_LABEL, formatMs, headerList, shortMethod } from '../runner/format.js';
+import { statusDetailsSummary } from '../instrument/status-details.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
 
@@ -34,10 +35,12 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
     case 'headers': {
       const out = event.direction === 'client->server';
       const trailers = event.kind === 'trailers' || event.kind === 'trailers-only';
+      const details = trailers ? statusDetailsSummary(event.headers) : undefined;
       return [
         { text: formatMs(event.ms), dim: true },
         { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
         { text: HEADER_LABEL[event.kind].padStart(6), color: trailers ? 'magenta' : 'cyan' },
+        ...(details ? [{ text: `  error details: ${details}`, color: 'red' as const }] : []),
         { text: `  ${headerList(event.headers)}`, dim: true },
       ];
     }

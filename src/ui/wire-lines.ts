@@ -3,6 +3,7 @@
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { annotate, hexOf, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
 import type { TimelineRow } from './store.js';
+import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
 import type { StyledLine } from './styled.js';
 
 const HEX_COLUMN = 24;
@@ -132,5 +133,24 @@ function headerLines(event: HeadersEvent, method: string | undefined): StyledLin
       },
       { text: value, color: 'green' },
     ]),
+    ...statusDetailLines(event.headers),
   ];
+}
+
+/** The google.rpc.Status in grpc-status-details-bin, decoded detail by detail. */
+function statusDetailLines(headers: HeadersEvent['headers']): StyledLine[] {
+  const value = headers.find(([name]) => name === STATUS_DETAILS_HEADER)?.[1];
+  if (value === undefined) return [];
+  const status = decodeStatusDetails(value);
+  if (!status) return [[], [{ text: `${STATUS_DETAILS_HEADER} does not decode as google.rpc.Status`, color: 'red' }]];
+  const lines: StyledLine[] = [
+    [],
+    [{ text: `${STATUS_DETAILS_HEADER}, decoded: google.rpc.Status`, bold: true }],
+    [{ text: `  code ${status.code}  message ${JSON.stringify(status.message)}` }],
+  ];
+  for (const detail of status.details) {
+    lines.push([{ text: `  ${detail.type}`, color: 'cyan', bold: true }, { text: `  ${detail.summary}` }]);
+    if (detail.fields !== undefined) lines.push([{ text: `    ${JSON.stringify(detail.fields)}`, dim: true }]);
+  }
+  return lines;
 }
