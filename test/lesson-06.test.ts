@@ -149,6 +149,20 @@ describe('lesson 06: the server sees the deadline and the cancel, and stops', ()
     },
   );
 
+  test("a call that ends normally gets 'cancelled' too, and the handler reports no cancel for it", BOUND, async () => {
+    const seen = records(server, 'LotsOfReplies').length;
+    const printed = server.printed.length;
+    const call = hello.LotsOfReplies({ name: 'Ada', reply_count: 2 }, deadlineIn(5_000));
+    call.on('data', () => {});
+    const [status] = (await once(call, 'status')) as [grpc.StatusObject];
+    assert.equal(status.code, grpc.status.OK);
+    const record = await nextRecord(server, 'LotsOfReplies', seen);
+    // grpc-js emits 'cancelled' once the OK status is out: the call is over.
+    await waitFor(() => record.cancelledAt, "the 'cancelled' event after the normal end");
+    await lineMatching(() => server.log, /^LotsOfReplies .*: OK \(1 in, 2 out,/, 'the call-log line');
+    assert.deepEqual(server.printed.slice(printed), []);
+  });
+
   test(
     'a cancel while the handler waits for a full window: no write after it, and the handler returns',
     BOUND,
