@@ -256,3 +256,14 @@ describe('code blocks in the lesson texts are real code', () => {
     });
   }
 });
+
+test('the README lists every lesson, in order', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const listed = [...readme.matchAll(/^\| (\d\d) \| \[[^\]]+\]\(lessons\/([^/]+)\/README\.md\)/gm)].map(
+    (match) => match[2],
+  );
+  assert.deepEqual(
+    listed,
+    LESSONS.map((lesson) => lesson.slug),
+  );
+});
