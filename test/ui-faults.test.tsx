@@ -141,7 +141,7 @@ test('the header says when the running client does not read; a new run reads aga
     run: 1,
     events: [{ type: 'fault', call: 1, ms: 20, fault: 'pause', detail: 'client stopped reading replies' }],
   });
-  await until('client run 1 running, reading paused');
+  await until('client run 1 not reading ·');
   store.apply({ type: 'client-start', run: 2 });
   await until('client run 2 running ·');
   assert.equal(store.state.readingPaused, false);

@@ -37,7 +37,7 @@ export function Header({ store }: { store: UiStore }) {
         : { text: server.state, color: 'yellow' };
   const clientText =
     client.state === 'running'
-      ? { text: `run ${client.run} running${readingPaused ? ', reading paused' : ''}`, color: 'yellow' }
+      ? { text: `run ${client.run} ${readingPaused ? 'not reading' : 'running'}`, color: 'yellow' }
       : client.state === 'exited'
         ? {
             text: `run ${client.run} exited ${client.signal ?? client.code}`,
