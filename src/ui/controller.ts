@@ -35,6 +35,8 @@ export class LessonController {
   private target?: Lesson;
   /** Saving progress failed once already: say so once, not after every run. */
   private progressWarned = false;
+  /** A kill of the server (and its restart) is under way. */
+  private killing = false;
 
   constructor(
     private readonly store: UiStore,
@@ -135,6 +137,9 @@ export class LessonController {
     const session = this.session;
     if (!session) return;
     if (session.serverPid === undefined) return this.notice('the server is not running: press s to start it');
+    // A second K while the first is killing or restarting would only race it.
+    if (this.killing) return;
+    this.killing = true;
     this.notice('');
     try {
       await session.killServer();
@@ -143,6 +148,8 @@ export class LessonController {
       await this.startServer(session);
     } catch (error) {
       this.notice((error as Error).message);
+    } finally {
+      this.killing = false;
     }
   }
 
