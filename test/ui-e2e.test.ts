@@ -109,6 +109,80 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
     await assertAllEnded(pids, [port]);
   });
 
+  test('fault keys: x cancels, space pauses and resumes, K kills the server mid-call, d sets a deadline; each shows its row and status', async () => {
+    const app = startApp('node --import tsx src/cli/lesson.ts 2');
+    let screen = await screenWith(app, /run 1 exited 0/);
+    const ports = [listeningPort(screen)];
+    const pids = new Set(lessonProcesses(app).map((entry) => entry.pid));
+    const seen = () => lessonProcesses(app).forEach((entry) => pids.add(entry.pid));
+    const footer = screen.split('\n').find((line) => line.startsWith('q quit'))!;
+    assert.match(footer, /x cancel {2}d deadline {2}K kill {2}space pause/);
+    // The timeline is the right-hand column.
+    const timeline = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.slice(60))
+        .join('\n');
+    const timelineWith = (pattern: RegExp) =>
+      waitFor(
+        () => {
+          const text = app.screen();
+          return pattern.test(timeline(text)) && text;
+        },
+        `the timeline to show ${pattern}`,
+        20_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the screen:\n${app.screen()}`);
+      });
+    const replyOfRun = (run: number) => new RegExp(`run ${run} · call 1 LotsOfReplies[\\s\\S]*◀── +\\d+ B`);
+
+    // Three names: three streams of about a second each, time enough to press a key in the middle of one.
+    app.keys('e', 'C-u', 'Ada, Grace, Linus', 'Enter');
+    await timelineWith(replyOfRun(2));
+    seen();
+    app.keys('x');
+    await timelineWith(/fault cancel +cancelled from the lesson UI\s[^\n]*\n[^\n]*status CANCELLED/);
+    await screenWith(app, /client run 2 exited 1/);
+    await screenWith(app, /LotsOfReplies from \S+: CANCELLED/);
+
+    app.keys('r');
+    await timelineWith(replyOfRun(3));
+    seen();
+    app.keys('Space');
+    await timelineWith(/fault pause +client stopped reading/);
+    await screenWith(app, /client run 3 not reading ·/);
+    app.keys('Space');
+    await timelineWith(/fault resume +client reads replies again/);
+    await screenWith(app, /client run 3 exited 0/);
+
+    app.keys('r');
+    await timelineWith(replyOfRun(4));
+    seen();
+    app.keys('K');
+    await timelineWith(/fault kill server +server killed \(SIGKILL\)[^\n]*\n[^\n]*status UNAVAILABLE/);
+    await screenWith(app, /server exited with signal SIGKILL/);
+    // The header names the new server's port once it listens.
+    screen = await screenWith(app, (text: string) => {
+      const port = /server listening on 127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+      return port !== undefined && port !== String(ports[0]);
+    });
+    ports.push(listeningPort(screen));
+    await screenWith(app, /client run 4 exited 1/);
+    seen();
+
+    app.keys('d');
+    await screenWith(app, 'deadline › ');
+    app.keys('1', 'Enter');
+    await timelineWith(/run 5 · call 1 LotsOfReplies[\s\S]*fault deadline +deadline 1 ms from the/);
+    await timelineWith(/status DEADLINE_EXCEEDED/);
+    await screenWith(app, /── run 5 \(Ada, Grace, Linus\) · deadline 1 ms ──/);
+    await screenWith(app, /client run 5 exited 1/);
+
+    app.keys('q');
+    await screenWith(app, `${DONE} 0`);
+    await assertAllEnded([...pids], ports);
+  });
+
   test('closing the terminal (SIGHUP) ends the app and everything it started', async () => {
     const app = startApp('node --import tsx src/cli/lesson.ts 3');
     const screen = await screenWith(app, /run 1 exited 0/);

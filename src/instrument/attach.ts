@@ -7,7 +7,9 @@
 //   REST endpoint one per request, within one shared rate limit;
 // - a server reports the ports it bound to a parent on an IPC channel, and
 //   shuts down when that parent goes away;
-// - a client run under a parent reports every call on the wire to it;
+// - a client run under a parent reports every call on the wire to it, and
+//   applies the faults the parent asks for (cancel, pause or resume reading, a
+//   deadline for every call in GRPC_TUTORIAL_DEADLINE_MS) to its calls;
 // - a handler that throws has its error printed on the server's stderr (the
 //   client gets only UNKNOWN: grpc-js keeps exception text off the wire);
 // - grpc-js's own console diagnostics stay off unless GRPC_VERBOSITY asks;
@@ -21,8 +23,8 @@ import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { callLogger, rateLimited, restCallLogger } from '../runtime/call-log.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
-import { createIpcSink, type ChildMessage } from './ipc-sink.js';
-import { installWireTap } from './wiretap.js';
+import { DEADLINE_ENV, createIpcSink, isFaultMessage, type ChildMessage } from './ipc-sink.js';
+import { applyFault, installWireTap } from './wiretap.js';
 
 if (!process.env.GRPC_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
 
@@ -130,9 +132,24 @@ function stopWithParent(): void {
   });
 }
 
+/** The deadline the lesson UI set for this run, in ms. */
+function deadlineFromEnv(): number | undefined {
+  const value = process.env[DEADLINE_ENV];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
 if (process.send) {
   const sink = createIpcSink();
-  installWireTap(sink.emit, { preview: false });
+  installWireTap(sink.emit, { preview: false, deadlineMs: deadlineFromEnv() });
   // The last batch goes out before the process ends by itself.
   process.on('beforeExit', () => void sink.flush());
+  // Faults from the parent. A 'message' listener keeps the IPC channel (and so
+  // the process) alive; unref it, so a client whose calls are done still exits.
+  process.on('message', (message) => {
+    if (!isFaultMessage(message)) return;
+    applyFault(message.fault);
+    // Its rows first, then the word that it is done (the parent may be waiting to kill the server).
+    void sink.flush().then(() => send({ type: 'fault-applied', fault: message.fault }));
+  });
+  process.channel?.unref();
 }

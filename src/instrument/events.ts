@@ -31,7 +31,20 @@ export type WireEvent =
     }
   /** The channel's connection setup, reported on the call that started it: IDLE, CONNECTING, READY... */
   | { type: 'connectivity'; call: number; ms: number; state: string }
-  | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string };
+  | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string }
+  /**
+   * A fault the learner injected from the lesson UI, on the call it hit; the
+   * status it causes follows as the call's own. Without a call (none was in
+   * flight), `ms` counts from the start of the client process.
+   */
+  | { type: 'fault'; call?: number; ms: number; fault: FaultKind; detail: string };
+
+/**
+ * cancel: the calls in flight are cancelled; deadline: a deadline from the UI
+ * on a call; pause / resume: the client stops / starts again reading replies;
+ * kill-server: the server was killed (SIGKILL) while the call was in flight.
+ */
+export type FaultKind = 'cancel' | 'deadline' | 'pause' | 'resume' | 'kill-server';
 
 export type HeaderKind = 'request' | 'response' | 'trailers' | 'trailers-only';
 export type HeaderPair = [name: string, value: string];

@@ -1,11 +1,12 @@
 // The messages a lesson process sends its parent (the lesson UI, a transcript,
-// the bench, the tests) over the IPC channel, and the sender of wire events.
+// the bench, the tests) over the IPC channel, the sender of wire events, and
+// the one message a parent sends a lesson client: a fault to apply to its calls.
 //
 // Wire events go in batches, at most one a frame
 // (or when a batch is full): one IPC message per message on the wire would
 // cost more than the call it describes. Message events, the bulk of any
 // stream, travel as short tuples.
-import type { MessageEvent, WireEvent } from './events.js';
+import type { FaultKind, MessageEvent, WireEvent } from './events.js';
 
 type MessageTuple = [
   call: number,
@@ -41,7 +42,42 @@ export interface ListeningMessage {
   port: number;
 }
 
-export type ChildMessage = ListeningMessage | EventBatch;
+/**
+ * The faults a parent asks a lesson client to apply to the calls it has in
+ * flight. 'kill-server' changes nothing in the client: it marks its calls at
+ * the moment the parent kills the server, so the timeline shows when it did.
+ */
+export type ClientFault = Exclude<FaultKind, 'deadline'>;
+
+/** The environment variable in which a parent gives a lesson client a deadline (ms) for each of its calls. */
+export const DEADLINE_ENV = 'GRPC_TUTORIAL_DEADLINE_MS';
+
+/** Parent to client: apply a fault now. */
+export interface FaultMessage {
+  type: 'fault';
+  fault: ClientFault;
+}
+
+/** Client to parent: the fault is applied and its timeline rows are sent (they arrive before this). */
+export interface FaultAppliedMessage {
+  type: 'fault-applied';
+  fault: ClientFault;
+}
+
+export type ChildMessage = ListeningMessage | EventBatch | FaultAppliedMessage;
+export type ParentMessage = FaultMessage;
+
+const CLIENT_FAULTS: readonly string[] = ['cancel', 'pause', 'resume', 'kill-server'] satisfies ClientFault[];
+
+export function isFaultMessage(message: unknown): message is FaultMessage {
+  const fault = message as FaultMessage | null;
+  return typeof fault === 'object' && fault !== null && fault.type === 'fault' && CLIENT_FAULTS.includes(fault.fault);
+}
+
+export function isFaultAppliedMessage(message: unknown): message is FaultAppliedMessage {
+  const applied = message as FaultAppliedMessage | null;
+  return typeof applied === 'object' && applied !== null && applied.type === 'fault-applied';
+}
 
 export function isListeningMessage(message: unknown): message is ListeningMessage {
   const listening = message as ListeningMessage | null;

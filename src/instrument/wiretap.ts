@@ -8,10 +8,16 @@
 // A trailers-only response (any error a unary handler returns) carries no
 // message: nothing below is called for one, so the timeline cannot show a
 // reply that never crossed the wire.
+//
+// The same two places let the lesson UI inject faults from outside the lesson
+// code (applyFault): cancel the calls in flight, pause their reading, or clamp
+// the deadline each call is created with.
 import http2 from 'node:http2';
+import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type HeaderPair, type WireEvent } from './events.js';
+import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type FaultKind, type HeaderPair, type WireEvent } from './events.js';
+import type { ClientFault } from './ipc-sink.js';
 import { messagePreview } from './decode.js';
 import { methodKindOf } from './wire-format.js';
 
@@ -24,6 +30,11 @@ export interface WireTapOptions {
    * the process the work.
    */
   preview?: boolean;
+  /**
+   * A deadline, in milliseconds from its start, for every call: the sooner of
+   * it and the lesson's own applies (a fault the lesson UI sets for a run).
+   */
+  deadlineMs?: number;
 }
 
 interface CallState {
@@ -32,20 +43,43 @@ interface CallState {
   method: string;
 }
 
+/** A call in flight, with what a fault needs to act on it. */
+interface OpenCall {
+  state: CallState;
+  channelCall: ChannelCall;
+  /** Its HTTP/2 stream, once grpc-js has opened it. */
+  reading?: ReadingControl;
+}
+
 /** The call-level object grpc-js's channel returns from createCall (not exported as a type). */
 interface ChannelCall {
   start(metadata: grpc.Metadata, listener: ChannelListener): void;
+  cancelWithStatus(status: grpc.status, details: string): void;
 }
 interface ChannelListener {
   onReceiveMetadata(metadata: grpc.Metadata): void;
   onReceiveMessage(message: Buffer): void;
   onReceiveStatus(status: grpc.StatusObject): void;
 }
-type CreateCall = (this: grpc.Channel, method: string, ...rest: unknown[]) => ChannelCall;
+type CreateCall = (this: grpc.Channel, method: string, deadline: grpc.Deadline, ...rest: unknown[]) => ChannelCall;
 
 const CALL_OPTION = Symbol('wire-tap call');
 
+/** The details of the CANCELLED status a cancel from the lesson UI gives a call. */
+export const UI_CANCEL_DETAILS = 'cancelled from the lesson UI';
+
 let installed = false;
+/** The installed tap's fault handler. */
+let faultHandler: ((fault: ClientFault) => void) | undefined;
+
+/**
+ * Applies a fault to the calls this process has in flight (or, for pause,
+ * to every call until resume): the tap reports each as a 'fault' row.
+ */
+export function applyFault(fault: ClientFault): void {
+  if (!faultHandler) throw new Error('no wire tap is installed');
+  faultHandler(fault);
+}
 
 /**
  * Reports every call of this process to `emit` until the returned function is
@@ -56,11 +90,49 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   installed = true;
   const captureBytes = options.captureBytes ?? CAPTURE_BYTES;
   const preview = options.preview ?? true;
-  const callOfHeaders = new WeakMap<object, CallState>();
+  const callOfHeaders = new WeakMap<object, OpenCall>();
   const watchedChannels = new WeakSet<grpc.Channel>();
   let lastCallId = 0;
   const undo: (() => void)[] = [];
   const since = (call: CallState) => performance.now() - call.startedAt;
+  const openCalls = new Map<number, OpenCall>();
+  let readingPaused = false;
+
+  /** A fault row on a call; without one, timed from the start of the process. */
+  const fault = (kind: FaultKind, detail: string, call?: CallState) =>
+    emit({ type: 'fault', call: call?.id, ms: call ? since(call) : performance.now(), fault: kind, detail });
+
+  faultHandler = (kind) => {
+    const calls = [...openCalls.values()];
+    switch (kind) {
+      case 'cancel':
+        if (calls.length === 0) fault(kind, 'cancel: no call in flight');
+        for (const { state, channelCall } of calls) {
+          fault(kind, UI_CANCEL_DETAILS, state);
+          channelCall.cancelWithStatus(grpc.status.CANCELLED, UI_CANCEL_DETAILS);
+        }
+        return;
+      case 'pause':
+      case 'resume': {
+        readingPaused = kind === 'pause';
+        const detail = readingPaused
+          ? "client stopped reading replies: once the HTTP/2 window is full, the server's writes wait"
+          : 'client reads replies again';
+        if (calls.length === 0) fault(kind, `${detail}: no call in flight yet`);
+        for (const { state, reading } of calls) {
+          if (readingPaused) reading?.hold();
+          else reading?.release();
+          fault(kind, detail, state);
+        }
+        return;
+      }
+      case 'kill-server':
+        if (calls.length === 0) fault(kind, 'server killed (SIGKILL): no call in flight');
+        for (const { state } of calls) fault(kind, 'server killed (SIGKILL) while this call was in flight', state);
+        return;
+    }
+  };
+  undo.push(() => (faultHandler = undefined));
 
   const message = (call: CallState, direction: 'client->server' | 'server->client', bytes: Buffer) => {
     const event: WireEvent = {
@@ -106,18 +178,28 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
 
   const channelPrototype = grpc.Channel.prototype as unknown as { createCall: CreateCall };
   const createCall = channelPrototype.createCall;
-  channelPrototype.createCall = function (this: grpc.Channel, method: string, ...rest: unknown[]) {
-    const inner = createCall.call(this, method, ...rest);
+  channelPrototype.createCall = function (
+    this: grpc.Channel,
+    method: string,
+    deadline: grpc.Deadline,
+    ...rest: unknown[]
+  ) {
+    const clamp = options.deadlineMs === undefined ? undefined : clampDeadline(deadline, options.deadlineMs);
+    const inner = createCall.call(this, method, clamp?.deadline ?? deadline, ...rest);
     const call: CallState = { id: ++lastCallId, startedAt: performance.now(), method };
+    const open: OpenCall = { state: call, channelCall: inner };
     emit({ type: 'call', call: call.id, method, kind: methodKindOf(method) ?? 'unary', at: Date.now() });
+    if (clamp) fault('deadline', clamp.detail, call);
     watchConnectivity(this, call);
     return {
       ...forwardAll(inner),
       start(metadata: grpc.Metadata, listener: ChannelListener) {
+        openCalls.set(call.id, open);
+        if (readingPaused) fault('pause', 'client not reading replies (paused from the lesson UI)', call);
         // Mark the metadata so the HTTP/2 request made from it can be found
         // below. grpc-js clones metadata on the way down; clones share options.
         const marked = metadata.clone();
-        marked.setOptions({ ...metadata.getOptions(), [CALL_OPTION]: call } as grpc.MetadataOptions);
+        marked.setOptions({ ...metadata.getOptions(), [CALL_OPTION]: open } as grpc.MetadataOptions);
         inner.start(marked, {
           onReceiveMetadata: (received) => listener.onReceiveMetadata(received),
           onReceiveMessage: (bytes) => {
@@ -125,6 +207,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
             listener.onReceiveMessage(bytes);
           },
           onReceiveStatus: (status) => {
+            openCalls.delete(call.id);
             emit({
               type: 'status',
               call: call.id,
@@ -137,7 +220,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
           },
         });
       },
-    };
+    } as ChannelCall;
   };
   undo.push(() => (channelPrototype.createCall = createCall));
 
@@ -147,7 +230,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   const toHttp2Headers = metadataPrototype.toHttp2Headers;
   metadataPrototype.toHttp2Headers = function (this: grpc.Metadata) {
     const result = toHttp2Headers.call(this);
-    const call = (this.getOptions() as Record<symbol, CallState | undefined>)[CALL_OPTION];
+    const call = (this.getOptions() as Record<symbol, OpenCall | undefined>)[CALL_OPTION];
     if (call) callOfHeaders.set(result, call);
     return result;
   };
@@ -163,8 +246,11 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
       ...more: unknown[]
     ) {
       const stream = (request as (...all: unknown[]) => http2.ClientHttp2Stream).call(this, requestHeaders, ...more);
-      const call = requestHeaders && callOfHeaders.get(requestHeaders);
-      if (call) {
+      const open = requestHeaders && callOfHeaders.get(requestHeaders);
+      if (open) {
+        const call = open.state;
+        open.reading = readingControl(stream);
+        if (readingPaused) open.reading.hold();
         headers(call, 'client->server', 'request', requestHeaders);
         // What the client sends is reported when it goes into the HTTP/2
         // stream, not when the application writes it: a message written
@@ -195,6 +281,62 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   return () => {
     for (const step of undo.reverse()) step();
     installed = false;
+  };
+}
+
+/**
+ * The deadline a call gets with one from the UI `deadlineMs` from now, and the
+ * row that says which applies: the UI's, or the lesson's own when it is sooner.
+ */
+function clampDeadline(deadline: grpc.Deadline, deadlineMs: number): { deadline?: number; detail: string } {
+  const now = Date.now();
+  const lesson = deadline instanceof Date ? deadline.getTime() : deadline;
+  const lessonText = Number.isFinite(lesson) ? `${Math.round(lesson - now)} ms` : 'none';
+  if (lesson <= now + deadlineMs)
+    return {
+      detail: `deadline ${deadlineMs} ms from the lesson UI; the lesson's own (${lessonText}) is sooner and stays`,
+    };
+  return {
+    deadline: now + deadlineMs,
+    detail: `deadline ${deadlineMs} ms from the lesson UI (the lesson's own: ${lessonText})`,
+  };
+}
+
+/** Holding a stream's reading from outside, while grpc-js pauses and resumes it on its own. */
+export interface ReadingControl {
+  hold(): void;
+  release(): void;
+}
+
+/**
+ * grpc-js pauses the HTTP/2 stream after each message it takes and resumes it
+ * when the application reads on. A paused stream stops taking DATA, so HTTP/2
+ * sends no more WINDOW_UPDATEs and the server's writes back up. While held,
+ * grpc-js's own resume() waits; release() does what grpc-js last asked for.
+ */
+export function readingControl(stream: Pick<Readable, 'pause' | 'resume'>): ReadingControl {
+  const pause = stream.pause;
+  const resume = stream.resume;
+  let held = false;
+  // A new stream flows as soon as grpc-js listens for 'data'.
+  let flowingWanted = true;
+  stream.pause = function (this: Readable) {
+    flowingWanted = false;
+    return pause.call(this);
+  };
+  stream.resume = function (this: Readable) {
+    flowingWanted = true;
+    return held ? this : resume.call(this);
+  };
+  return {
+    hold() {
+      held = true;
+      pause.call(stream);
+    },
+    release() {
+      held = false;
+      if (flowingWanted) resume.call(stream);
+    },
   };
 }
 

@@ -22,23 +22,31 @@ const running = new Set<ChildProcess>();
  * `npx tsx <file>` would, with the tutorial's instruments preloaded and an IPC
  * channel for what they report.
  */
-export function spawnLessonFile(path: string, args: string[], handlers: ChildHandlers): ChildProcess {
-  return spawnScript(path, args, handlers, { preload: [ATTACH] });
+export function spawnLessonFile(
+  path: string,
+  args: string[],
+  handlers: ChildHandlers,
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
+  return spawnScript(path, args, handlers, { preload: [ATTACH], env });
 }
 
-/** Starts a TypeScript file of the project as a tracked child; `ipc: false` leaves out the IPC channel. */
+/**
+ * Starts a TypeScript file of the project as a tracked child; `ipc: false`
+ * leaves out the IPC channel, `env` adds to the environment.
+ */
 export function spawnScript(
   path: string,
   args: string[],
   handlers: ChildHandlers,
-  { ipc = true, preload = [] as string[] } = {},
+  { ipc = true, preload = [] as string[], env = {} as NodeJS.ProcessEnv } = {},
 ): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--import', TSX_LOADER, ...preload.flatMap((url) => ['--import', url]), path, ...args],
     {
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
     },
   );
   running.add(child);

@@ -1,5 +1,11 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
-import { GRPC_MESSAGE_PREFIX_BYTES, type HeaderKind, type HeaderPair, type WireEvent } from '../instrument/events.js';
+import {
+  GRPC_MESSAGE_PREFIX_BYTES,
+  type FaultKind,
+  type HeaderKind,
+  type HeaderPair,
+  type WireEvent,
+} from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 
@@ -16,6 +22,15 @@ export const HEADER_LABEL: Record<HeaderKind, string> = {
   response: 'headers',
   trailers: 'trailers',
   'trailers-only': 'trailers-only',
+};
+
+/** What a fault row calls each fault the lesson UI can inject. */
+export const FAULT_LABEL: Record<FaultKind, string> = {
+  cancel: 'cancel',
+  deadline: 'deadline',
+  pause: 'pause',
+  resume: 'resume',
+  'kill-server': 'kill server',
 };
 
 /** The headers a learner looks for first; a timeline row leads with them, the wire view keeps wire order. */
@@ -54,5 +69,7 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
       return `${formatMs(event.ms)}  channel ${event.state}`;
     case 'status':
       return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
+    case 'fault':
+      return `${formatMs(event.ms)}  fault ${FAULT_LABEL[event.fault]}: ${event.detail}`;
   }
 }

@@ -1,10 +1,21 @@
 // Runs one lesson live: its server as a child process on a free loopback port,
 // and its client, as often as asked, against that server. Everything that
 // happens is reported as plain events, for the UI's store or a transcript.
+// Faults come from outside the lesson code too: the client applies them to its
+// calls when asked over IPC (see wiretap.ts), and the server is killed from here.
 import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import type { Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
-import { decodeBatch, isEventBatch, isListeningMessage } from '../instrument/ipc-sink.js';
+import {
+  DEADLINE_ENV,
+  decodeBatch,
+  isEventBatch,
+  isFaultAppliedMessage,
+  isListeningMessage,
+  type ClientFault,
+  type ParentMessage,
+} from '../instrument/ipc-sink.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
 import { spawnLessonFile, stopChild, type Stream } from './child.js';
 
@@ -13,7 +24,7 @@ export type Side = 'server' | 'client';
 export type SessionEvent =
   | { type: 'output'; side: Side; stream: Stream; line: string }
   | { type: 'server-listening'; port: number }
-  | { type: 'client-start'; run: number; names?: string[] }
+  | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number }
   | { type: 'exit'; side: Side; run?: number; code: number | null; signal: NodeJS.Signals | null; expected: boolean }
   | { type: 'wire'; run: number; events: WireEvent[] };
 
@@ -23,13 +34,29 @@ export interface SessionOptions {
   startTimeoutMs?: number;
 }
 
+export interface RunOptions {
+  /** A deadline for every call of the run, in ms from its start; the lesson's own applies if it is sooner. */
+  deadlineMs?: number;
+}
+
+/** How long a kill waits for the client to mark its calls before it kills anyway. */
+const FAULT_MARK_TIMEOUT_MS = 500;
+
 export class LessonSession {
   readonly lesson: Lesson;
   private readonly host: string;
   private readonly startTimeoutMs: number;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
   private server?: ChildProcess;
+  /** Settles once the current server's exit has been handled (and reported). */
+  private serverGone: Promise<void> = Promise.resolve();
   private client?: ChildProcess;
+  /** When the current client process started (performance.now()), for a fault with no call to time it by. */
+  private clientStartedAt = 0;
+  /** The current client's reading is paused (see pauseReading). */
+  private readingPaused = false;
+  /** Waiting for the client to say a fault is applied. */
+  private readonly faultWaiters = new Set<(fault: ClientFault) => void>();
   private stoppingServer = false;
   /** Clients stopped on purpose (a new run replaced them): their exit is no failure. */
   private readonly stoppedClients = new WeakSet<ChildProcess>();
@@ -66,6 +93,8 @@ export class LessonSession {
     this.stoppingServer = false;
     this.port = undefined;
     this.restPort = undefined;
+    let gone!: () => void;
+    this.serverGone = new Promise((resolve) => (gone = resolve));
     return new Promise((resolve, reject) => {
       let lastError = '';
       const timer = setTimeout(() => {
@@ -93,6 +122,7 @@ export class LessonSession {
           if (this.server === server) this.server = undefined;
           this.port = undefined;
           this.emit({ type: 'exit', side: 'server', code, signal, expected: this.stoppingServer });
+          gone();
           reject(new Error(lastError || `server exited with code ${code ?? signal}`));
         },
       });
@@ -119,26 +149,115 @@ export class LessonSession {
     await stopChild(client);
   }
 
+  /**
+   * Kills the server with SIGKILL, as a crash would, in the middle of whatever
+   * the client is doing; resolves once it is gone (restart it with startServer).
+   * The client's calls in flight get a 'kill-server' row first, timed on each call.
+   */
+  async killServer(): Promise<void> {
+    const server = this.server;
+    if (!server) throw new Error('the server is not running');
+    if ((await this.clientFault('kill-server')) === 'no-client') {
+      this.emit({
+        type: 'wire',
+        run: this.runs,
+        events: [this.faultWithoutClient('server killed (SIGKILL): no client running')],
+      });
+    }
+    this.stoppingServer = true;
+    server.kill('SIGKILL');
+    await this.serverGone;
+  }
+
+  /** A fault row the session writes itself: no client to time it, so ms counts from the last run's start. */
+  private faultWithoutClient(detail: string): WireEvent {
+    return {
+      type: 'fault',
+      ms: this.runs ? performance.now() - this.clientStartedAt : 0,
+      fault: 'kill-server',
+      detail,
+    };
+  }
+
+  /** Cancels the client's calls in flight (CANCELLED); false if no client is running. */
+  async cancelCalls(): Promise<boolean> {
+    return (await this.clientFault('cancel')) !== 'no-client';
+  }
+
+  /**
+   * Pauses the client's reading of replies, or resumes it if paused: HTTP/2
+   * flow control then stops the server's writes. Resolves with whether reading
+   * is now paused, or undefined if no client is running.
+   */
+  async toggleReading(): Promise<boolean | undefined> {
+    // Decided now, so a second press before the first is applied resumes.
+    const pause = !this.readingPaused;
+    this.readingPaused = pause;
+    if ((await this.clientFault(pause ? 'pause' : 'resume')) !== 'no-client') return pause;
+    this.readingPaused = false;
+    return undefined;
+  }
+
+  /**
+   * Asks the client to apply a fault. Resolves once it has and its rows are out;
+   * with 'timeout' if it has not answered soon (it still gets the message), or
+   * 'no-client' if no client is running to ask.
+   */
+  private clientFault(fault: ClientFault): Promise<'applied' | 'timeout' | 'no-client'> {
+    const client = this.client;
+    if (!client?.connected) return Promise.resolve('no-client');
+    return new Promise((resolve) => {
+      const done = (outcome: 'applied' | 'timeout' | 'no-client') => {
+        clearTimeout(timer);
+        this.faultWaiters.delete(onApplied);
+        client.off('exit', onExit);
+        resolve(outcome);
+      };
+      const onApplied = (applied: ClientFault) => applied === fault && done('applied');
+      // Ending right now: the fault found nothing to act on.
+      const onExit = () => done('no-client');
+      // A client too busy to answer does not hold the fault up for long.
+      const timer = setTimeout(() => done('timeout'), FAULT_MARK_TIMEOUT_MS);
+      this.faultWaiters.add(onApplied);
+      client.once('exit', onExit);
+      const message: ParentMessage = { type: 'fault', fault };
+      client.send(message, (error: Error | null) => {
+        if (error) done('no-client');
+      });
+    });
+  }
+
   /** Runs the client once against the server; resolves with its exit code. */
-  async runClient(names?: string[]): Promise<number> {
+  async runClient(names?: string[], options: RunOptions = {}): Promise<number> {
     await this.stopClient();
     if (this.port === undefined) throw new Error('the server is not running');
     const run = ++this.runs;
     const args = ['--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
     if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);
-    this.emit({ type: 'client-start', run, names });
+    this.emit({ type: 'client-start', run, names, deadlineMs: options.deadlineMs });
     return new Promise((resolve) => {
-      const client = spawnLessonFile(this.lesson.clientProgramPath, args, {
-        onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
-        onMessage: (message) => {
-          if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message) });
+      // Always set, so a value in the UI's own environment never reaches a run that has none.
+      const env = { [DEADLINE_ENV]: options.deadlineMs?.toString() };
+      this.clientStartedAt = performance.now();
+      this.readingPaused = false;
+      const client = spawnLessonFile(
+        this.lesson.clientProgramPath,
+        args,
+        {
+          onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
+          onMessage: (message) => {
+            if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message) });
+            else if (isFaultAppliedMessage(message) && this.client === client)
+              for (const waiter of [...this.faultWaiters]) waiter(message.fault);
+          },
+          onExit: (code, signal) => {
+            if (this.client === client) this.client = undefined;
+            this.emit({ type: 'exit', side: 'client', run, code, signal, expected: this.stoppedClients.has(client) });
+            resolve(code ?? 1);
+          },
         },
-        onExit: (code, signal) => {
-          if (this.client === client) this.client = undefined;
-          this.emit({ type: 'exit', side: 'client', run, code, signal, expected: this.stoppedClients.has(client) });
-          resolve(code ?? 1);
-        },
-      });
+        env,
+      );
       this.client = client;
     });
   }

@@ -42,7 +42,7 @@ export async function runTranscript(
     if (event.type !== 'wire') return;
     for (const wire of event.events) {
       if (wire.type === 'call') methods.set(wire.call, wire.method);
-      timeline.push(formatWireEvent(wire, methods.get(wire.call)));
+      timeline.push(formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call)));
     }
   });
   try {

@@ -1,20 +1,43 @@
 import { Text } from 'ink';
-import { footerKeyText, hintsFor } from './keymap.js';
+import { footerKeyText, hintsFor, type Binding } from './keymap.js';
 import type { UiStore } from './store.js';
+import { columns as textColumns } from './width.js';
 
-/** The keys of the mode the UI is in, from its key table; a notice first, except over the prompt and the help, whose keys matter more. */
+const hintWidth = (binding: Binding) => textColumns(`${footerKeyText(binding)} ${binding.label}`);
+
+/**
+ * The hints that fit in `columns`, in table order: a hint is shown whole or
+ * not at all, so the last ones go first on a narrow terminal.
+ */
+export function hintsThatFit(bindings: Binding[], columns: number): Binding[] {
+  const shown: Binding[] = [];
+  let used = 0;
+  for (const binding of bindings) {
+    const width = (shown.length ? 2 : 0) + hintWidth(binding);
+    if (used + width > columns) break;
+    shown.push(binding);
+    used += width;
+  }
+  return shown;
+}
+
+/** The keys of the mode the UI is in, from its key table; a notice first, except over the prompts and the help, whose keys matter more. */
 export function Footer({ store }: { store: UiStore }) {
   const mode = store.mode();
-  const { notice } = store.state;
+  const { notice, size } = store.state;
+  const showNotice = notice !== '' && mode !== 'names' && mode !== 'deadline' && mode !== 'help';
+  const prefix = showNotice ? `${notice}  ` : '';
+  const hints = hintsThatFit(hintsFor(mode), Math.max(0, size.columns - textColumns(prefix)));
   return (
     <Text wrap="truncate-end">
-      {notice && mode !== 'names' && mode !== 'help' ? <Text color="yellow">{`${notice}  `}</Text> : null}
-      {hintsFor(mode).map((binding) => (
+      {showNotice ? <Text color="yellow">{prefix}</Text> : null}
+      {hints.map((binding, index) => (
         <Text key={binding.action}>
+          {index ? '  ' : ''}
           <Text bold color="cyan">
             {footerKeyText(binding)}
           </Text>
-          <Text dimColor>{` ${binding.label}  `}</Text>
+          <Text dimColor>{` ${binding.label}`}</Text>
         </Text>
       ))}
     </Text>

@@ -3,7 +3,7 @@ import type { UiStore } from './store.js';
 import { formatNames } from './names.js';
 
 export function Header({ store }: { store: UiStore }) {
-  const { lesson, server, client, names, nameDraft } = store.state;
+  const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused } = store.state;
   // The names prompt takes the status row while it is open; the footer lists its keys.
   if (nameDraft !== undefined) {
     return (
@@ -17,6 +17,18 @@ export function Header({ store }: { store: UiStore }) {
       </Text>
     );
   }
+  if (deadlineDraft !== undefined) {
+    return (
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">
+          deadline ›{' '}
+        </Text>
+        <Text>{deadlineDraft}</Text>
+        <Text inverse> </Text>
+        <Text dimColor>{" ms for every call of the client's runs · empty line: the lesson's own"}</Text>
+      </Text>
+    );
+  }
   const serverText =
     server.state === 'listening'
       ? { text: `listening on 127.0.0.1:${server.port}`, color: 'green' }
@@ -25,7 +37,7 @@ export function Header({ store }: { store: UiStore }) {
         : { text: server.state, color: 'yellow' };
   const clientText =
     client.state === 'running'
-      ? { text: `run ${client.run} running`, color: 'yellow' }
+      ? { text: `run ${client.run} ${readingPaused ? 'not reading' : 'running'}`, color: 'yellow' }
       : client.state === 'exited'
         ? {
             text: `run ${client.run} exited ${client.signal ?? client.code}`,
@@ -41,6 +53,12 @@ export function Header({ store }: { store: UiStore }) {
       <Text color={serverText.color}>{serverText.text}</Text>
       <Text dimColor> · client </Text>
       <Text color={clientText.color}>{clientText.text}</Text>
+      {deadlineMs === undefined ? null : (
+        <>
+          <Text dimColor> · deadline </Text>
+          <Text color="magenta">{`${deadlineMs} ms`}</Text>
+        </>
+      )}
       <Text dimColor> · names </Text>
       <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
     </Text>

@@ -35,6 +35,8 @@ export class LessonController {
   private target?: Lesson;
   /** Saving progress failed once already: say so once, not after every run. */
   private progressWarned = false;
+  /** A kill of the server (and its restart) is under way. */
+  private killing = false;
 
   constructor(
     private readonly store: UiStore,
@@ -74,8 +76,14 @@ export class LessonController {
       this.session = session;
       if (this.options.watch !== false) this.watchLesson(lesson);
       await this.startServer(session);
-      await session.runClient(this.store.state.names);
+      await session.runClient(...this.runArguments());
     });
+  }
+
+  /** What the client runs with: the names and the deadline set in the UI. */
+  private runArguments(): Parameters<LessonSession['runClient']> {
+    const { names, deadlineMs } = this.store.state;
+    return [names, { deadlineMs }];
   }
 
   runClient(): Promise<void> {
@@ -85,7 +93,7 @@ export class LessonController {
       if (!this.session) return;
       if (this.session.port === undefined) throw new Error('the server is not running: press s to start it');
       this.store.update((state) => (state.notice = ''));
-      await this.session.runClient(this.store.state.names);
+      await this.session.runClient(...this.runArguments());
     });
   }
 
@@ -101,8 +109,52 @@ export class LessonController {
       // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
       if (this.session !== session) return;
       await this.startServer(session);
-      if (thenRunClient) await session.runClient(this.store.state.names);
+      if (thenRunClient) await session.runClient(...this.runArguments());
     });
+  }
+
+  // Faults act on the run in flight at once: not queued behind it, as session work is.
+
+  /** Cancels the client's calls in flight. */
+  async cancelCalls(): Promise<void> {
+    const session = this.session;
+    if (session && !(await session.cancelCalls())) this.notice('no run in flight to cancel: r runs the client');
+  }
+
+  /** Pauses the client's reading of replies, or resumes it. */
+  async toggleReading(): Promise<void> {
+    const session = this.session;
+    if (session && (await session.toggleReading()) === undefined)
+      this.notice('no run in flight to pause: r runs the client');
+  }
+
+  /**
+   * Kills the server (SIGKILL) whatever the client is doing, then starts it
+   * again, on a new port, for the next run. Not queued: a client run holds the
+   * queue until it ends, and a client may wait for the server to come back.
+   */
+  async killServer(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    if (session.serverPid === undefined) return this.notice('the server is not running: press s to start it');
+    // A second K while the first is killing or restarting would only race it.
+    if (this.killing) return;
+    this.killing = true;
+    this.notice('');
+    try {
+      await session.killServer();
+      // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
+      if (this.session !== session || this.closed) return;
+      await this.startServer(session);
+    } catch (error) {
+      this.notice((error as Error).message);
+    } finally {
+      this.killing = false;
+    }
+  }
+
+  private notice(text: string): void {
+    this.store.update((state) => (state.notice = text));
   }
 
   private async startServer(session: LessonSession): Promise<void> {
@@ -188,12 +240,37 @@ export class LessonController {
       const action = actionFor(mode, char, stroke);
       if (action) this.handle(action, char);
       else if (mode === 'names' && !stroke.ctrl && !stroke.meta) this.typeInName(char);
+      else if (mode === 'deadline' && !stroke.ctrl && !stroke.meta) this.typeInDeadline(char);
     }
   }
 
   private typeInName(text: string): void {
     const typed = withoutControlCharacters(text);
     if (typed) this.store.update((state) => (state.nameDraft = (state.nameDraft ?? '') + typed));
+  }
+
+  /** Digits only, and no more than 9 of them (over a day): anything else is not a deadline in ms. */
+  private typeInDeadline(text: string): void {
+    const digits = text.replace(/[^0-9]/g, '');
+    if (digits)
+      this.store.update((state) => (state.deadlineDraft = ((state.deadlineDraft ?? '') + digits).slice(0, 9)));
+  }
+
+  private sendDeadline(): void {
+    this.store.update((state) => {
+      const draft = state.deadlineDraft ?? '';
+      state.deadlineMs = draft === '' ? undefined : Number(draft);
+      state.deadlineDraft = undefined;
+    });
+    void this.runClient();
+  }
+
+  /** Edits the line of whichever prompt is open. */
+  private editPrompt(edit: (line: string) => string): void {
+    this.store.update((state) => {
+      if (state.nameDraft !== undefined) state.nameDraft = edit(state.nameDraft);
+      else if (state.deadlineDraft !== undefined) state.deadlineDraft = edit(state.deadlineDraft);
+    });
   }
 
   private sendNames(): void {
@@ -281,10 +358,25 @@ export class LessonController {
         return this.sendNames();
       case 'names-cancel':
         return this.store.update((draft) => (draft.nameDraft = undefined));
-      case 'names-delete':
-        return this.store.update((draft) => (draft.nameDraft = [...(draft.nameDraft ?? '')].slice(0, -1).join('')));
-      case 'names-clear':
-        return this.store.update((draft) => (draft.nameDraft = ''));
+      case 'deadline-send':
+        return this.sendDeadline();
+      case 'deadline-cancel':
+        return this.store.update((draft) => (draft.deadlineDraft = undefined));
+      case 'prompt-delete':
+        return this.editPrompt((line) => [...line].slice(0, -1).join(''));
+      case 'prompt-clear':
+        return this.editPrompt(() => '');
+      case 'cancel-calls':
+        void this.cancelCalls();
+        return;
+      case 'toggle-reading':
+        void this.toggleReading();
+        return;
+      case 'kill-server':
+        void this.killServer();
+        return;
+      case 'edit-deadline':
+        return this.store.update((draft) => (draft.deadlineDraft = draft.deadlineMs?.toString() ?? ''));
       case 'scroll-up':
       case 'scroll-down': {
         const step = action === 'scroll-up' ? -1 : 1;

@@ -19,6 +19,10 @@ export type Action =
   | 'run-client'
   | 'restart-server'
   | 'edit-names'
+  | 'cancel-calls'
+  | 'edit-deadline'
+  | 'kill-server'
+  | 'toggle-reading'
   | 'toggle-source'
   | 'wire-view'
   | 'maximize'
@@ -30,8 +34,10 @@ export type Action =
   | 'bottom'
   | 'names-send'
   | 'names-cancel'
-  | 'names-delete'
-  | 'names-clear';
+  | 'deadline-send'
+  | 'deadline-cancel'
+  | 'prompt-delete'
+  | 'prompt-clear';
 
 /** Keys that are not characters, named as in the help. */
 export type KeyName =
@@ -56,7 +62,7 @@ export interface Binding {
   footer?: boolean;
 }
 
-export type Mode = 'picker' | 'lesson' | 'wire' | 'names' | 'help';
+export type Mode = 'picker' | 'lesson' | 'wire' | 'names' | 'deadline' | 'help';
 
 const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescriptor => ({ input, ...more });
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
@@ -80,6 +86,28 @@ const PAGE_DOWN: Binding = {
 const TOP: Binding = { keys: [named('home'), key('g')], label: 'top', help: 'scroll to the top', action: 'top' };
 const UP = [named('up'), key('k')];
 const DOWN = [named('down'), key('j')];
+// The prompts' editing keys. Every other key is a character of the line, q
+// included: only Ctrl-C quits there.
+const PROMPT_CLEAR: Binding = {
+  keys: [key('u', { ctrl: true })],
+  label: 'clear',
+  help: 'clear the line',
+  action: 'prompt-clear',
+  footer: true,
+};
+const PROMPT_DELETE: Binding = {
+  keys: [named('backspace')],
+  label: 'delete',
+  help: 'delete the last character',
+  action: 'prompt-delete',
+};
+const PROMPT_QUIT: Binding = {
+  keys: [key('c', { ctrl: true })],
+  label: 'quit',
+  help: 'quit (stops every server and client)',
+  action: 'quit',
+  footer: true,
+};
 
 export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   picker: [
@@ -101,6 +129,35 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     HELP,
     { keys: [key('r')], label: 'run', help: 'run the client again', action: 'run-client', footer: true },
     { keys: [key('e')], label: 'names', help: 'edit the names the client sends', action: 'edit-names', footer: true },
+    // Faults, injected from outside the lesson code into the run in flight.
+    {
+      keys: [key('x')],
+      label: 'cancel',
+      help: 'cancel the calls in flight (the client gets CANCELLED; the server sees it)',
+      action: 'cancel-calls',
+      footer: true,
+    },
+    {
+      keys: [key('d')],
+      label: 'deadline',
+      help: "set a deadline in ms for each call and run the client (empty: the lesson's own)",
+      action: 'edit-deadline',
+      footer: true,
+    },
+    {
+      keys: [key('K')],
+      label: 'kill',
+      help: 'kill the server (SIGKILL) in the middle of a call, then start it again',
+      action: 'kill-server',
+      footer: true,
+    },
+    {
+      keys: [key(' ')],
+      label: 'pause',
+      help: "pause the client's reading of replies (backpressure); press again to resume",
+      action: 'toggle-reading',
+      footer: true,
+    },
     {
       keys: [key('w')],
       label: 'wire',
@@ -108,6 +165,17 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       action: 'wire-view',
       footer: true,
     },
+    {
+      keys: [key('c')],
+      label: 'source',
+      help: 'switch the source between server.ts and client.ts',
+      action: 'toggle-source',
+      footer: true,
+    },
+    { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
+    { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
+    { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
+    // Last in the footer: on a narrow terminal the footer drops the hints that do not fit from the end.
     { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
     {
       keys: [key('z')],
@@ -122,16 +190,6 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       help: 'focus the previous pane',
       action: 'focus-prev',
     },
-    {
-      keys: [key('c')],
-      label: 'source',
-      help: 'switch the source between server.ts and client.ts',
-      action: 'toggle-source',
-      footer: true,
-    },
-    { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
-    { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
-    { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
     { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
     {
       keys: UP,
@@ -187,16 +245,28 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       action: 'names-cancel',
       footer: true,
     },
-    { keys: [key('u', { ctrl: true })], label: 'clear', help: 'clear the line', action: 'names-clear', footer: true },
-    { keys: [named('backspace')], label: 'delete', help: 'delete the last character', action: 'names-delete' },
-    // Every other key is a letter of a name, q included: only Ctrl-C quits here.
+    PROMPT_CLEAR,
+    PROMPT_DELETE,
+    PROMPT_QUIT,
+  ],
+  deadline: [
     {
-      keys: [key('c', { ctrl: true })],
-      label: 'quit',
-      help: 'quit (stops every server and client)',
-      action: 'quit',
+      keys: [named('return')],
+      label: 'run',
+      help: "run the client with this deadline (an empty line: the lesson's own)",
+      action: 'deadline-send',
       footer: true,
     },
+    {
+      keys: [named('escape')],
+      label: 'cancel',
+      help: 'close the prompt, keep the deadline',
+      action: 'deadline-cancel',
+      footer: true,
+    },
+    PROMPT_CLEAR,
+    PROMPT_DELETE,
+    PROMPT_QUIT,
   ],
   help: [
     QUIT,
@@ -332,6 +402,7 @@ const MODE_TITLE: Record<Mode, string> = {
   lesson: 'Lesson',
   wire: 'Wire view',
   names: 'Names prompt (e)',
+  deadline: 'Deadline prompt (d)',
   help: 'This help',
 };
 
@@ -343,7 +414,7 @@ export function helpSections(): { title: string; bindings: Binding[] }[] {
   const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
   return [
     { title: 'Everywhere', bindings: everywhere },
-    ...(['picker', 'lesson', 'wire', 'names', 'help'] as const).map((mode) => ({
+    ...(['picker', 'lesson', 'wire', 'names', 'deadline', 'help'] as const).map((mode) => ({
       title: MODE_TITLE[mode],
       bindings: own(mode),
     })),

@@ -66,6 +66,12 @@ export interface UiState {
   /** The names being typed, while the name editor is open. */
   nameDraft?: string;
   names?: string[];
+  /** The deadline being typed (digits), while the deadline prompt is open. */
+  deadlineDraft?: string;
+  /** A deadline (ms) the UI gives every call of the client's runs; the lesson's own when unset. */
+  deadlineMs?: number;
+  /** The running client's reading of replies is paused (a fault from the UI). */
+  readingPaused: boolean;
   server: ServerState;
   client: ClientState;
   serverLog: RingBuffer<LogLine>;
@@ -146,6 +152,7 @@ export class UiStore {
       scroll: freshScroll(),
       help: false,
       wireView: false,
+      readingPaused: false,
       server: { state: 'stopped' },
       client: { state: 'idle' },
       serverLog: new RingBuffer(options.logCapacity ?? 1_000),
@@ -166,8 +173,9 @@ export class UiStore {
 
   /** Which keys apply now: a prompt or the help takes every key while it is open. */
   mode(): Mode {
-    const { nameDraft, help, screen, wireView } = this.state;
+    const { nameDraft, deadlineDraft, help, screen, wireView } = this.state;
     if (nameDraft !== undefined) return 'names';
+    if (deadlineDraft !== undefined) return 'deadline';
     if (help) return 'help';
     if (screen === 'picker') return 'picker';
     return wireView ? 'wire' : 'lesson';
@@ -212,6 +220,7 @@ export class UiStore {
       this.methods.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
+      state.readingPaused = false;
       state.notice = '';
     });
     this.forget('server');
@@ -255,8 +264,9 @@ export class UiStore {
       case 'client-start':
         this.forget('client');
         state.client = { state: 'running', run: event.run };
+        state.readingPaused = false;
         state.clientLog.push({
-          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''} ──`,
+          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`} ──`,
           tone: 'info',
         });
         break;
@@ -280,6 +290,7 @@ export class UiStore {
           state.serverLog.push(line);
         } else {
           state.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
+          state.readingPaused = false;
           state.clientLog.push(line);
           if (event.code === 0) state.completed.add(state.lesson.slug);
         }
@@ -290,6 +301,8 @@ export class UiStore {
         for (const wire of event.events) {
           const key = `${event.run}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
+          if (wire.type === 'fault' && (wire.fault === 'pause' || wire.fault === 'resume'))
+            state.readingPaused = wire.fault === 'pause';
           state.timeline.push({ run: event.run, event: wire, method: this.methods.get(key) });
         }
         break;

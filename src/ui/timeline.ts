@@ -2,10 +2,10 @@
 export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to client';
 
 // Timeline rows as styled lines: direction, time since the call started, size
-// on the wire, content, half-close and final status.
+// on the wire, content, half-close, final status, and the faults injected.
 import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
-import { HEADER_LABEL, formatMs, headerList, shortMethod } from '../runner/format.js';
+import { FAULT_LABEL, HEADER_LABEL, formatMs, headerList, shortMethod } from '../runner/format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
@@ -61,5 +61,11 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
         { text: ok || !event.details ? '' : `: ${event.details}`, color: 'red' },
       ];
     }
+    case 'fault':
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: `  fault ${FAULT_LABEL[event.fault]}`, color: 'magenta', bold: true },
+        { text: `  ${event.detail}`, color: 'magenta' },
+      ];
   }
 }
