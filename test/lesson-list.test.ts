@@ -65,7 +65,8 @@ const section = (text: string, heading: string) => {
   return end < 0 ? rest : rest.slice(0, end);
 };
 
-describe('the lesson list', () => {
+// Lessons are checked three at a time: each check is mostly waiting for processes to start.
+describe('the lesson list', { concurrency: 3 }, () => {
   for (const lesson of LESSONS) {
     describe(lesson.slug, () => {
       test('server.ts and client.ts run alone: the client prints the output the list gives', async () => {
