@@ -28,15 +28,30 @@ function position(screen: string): { to: number; of: number } | undefined {
   return match ? { to: Number(match[2]), of: Number(match[3]) } : undefined;
 }
 
+/**
+ * The screen once a frame has been drawn whole: a capture taken while Ink is
+ * still writing a frame can hold half of it, so wait for two equal captures.
+ */
+async function settled(app: TmuxApp): Promise<string> {
+  let last = app.screen();
+  return waitFor(() => {
+    const now = app.screen();
+    const same = now === last;
+    last = now;
+    return same && now;
+  }, 'a settled screen');
+}
+
 /** Pages through the focused (maximized) pane with PgDn and returns every screen it showed. */
 async function pageThrough(app: TmuxApp): Promise<string[]> {
-  const screens = [app.screen()];
+  const screens = [await settled(app)];
   for (let page = 0; page < 100; page++) {
     const at = position(screens.at(-1)!);
     if (!at || at.to >= at.of) return screens;
     app.keys('NPage');
     const before = screens.at(-1)!;
-    screens.push(await waitFor(() => app.screen() !== before && app.screen(), 'the next page'));
+    await waitFor(() => app.screen() !== before, 'the next page');
+    screens.push(await settled(app));
   }
   throw new Error('more than 100 pages');
 }
