@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,13 @@ interface ProducerRecord {
   settled: boolean;
 }
 
+/** What one Upload handler did: whether it ended, and whether it answered. */
+interface ConsumerRecord {
+  cancelled: boolean;
+  settled: boolean;
+  answered: boolean;
+}
+
 /** What the server received on one call, counted by an interceptor outside the lesson's code. */
 interface Arrival {
   method: string;
@@ -57,6 +65,7 @@ interface Arrival {
 interface FlowServer {
   port: number;
   downloads: ProducerRecord[];
+  uploads: ConsumerRecord[];
   arrivals: Arrival[];
   /** What the lesson server printed (its progress lines). */
   log: string[];
@@ -73,6 +82,7 @@ const importClient = async (path = LESSON.clientPath) =>
 async function startFlowServer(module?: LessonServerModule): Promise<FlowServer> {
   const { createServer } = module ?? (await importServer());
   const downloads: ProducerRecord[] = [];
+  const uploads: ConsumerRecord[] = [];
   const arrivals: Arrival[] = [];
   const countArrivals: grpc.ServerInterceptor = (methodDefinition, call) => {
     const arrival = { method: methodDefinition.path.slice(methodDefinition.path.lastIndexOf('/') + 1), received: 0 };
@@ -93,7 +103,13 @@ async function startFlowServer(module?: LessonServerModule): Promise<FlowServer>
     addService.call(
       this,
       service,
-      download ? { ...implementation, Download: watchProducer(download, downloads) } : implementation,
+      download
+        ? {
+            ...implementation,
+            Download: watchProducer(download, downloads),
+            Upload: watchConsumer(implementation.Upload as ConsumerHandler, uploads),
+          }
+        : implementation,
     );
   };
   let server: grpc.Server;
@@ -109,6 +125,7 @@ async function startFlowServer(module?: LessonServerModule): Promise<FlowServer>
   return {
     port,
     downloads,
+    uploads,
     arrivals,
     log,
     stop: async () => {
@@ -145,6 +162,25 @@ function watchProducer(handler: (call: ProducerRecord['call']) => unknown, recor
       return ok;
     } as typeof call.write;
     const result = handler(call);
+    void Promise.resolve(result).finally(() => (record.settled = true));
+    return result;
+  };
+}
+
+type ConsumerHandler = (
+  call: grpc.ServerReadableStream<unknown, unknown>,
+  callback: grpc.sendUnaryData<unknown>,
+) => unknown;
+
+function watchConsumer(handler: ConsumerHandler, records: ConsumerRecord[]): ConsumerHandler {
+  return (call, callback) => {
+    const record: ConsumerRecord = { cancelled: false, settled: false, answered: false };
+    records.push(record);
+    call.on('cancelled', () => (record.cancelled = true));
+    const result = handler(call, (...args: Parameters<typeof callback>) => {
+      record.answered = true;
+      callback(...args);
+    });
     void Promise.resolve(result).finally(() => (record.settled = true));
     return result;
   };
@@ -275,6 +311,36 @@ describe('lesson 10: Download, the server producing for a client that stops read
       }
     },
   );
+});
+
+describe('lesson 10: Upload, the server as the slow consumer', () => {
+  test('a client that cancels mid-upload: the handler stops reading at once and answers nobody', BOUND, async () => {
+    const server = await startFlowServer();
+    const client = flowClient(server.port, { 'grpc.per_rpc_retry_buffer_size': 1024 });
+    try {
+      let error: grpc.ServiceError | undefined;
+      const call = client.Upload({ deadline: Date.now() + 10_000 }, (failed) => (error = failed ?? undefined));
+      let stopped = false;
+      void (async () => {
+        for (let sequence = 1; !stopped && sequence <= 100_000; sequence++)
+          if (!call.write({ sequence, data: Buffer.alloc(1024) })) await once(call, 'drain').catch(() => {});
+      })();
+      const arrival = await waitFor(() => server.arrivals.find((one) => one.method === 'Upload'), 'the upload');
+      await waitFor(() => arrival.received > 3 * HIGH_WATER_MARK, 'the server to read some chunks');
+      stopped = true;
+      call.cancel();
+      const record = server.uploads[0];
+      await waitFor(() => record.cancelled, 'the server to see the cancel');
+      await waitFor(() => record.settled, 'the handler to return', 2_000);
+      assert.equal(record.answered, false, 'the handler answered a cancelled call');
+      await waitFor(() => error, 'the client to see its call end');
+      assert.equal(error!.code, grpc.status.CANCELLED);
+      assert.ok(!server.log.some((line) => /^Upload \d+: \d+ chunks read \(/.test(line)), server.log.join('\n'));
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
 });
 
 describe("lesson 10: the client's streams wait for the server (the retry buffer)", () => {
