@@ -81,7 +81,7 @@ export function printFlowControl(result: FlowControlResult, log: (line: string) 
   for (const run of result.memory)
     log(
       `    ${run.respectingBackpressure ? 'respecting' : 'ignoring  '} backpressure, ${run.chunks} x ${run.chunkBytes} B: ` +
-        `buffers +${run.arrayBuffersGrowthKiB} KiB, RSS +${run.rssGrowthKiB} KiB`,
+        `buffers +${run.arrayBuffersGrowthKiB} KiB`,
     );
   log(`    ratio ignoring / respecting (buffers, at least 16 chunks under the divisor): ${result.memoryRatio}`);
   log('  One client stream of tiny messages (LotsOfGreetings), client and server in this process:');
