@@ -23,6 +23,8 @@ Measures, on this machine, in one run:
   instrumentation     lesson servers and the wire tap against bare grpc-js
   UI overhead         a 100,000-message stream with the lesson UI attached vs headless
   first frame         npm run lesson to its first frame vs a bare Ink render
+  flow control        lesson 10: its producer's memory with and without backpressure,
+                      and one client stream of many tiny messages (the retry buffer's cliff)
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -33,6 +35,7 @@ const { measureInstrumentation } = await import('./instrumentation.js');
 const { measureUiOverhead } = await import('./ui-overhead.js');
 const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
+const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
 
 const machine = {
   cpus: cpus().length,
@@ -75,10 +78,14 @@ console.log(
   `  bare Ink hello ${firstFrame.bareInkMs} ms; lesson UI ${firstFrame.lessonUiMs} ms (ratio ${firstFrame.ratio}); via npm run lesson ${firstFrame.lessonUiViaNpmMs} ms (ratio ${firstFrame.ratioViaNpm}) (target <= 1.5)`,
 );
 
+console.log('\n== flow control (lesson 10) ==');
+const flowControl = await measureFlowControl({ quick });
+printFlowControl(flowControl, console.log);
+
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
