@@ -116,7 +116,7 @@ async function follow(client: HelloFeedServiceClient, feed: Feed): Promise<void>
         // A feed may deliver a greeting twice (a server that resends from a
         // checkpoint); the sequence number says which ones are new.
         if (reply.sequence <= last) continue;
-        if (reply.sequence !== last + 1) throw new Error(`greetings ${last + 1} to ${reply.sequence - 1} are missing`);
+        if (reply.sequence !== last + 1) throw new Error(`greetings are missing: ${reply.sequence} came after ${last}`);
         last = reply.sequence;
         console.log(reply.message);
       }
