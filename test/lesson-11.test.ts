@@ -14,7 +14,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { PROTO_DIR } from '../src/proto.js';
+import { PROTO_DIR, loadDefinition } from '../src/proto.js';
+import { listen, shutdown } from '../src/runtime/serve.js';
+import type { ProtoGrpcType as FeedProto } from '../src/generated/feed.js';
+import type { HelloReply } from '../src/generated/rpc_package/HelloReply.js';
+import type { SubscribeRequest__Output } from '../src/generated/rpc_package/SubscribeRequest.js';
 import { runClient } from '../lessons/11-long-lived-streams/client.js';
 import type { Observed } from './fixtures/lesson-11-observer.js';
 import {
@@ -40,6 +44,7 @@ const QUICK_RECONNECT: grpc.ChannelOptions = {
 };
 /** Pings every 200 ms, given up on after 200 ms: the lesson's 10 s and 5 s, shrunk to fit a test. */
 const QUICK_KEEPALIVE = { 'grpc.keepalive_time_ms': 200, 'grpc.keepalive_timeout_ms': 200 };
+const feedProto = grpc.loadPackageDefinition(loadDefinition(`${PROTO_DIR}feed.proto`)) as unknown as FeedProto;
 
 interface FeedServer extends Spawned {
   /** What the handler did for its n-th call (from 1): the request, the greetings it wrote, how it ended. */
@@ -99,14 +104,29 @@ async function startFeedServer(port: number): Promise<FeedServer> {
 }
 
 /** The lesson's runClient in this process, its lines captured instead of printed. */
-function followFeed(options: Parameters<typeof runClient>[0]): { lines: string[]; done: Promise<void> } {
-  const lines: string[] = [];
+function followFeed(options: Parameters<typeof runClient>[0]): {
+  lines(): string[];
+  printed: string[];
+  done: Promise<void>;
+} {
+  const printed: string[] = [];
+  let failure: string | undefined;
   const original = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
+  console.log = (...args: unknown[]) => void printed.push(args.join(' '));
   const done = runClient(options).finally(() => (console.log = original));
-  // Awaited by the test; a test that fails first must not also leave an unhandled rejection.
-  done.catch(() => {});
-  return { lines, done };
+  done.catch((error: grpc.ServiceError) => {
+    const { code, details, message } = error;
+    failure = `the client failed with ${code === undefined ? message : `${grpc.status[code]}: ${details}`}`;
+  });
+  return {
+    done,
+    printed,
+    // Throws once the client has failed: a wait for a line it will never print ends there, saying why.
+    lines() {
+      if (failure) throw new Error(`${failure}; it printed: ${printed.join(' | ')}`);
+      return printed;
+    },
+  };
 }
 
 /** The sequence numbers of the greetings in these lines, in order. */
@@ -150,18 +170,18 @@ describe('lesson 11: a feed that outlives its server', () => {
           intervalMs: 20,
           channelOptions: QUICK_RECONNECT,
         });
-        await waitFor(() => greetings(client.lines).length >= 5, 'five greetings');
+        await waitFor(() => greetings(client.lines()).length >= 5, 'five greetings');
         first.child.kill('SIGKILL');
         await first.exited;
         const [, last] = await lineMatching(
-          () => client.lines,
+          client.lines,
           /^stream 1 ended: UNAVAILABLE \(status 14\): .*; resuming after (\d+)$/,
           'the client to see its stream end',
         );
         second = await startFeedServer(port);
         await client.done;
-        assert.deepEqual(greetings(client.lines), upTo(1, 40));
-        assert.ok(client.lines.includes('40 of 40 greetings on 2 streams: OK'));
+        assert.deepEqual(greetings(client.lines()), upTo(1, 40));
+        assert.ok(client.lines().includes('40 of 40 greetings on 2 streams: OK'));
         // The killed server had written at least what the client got from it.
         assert.deepEqual(first.handled(1).sent.slice(0, Number(last)), upTo(1, Number(last)));
         // The next server was asked for what came after the client's last greeting, and sent exactly that.
@@ -185,18 +205,19 @@ describe('lesson 11: a feed that outlives its server', () => {
       const first = await startFeedServer(port);
       let second: FeedServer | undefined;
       try {
+        // 3 s of feed: longer than the whole shutdown (2 s), so only the server's own status can end it cleanly.
         const client = followFeed({
           target: `127.0.0.1:${port}`,
-          count: 100,
-          intervalMs: 20,
+          count: 300,
+          intervalMs: 10,
           channelOptions: QUICK_RECONNECT,
         });
-        await waitFor(() => greetings(client.lines).length >= 5, 'five greetings');
+        await waitFor(() => greetings(client.lines()).length >= 5, 'five greetings');
         const sentBeforeSignal = first.handled(1).sent.length;
         first.child.kill('SIGTERM');
         const ended = await lineMatching(
-          () => client.lines,
-          /^stream 1 ended: UNAVAILABLE \(status 14\): server shutting down after (\d+) of 100; resuming after (\d+)$/,
+          client.lines,
+          /^stream 1 ended: UNAVAILABLE \(status 14\): server shutting down after (\d+) of 300; resuming after (\d+)$/,
           'the feed to end with the server’s own status',
           10_000,
         );
@@ -204,24 +225,25 @@ describe('lesson 11: a feed that outlives its server', () => {
         assert.match(first.stdout(), /SIGTERM: shutting down/);
         // On the server's side: the running call went on after the signal, then the handler ended it UNAVAILABLE.
         const stopped = first.handled(1);
+        // 1.5 s of grace at one greeting every 10 ms: about 150, and at least 10 on the slowest machine.
         assert.ok(
-          stopped.sent.length > sentBeforeSignal,
-          'no greeting after SIGTERM: the grace period did not let the call run',
+          stopped.sent.length - sentBeforeSignal >= 10,
+          `${stopped.sent.length - sentBeforeSignal} greetings after SIGTERM: the grace period did not let the call run`,
         );
         assert.equal(stopped.status, grpc.status.UNAVAILABLE);
         // Its status names its last greeting, and the client had them all: a graceful end loses nothing.
         assert.equal(Number(ended[1]), stopped.sent.at(-1));
         assert.equal(ended[2], ended[1]);
         // GOAWAY reached the client while the stream still ran: its channel left READY before the stream ended.
-        const goaway = client.lines.indexOf('channel READY -> IDLE');
-        assert.ok(goaway >= 0 && goaway < client.lines.indexOf(ended[0]), client.lines.join(' | '));
+        const goaway = client.lines().indexOf('channel READY -> IDLE');
+        assert.ok(goaway >= 0 && goaway < client.lines().indexOf(ended[0]), client.lines().join(' | '));
 
         second = await startFeedServer(port);
         await client.done;
-        assert.deepEqual(greetings(client.lines), upTo(1, 100));
+        assert.deepEqual(greetings(client.lines()), upTo(1, 300));
         const resumed = second.handled(1);
         assert.equal(resumed.request?.resume_after, Number(ended[1]));
-        assert.deepEqual(resumed.sent, upTo(Number(ended[1]) + 1, 100));
+        assert.deepEqual(resumed.sent, upTo(Number(ended[1]) + 1, 300));
       } finally {
         await thawAndStop(first);
         await thawAndStop(second);
@@ -240,15 +262,11 @@ describe('lesson 11: a feed that outlives its server', () => {
         channelOptions: QUICK_RECONNECT,
       });
       // At least one attempt failed: nothing listened yet.
-      await lineMatching(
-        () => client.lines,
-        /^channel CONNECTING -> TRANSIENT_FAILURE$/,
-        'a failed connection attempt',
-      );
+      await lineMatching(client.lines, /^channel CONNECTING -> TRANSIENT_FAILURE$/, 'a failed connection attempt');
       server = await startFeedServer(port);
       await client.done;
       assert.deepEqual(
-        client.lines.filter((line) => !line.startsWith('channel ')),
+        client.lines().filter((line) => !line.startsWith('channel ')),
         [
           'Hello, world! (1 of 3)',
           'Hello, world! (2 of 3)',
@@ -276,18 +294,18 @@ describe('lesson 11: a feed that outlives its server', () => {
           intervalMs: 20,
           channelOptions: { ...QUICK_RECONNECT, ...QUICK_KEEPALIVE },
         });
-        await waitFor(() => greetings(client.lines).length >= 3, 'three greetings');
+        await waitFor(() => greetings(client.lines()).length >= 3, 'three greetings');
         server.child.kill('SIGSTOP');
         // The process is there and its socket open: only a ping can tell that nobody answers.
         const [, last] = await lineMatching(
-          () => client.lines,
+          client.lines,
           /^stream 1 ended: UNAVAILABLE \(status 14\): .*; resuming after (\d+)$/,
           'the keepalive to give up on the frozen server',
           5_000,
         );
         server.child.kill('SIGCONT');
         await client.done;
-        assert.deepEqual(greetings(client.lines), upTo(1, 30));
+        assert.deepEqual(greetings(client.lines()), upTo(1, 30));
         // The same server, thawed, served the rest on a second call, from where the client was.
         assert.equal(server.calls(), 2);
         assert.equal(server.handled(2).request?.resume_after, Number(last));
@@ -324,6 +342,54 @@ describe('lesson 11: a feed that outlives its server', () => {
       } finally {
         await thawAndStop(client);
         await server.stop();
+      }
+    },
+  );
+
+  test(
+    'a server that resends greetings the client has, or skips one, on a resume: the client drops the repeats and stops at the gap',
+    BOUND,
+    async () => {
+      // The test's own feed server: its first stream ends UNAVAILABLE after greeting 3, and a resumed
+      // one starts `shift` greetings away from where it was asked to.
+      const startOffByServer = async (shift: number) => {
+        const server = new grpc.Server();
+        const asked: number[] = [];
+        server.addService(feedProto.rpc_package.HelloFeedService.service, {
+          Subscribe(call: grpc.ServerWritableStream<SubscribeRequest__Output, HelloReply>) {
+            const { resume_after, reply_count } = call.request;
+            asked.push(resume_after);
+            const [from, to] = resume_after === 0 ? [1, 3] : [resume_after + 1 + shift, reply_count];
+            for (let sequence = from; sequence <= to; sequence++)
+              call.write({ message: `Hello, world! (${sequence} of ${reply_count})`, sequence });
+            if (resume_after === 0) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'first stream over' });
+            else call.end();
+          },
+        });
+        const port = await listen(server, '127.0.0.1', 0);
+        return { target: `127.0.0.1:${port}`, asked, stop: () => shutdown(server, 500) };
+      };
+
+      const resends = await startOffByServer(-2);
+      try {
+        const client = followFeed({ target: resends.target, count: 6, intervalMs: 0 });
+        await client.done;
+        assert.deepEqual(resends.asked, [0, 3]);
+        // The server sent 2 and 3 again; the client printed each greeting once.
+        assert.deepEqual(greetings(client.printed), upTo(1, 6));
+        assert.ok(client.printed.includes('6 of 6 greetings on 2 streams: OK'));
+      } finally {
+        await resends.stop();
+      }
+
+      const skips = await startOffByServer(1);
+      try {
+        const client = followFeed({ target: skips.target, count: 6, intervalMs: 0 });
+        await assert.rejects(client.done, { message: 'greetings are missing: 5 came after 3' });
+        assert.deepEqual(skips.asked, [0, 3]);
+        assert.deepEqual(greetings(client.printed), upTo(1, 3));
+      } finally {
+        await skips.stop();
       }
     },
   );
