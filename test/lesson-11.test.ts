@@ -205,10 +205,10 @@ describe('lesson 11: a feed that outlives its server', () => {
       const first = await startFeedServer(port);
       let second: FeedServer | undefined;
       try {
-        // 3 s of feed: longer than the whole shutdown (2 s), so only the server's own status can end it cleanly.
+        // 2.5 s of feed: longer than the whole shutdown (2 s), so only the server's own status can end it cleanly.
         const client = followFeed({
           target: `127.0.0.1:${port}`,
-          count: 300,
+          count: 250,
           intervalMs: 10,
           channelOptions: QUICK_RECONNECT,
         });
@@ -217,7 +217,7 @@ describe('lesson 11: a feed that outlives its server', () => {
         first.child.kill('SIGTERM');
         const ended = await lineMatching(
           client.lines,
-          /^stream 1 ended: UNAVAILABLE \(status 14\): server shutting down after (\d+) of 300; resuming after (\d+)$/,
+          /^stream 1 ended: UNAVAILABLE \(status 14\): server shutting down after (\d+) of 250; resuming after (\d+)$/,
           'the feed to end with the server’s own status',
           10_000,
         );
@@ -240,10 +240,10 @@ describe('lesson 11: a feed that outlives its server', () => {
 
         second = await startFeedServer(port);
         await client.done;
-        assert.deepEqual(greetings(client.lines()), upTo(1, 300));
+        assert.deepEqual(greetings(client.lines()), upTo(1, 250));
         const resumed = second.handled(1);
         assert.equal(resumed.request?.resume_after, Number(ended[1]));
-        assert.deepEqual(resumed.sent, upTo(Number(ended[1]) + 1, 300));
+        assert.deepEqual(resumed.sent, upTo(Number(ended[1]) + 1, 250));
       } finally {
         await thawAndStop(first);
         await thawAndStop(second);
