@@ -210,14 +210,23 @@ describe('lesson 12: the size limit, chunked streams and checksums, from the ser
 
   test('a message over 4 MiB is refused with RESOURCE_EXHAUSTED, and its handler never runs', BOUND, async () => {
     const data = Buffer.alloc(5 * MiB, 'x');
-    await assert.rejects(put(client, data), (error: grpc.ServiceError) => {
-      assert.equal(error.code, grpc.status.RESOURCE_EXHAUSTED);
-      assert.match(
-        error.details,
-        new RegExp(`^Received message larger than max \\(52429\\d\\d vs ${DEFAULT_LIMIT}\\)$`),
-      );
-      return true;
-    });
+    const proxy = await countingProxy(`127.0.0.1:${server.port}`);
+    const proxied = fileClient(proxy.address);
+    try {
+      await assert.rejects(put(proxied, data), (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.RESOURCE_EXHAUSTED);
+        assert.match(
+          error.details,
+          new RegExp(`^Received message larger than max \\(52429\\d\\d vs ${DEFAULT_LIMIT}\\)$`),
+        );
+        return true;
+      });
+      // Refused from its prefix, yet all of it crossed the wire: the limit saves memory, not bandwidth.
+      await waitFor(() => proxy.bytes().up > 5 * MiB, 'the rest of the message to cross anyway');
+    } finally {
+      proxied.close();
+      await proxy.close();
+    }
     await lineMatching(() => server.log, /^Put .*: RESOURCE_EXHAUSTED: .*\(0 in, 0 out,/, 'the call-log line');
     assert.equal(records(server, 'Put').length, 0, 'the Put handler ran');
     // Under the limit, the same call reaches the handler, which checks the hash.
@@ -226,6 +235,28 @@ describe('lesson 12: the size limit, chunked streams and checksums, from the ser
     assert.equal(records(server, 'Put').length, 1);
     assert.equal(summary.sha256, sha256(small));
     await lineMatching(() => server.printed, /^Put whole\.txt: 1048576 bytes in 1 chunk, sha256 matches$/, 'its line');
+  });
+
+  test('a small gzip message that inflates past 4 MiB is refused too, and its handler never runs', BOUND, async () => {
+    const seen = records(server, 'Put').length;
+    const inflated = methods.Put.requestSerialize({ name: 'bomb.txt', data: Buffer.alloc(5 * MiB) });
+    const compressed = gzipSync(inflated);
+    assert.ok(compressed.length < 64 * 1024, `${compressed.length} bytes gzipped`);
+    const frame = grpcFrame(compressed);
+    frame[0] = 1;
+    const { response, trailers } = await rawCall(
+      server.port,
+      '/rpc_package.FileService/Put',
+      { 'grpc-encoding': 'gzip' },
+      frame,
+    );
+    // Trailers-only: the status comes in the response headers.
+    assert.equal(trailers['grpc-status'] ?? response['grpc-status'], String(grpc.status.RESOURCE_EXHAUSTED));
+    assert.equal(
+      decodeURIComponent(String(trailers['grpc-message'] ?? response['grpc-message'])),
+      `Received message that decompresses to a size larger than ${DEFAULT_LIMIT}`,
+    );
+    assert.equal(records(server, 'Put').length, seen, 'the Put handler ran');
   });
 
   test(
