@@ -28,7 +28,7 @@ const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown
 const MiB = 1024 * 1024;
 /** Over the 4 MiB default: one message this big is refused by a receiver that kept its limit. */
 const BIG_BYTES = 5 * MiB;
-/** A file of a few chunks. */
+/** Sixteen chunks: enough to see a stream, few enough to read on the timeline. */
 const FILE_BYTES = 1 * MiB;
 /** Each chunk: far below any limit, large enough that per-message costs do not count. */
 const CHUNK_BYTES = 64 * 1024;

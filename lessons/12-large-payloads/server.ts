@@ -93,7 +93,7 @@ const put: FileServiceHandlers['Put'] = (call, callback) => {
 };
 
 // The same file as a stream of chunks: no message is bigger than a chunk,
-// whatever the file's size, and the server never holds more than one.
+// whatever the file's size, and the server holds only the few in flight.
 const upload: FileServiceHandlers['Upload'] = (call, callback) => {
   const file = receivedFile();
   let answered = false;
