@@ -19,6 +19,8 @@ import {
   stopProcess,
   waitFor,
   type Spawned,
+  generatePythonCode,
+  skipWhenMissing,
 } from './helpers.js';
 
 const missing = pythonGrpcMissing();
@@ -36,16 +38,11 @@ function runPythonClient(port: number, method: string, names: string[]) {
   });
 }
 
-describe('interop with Python grpcio', { skip: missing }, () => {
+describe('interop with Python grpcio', { skip: skipWhenMissing(missing) }, () => {
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
     const protos = ['helloworld.proto', 'report.proto'].map((file) => join(PROTO_DIR, file));
-    const protoc = spawnSync(
-      PYTHON,
-      ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [...protos]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

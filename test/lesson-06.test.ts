@@ -5,7 +5,6 @@
 // and the call log one for every call; both are read here too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +35,7 @@ import {
   type HandlerRecord,
   type ObservedServer,
   type Spawned,
+  generatePythonCode,
 } from './helpers.js';
 
 /** Every test here ends in a few seconds; a hang fails by name. */
@@ -305,12 +305,7 @@ describe('lesson 06 with Python grpcio', { skip: skipWhenMissing(missing) }, () 
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'deadlines-py-'));
     const protos = ['helloworld.proto', 'deadlines.proto'].map((file) => join(PROTO_DIR, file));
-    const protoc = spawnSync(
-      PYTHON,
-      ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [...protos]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

@@ -4,7 +4,6 @@
 // reads details it did not make, and Python grpcio on both sides.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -33,6 +32,7 @@ import {
   waitFor,
   type ObservedServer,
   type Spawned,
+  generatePythonCode,
 } from './helpers.js';
 
 const LESSON = lesson('07');
@@ -383,19 +383,7 @@ describe('lesson 07 and Python grpcio: the same details, either way round', { sk
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'lesson07-py-'));
     const protos = ['batch.proto', 'helloworld.proto', 'google/rpc/status.proto', 'google/rpc/error_details.proto'];
-    const protoc = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'grpc_tools.protoc',
-        `-I${PROTO_DIR}`,
-        `--python_out=${genDir}`,
-        `--grpc_python_out=${genDir}`,
-        ...protos.map((file) => join(PROTO_DIR, file)),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [...protos.map((file) => join(PROTO_DIR, file))]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

@@ -37,6 +37,8 @@ import {
   type ObservedServer,
   type RunningServer,
   type Spawned,
+  generatePythonCode,
+  skipWhenMissing,
 } from './helpers.js';
 
 const BOUND = { timeout: 20_000 };
@@ -457,24 +459,12 @@ describe("grpc-js's metadata rules, as the lesson text states them", () => {
 const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING lesson 08's Python interop tests: ${missing}`);
 
-describe('lesson 08 and Python grpcio', { skip: missing }, () => {
+describe('lesson 08 and Python grpcio', { skip: skipWhenMissing(missing) }, () => {
   const PEER = join(ROOT, 'test/python/lesson_08.py');
   let genDir = '';
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'lesson-08-py-'));
-    const protoc = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'grpc_tools.protoc',
-        `-I${PROTO_DIR}`,
-        `--python_out=${genDir}`,
-        `--grpc_python_out=${genDir}`,
-        join(PROTO_DIR, 'helloworld.proto'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [join(PROTO_DIR, 'helloworld.proto')]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

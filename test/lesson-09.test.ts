@@ -6,7 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +28,7 @@ import {
   startObservedLessonServer,
   waitFor,
   type ObservedServer,
+  generatePythonCode,
 } from './helpers.js';
 
 const TOKEN = 'Bearer lesson-09-token';
@@ -304,19 +304,7 @@ describe('a Python grpcio client against the lesson 09 server', { skip: skipWhen
   let genDir = '';
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
-    const protoc = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'grpc_tools.protoc',
-        `-I${PROTO_DIR}`,
-        `--python_out=${genDir}`,
-        `--grpc_python_out=${genDir}`,
-        join(PROTO_DIR, 'helloworld.proto'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [join(PROTO_DIR, 'helloworld.proto')]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

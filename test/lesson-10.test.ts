@@ -6,7 +6,7 @@
 // figures belong to `npm run bench`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,16 @@ import { listen, shutdown } from '../src/runtime/serve.js';
 import type { ProtoGrpcType } from '../src/generated/flowcontrol.js';
 import type { Chunk__Output } from '../src/generated/rpc_package/Chunk.js';
 import type { FlowControlServiceClient } from '../src/generated/rpc_package/FlowControlService.js';
-import { PYTHON, ROOT, lesson, pythonGrpcMissing, stalledCall, waitFor } from './helpers.js';
+import {
+  PYTHON,
+  ROOT,
+  lesson,
+  pythonGrpcMissing,
+  stalledCall,
+  waitFor,
+  generatePythonCode,
+  skipWhenMissing,
+} from './helpers.js';
 
 const LESSON = lesson('10');
 const BOUND = { timeout: 20_000 };
@@ -425,7 +434,7 @@ describe("lesson 10: the client's streams wait for the server (the retry buffer)
 const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING lesson 10's Python slow reader: ${missing}`);
 
-describe('lesson 10 and Python grpcio as the slow reader', { skip: missing }, () => {
+describe('lesson 10 and Python grpcio as the slow reader', { skip: skipWhenMissing(missing) }, () => {
   let genDir = '';
   /** test/python/lesson_10.py, with a stdin of its own: a line there tells the slow reader to read on. */
   const spawnPython = (args: string[]) => {
@@ -441,20 +450,7 @@ describe('lesson 10 and Python grpcio as the slow reader', { skip: missing }, ()
   };
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'lesson-10-py-'));
-    const protoc = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'grpc_tools.protoc',
-        `-I${PROTO_DIR}`,
-        `--python_out=${genDir}`,
-        `--grpc_python_out=${genDir}`,
-        join(PROTO_DIR, 'flowcontrol.proto'),
-        join(PROTO_DIR, 'helloworld.proto'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [join(PROTO_DIR, 'flowcontrol.proto'), join(PROTO_DIR, 'helloworld.proto')]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

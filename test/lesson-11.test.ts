@@ -7,7 +7,6 @@
 // after the last greeting it had: nothing missed, nothing twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -32,6 +31,7 @@ import {
   stopProcess,
   waitFor,
   type Spawned,
+  generatePythonCode,
 } from './helpers.js';
 
 /** Every test here ends in a few seconds; a hang fails by name. */
@@ -404,12 +404,7 @@ describe('lesson 11 with Python grpcio', { skip: skipWhenMissing(missing) }, () 
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'feed-py-'));
     const protos = ['helloworld.proto', 'feed.proto'].map((file) => join(PROTO_DIR, file));
-    const protoc = spawnSync(
-      PYTHON,
-      ['-m', 'grpc_tools.protoc', `-I${PROTO_DIR}`, `--python_out=${genDir}`, `--grpc_python_out=${genDir}`, ...protos],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [...protos]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

@@ -6,7 +6,6 @@
 // grpc-js's word for it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import http2 from 'node:http2';
@@ -39,6 +38,7 @@ import {
   waitFor,
   type ObservedServer,
   type Spawned,
+  generatePythonCode,
 } from './helpers.js';
 
 /** Every test here ends in a few seconds; a hang fails by name. */
@@ -562,19 +562,7 @@ describe('lesson 12 with Python grpcio', { skip: skipWhenMissing(missing) }, () 
   let genDir = '';
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'files-py-'));
-    const protoc = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'grpc_tools.protoc',
-        `-I${PROTO_DIR}`,
-        `--python_out=${genDir}`,
-        `--grpc_python_out=${genDir}`,
-        join(PROTO_DIR, 'files.proto'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(protoc.status, 0, protoc.stderr);
+    generatePythonCode(genDir, [join(PROTO_DIR, 'files.proto')]);
   });
   after(() => rmSync(genDir, { recursive: true, force: true }));
 

@@ -28,6 +28,8 @@ import {
   stopProcess,
   waitFor,
   type Spawned,
+  generatePythonCode,
+  skipWhenMissing,
 } from './helpers.js';
 
 /** `node --import tsx <file> args`, as `npx tsx <file>` runs it, from `cwd`. */
@@ -177,39 +179,31 @@ describe('a lesson file copied into an empty project', () => {
 const missing = pythonGrpcMissing();
 if (missing) console.log(`# SKIPPING the Python client against a lesson file: ${missing}`);
 
-describe("the article's Python client against lesson 01's server.ts run alone", { skip: missing }, () => {
-  test('prints the greeting', async () => {
-    const generated = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
-    const server = await startStandaloneServer(LESSONS[0]);
-    try {
-      const protoc = spawnSync(
-        PYTHON,
-        [
-          '-m',
-          'grpc_tools.protoc',
-          `-I${PROTO_DIR}`,
-          `--python_out=${generated}`,
-          `--grpc_python_out=${generated}`,
-          join(PROTO_DIR, 'helloworld.proto'),
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(protoc.status, 0, protoc.stderr);
-      // The article's client, as the project README gives it.
-      const program = [
-        'import grpc, helloworld_pb2 as pb, helloworld_pb2_grpc as rpc',
-        `stub = rpc.HelloWorldServiceStub(grpc.insecure_channel("127.0.0.1:${server.port}"))`,
-        'print(stub.SayHello(pb.HelloRequest(name="Ada"), timeout=10).message)',
-      ].join('\n');
-      const result = spawnSync(PYTHON, ['-c', program], { cwd: generated, encoding: 'utf8', timeout: 20_000 });
-      assert.equal(result.status, 0, result.stderr);
-      assert.equal(result.stdout, 'Hello, Ada!\n');
-    } finally {
-      await stopProcess(server);
-      rmSync(generated, { recursive: true, force: true });
-    }
-  });
-});
+describe(
+  "the article's Python client against lesson 01's server.ts run alone",
+  { skip: skipWhenMissing(missing) },
+  () => {
+    test('prints the greeting', async () => {
+      const generated = mkdtempSync(join(tmpdir(), 'helloworld-py-'));
+      const server = await startStandaloneServer(LESSONS[0]);
+      try {
+        generatePythonCode(generated, [join(PROTO_DIR, 'helloworld.proto')]);
+        // The article's client, as the project README gives it.
+        const program = [
+          'import grpc, helloworld_pb2 as pb, helloworld_pb2_grpc as rpc',
+          `stub = rpc.HelloWorldServiceStub(grpc.insecure_channel("127.0.0.1:${server.port}"))`,
+          'print(stub.SayHello(pb.HelloRequest(name="Ada"), timeout=10).message)',
+        ].join('\n');
+        const result = spawnSync(PYTHON, ['-c', program], { cwd: generated, encoding: 'utf8', timeout: 20_000 });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(result.stdout, 'Hello, Ada!\n');
+      } finally {
+        await stopProcess(server);
+        rmSync(generated, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe('code blocks in the lesson texts are real code', () => {
   const trimmedLines = (text: string) =>
