@@ -10,6 +10,9 @@ import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
+/** Project files reached from `entry` by static imports that are not only for types. */
+const reached = new Set<string>();
+
 /** Packages imported, statically and not only for types, by `entry` and every project file it reaches that way. */
 function staticPackages(entry: string): Set<string> {
   const packages = new Set<string>();
@@ -17,6 +20,7 @@ function staticPackages(entry: string): Set<string> {
   const visit = (path: string) => {
     if (seen.has(path)) return;
     seen.add(path);
+    reached.add(path.slice(ROOT.length));
     const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
     for (const statement of file.statements) {
       const isImport = ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly;
@@ -43,6 +47,20 @@ test('the lesson UI reaches its first frame without importing marked or highligh
   const startup = new Set([...staticPackages('src/cli/lesson.ts'), ...staticPackages('src/ui/main.tsx')]);
   assert.ok(startup.has('ink'), `the walk found Ink (${[...startup].join(', ')})`);
   assert.deepEqual([...startup].filter(isRenderLibrary), []);
+});
+
+test('nor protobufjs, grpc-js or the lesson session: the picker needs none of them', () => {
+  reached.clear();
+  const startup = new Set([...staticPackages('src/cli/lesson.ts'), ...staticPackages('src/ui/main.tsx')]);
+  assert.ok(reached.has('src/ui/controller.ts'), [...reached].join(', '));
+  assert.deepEqual(
+    [...startup].filter((name) => name === 'protobufjs' || name.startsWith('@grpc/')),
+    [],
+  );
+  assert.deepEqual(
+    [...reached].filter((path) => path === 'src/runner/session.ts' || path === 'src/runner/child.ts'),
+    [],
+  );
 });
 
 test('the renderers loaded later do bring them in', () => {

@@ -81,6 +81,26 @@ describe('lesson picker', () => {
     app.stdin.write(KEY.esc);
     await until(/✓ 01 Hello, gRPC/);
   });
+
+  test('a lesson number of two digits is typed whole: 1 selects 01 and waits, 1 then 2 opens 12', async () => {
+    assert.ok(LESSONS.length >= 12, 'there are lessons numbered 10 and up');
+    const { app, until, store } = setup();
+    await until(/▶ +01 Hello, gRPC/);
+    app.stdin.write('j');
+    await until(/▶ +02 Server streaming/);
+    app.stdin.write('1');
+    await until(/▶ +01 Hello, gRPC/);
+    assert.equal(store.state.screen, 'picker', '1 alone could still become 10-19');
+    app.stdin.write('2');
+    await until(/12 Large payloads.*· server listening/);
+    assert.equal(store.state.lesson.slug, '12-large-payloads');
+    app.stdin.write(KEY.esc);
+    await until(/▶ +12 Large payloads/);
+    // A digit no lesson number continues with starts a new one: 0 then 4 is lesson 04.
+    app.stdin.write('0');
+    app.stdin.write('4');
+    await until(/04 Bidirectional streaming.*· server listening/);
+  });
 });
 
 describe('progress', () => {
@@ -122,6 +142,7 @@ describe('progress', () => {
     const { app, store, until } = setup({ columns: 200, rows: 40 }, new ProgressFile(join(blocker, 'progress.json')));
     await until('▶ ');
     app.stdin.write('1');
+    app.stdin.write(KEY.enter);
     await until(/progress not saved \(.*(ENOTDIR|EEXIST)/);
     await waitFor(() => store.state.completed.has('01-unary'), 'lesson 01 still marked for this run');
     assert.equal(readFileSync(blocker, 'utf8'), '');

@@ -1,7 +1,6 @@
 // npm run lesson: the tutorial's front door.
 import { lessonFromArgs, parseCommandLine } from './args.js';
 import { LESSONS, lessonLabel } from '../lessons.js';
-import { runTranscript } from '../runner/transcript.js';
 
 const USAGE = `
 Usage: npm run lesson -- [<lesson>] [--name N]... [--list]
@@ -46,6 +45,7 @@ if (interactive) {
     if (error.code !== 'EPIPE') throw error;
     process.exit(0);
   });
+  const { runTranscript } = await import('../runner/transcript.js');
   process.exit(await runTranscript(lesson, names, (line) => console.log(line)));
 }
 

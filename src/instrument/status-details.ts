@@ -1,7 +1,7 @@
 // Rich error details: a google.rpc.Status, encoded in the grpc-status-details-bin
 // trailer, whose `details` are Any messages (BadRequest, RetryInfo, ...). The
 // timeline and the wire view decode them with the project's own protos.
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import type { HeaderPair } from './events.js';
 import { protoRoot } from './wire-format.js';
 import { escapeControlChars } from '../runtime/control-chars.js';

@@ -2,7 +2,8 @@
 // (field number and wire type) then a value whose length the wire type gives.
 // Field names and types come from the .proto; the bytes alone only know numbers.
 import { existsSync, readdirSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 import { PROTO_DIR } from '../paths.js';
 import { rpcKindOf, type RpcKind } from './events.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
@@ -24,12 +25,20 @@ export interface FieldRow {
   truncated?: true;
 }
 
+const require = createRequire(import.meta.url);
+let library: typeof protobuf | undefined;
+
+/** protobufjs, loaded on first use: the UI draws its first frame without it. */
+export function protobufjs(): typeof protobuf {
+  return (library ??= require('protobufjs') as typeof protobuf);
+}
+
 let root: protobuf.Root | undefined;
 
 /** The project's protos, as protobufjs types (google/rpc/* included where present, for rich error details). */
 export function protoRoot(): protobuf.Root {
   if (!root) {
-    root = new protobuf.Root();
+    root = new (protobufjs().Root)();
     root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : `${PROTO_DIR}${target}`);
     const files = readdirSync(PROTO_DIR).filter((file) => file.endsWith('.proto'));
     for (const extra of ['google/rpc/status.proto', 'google/rpc/error_details.proto']) {
@@ -45,7 +54,7 @@ function methodOf(methodPath: string): protobuf.Method | undefined {
   const [, service, method] = /^\/(.+)\/([^/]+)$/.exec(methodPath) ?? [];
   if (!service) return undefined;
   const found = protoRoot().lookup(service);
-  return found instanceof protobuf.Service ? found.methods[method] : undefined;
+  return found instanceof protobufjs().Service ? found.methods[method] : undefined;
 }
 
 /** Unary, server streaming, client streaming or bidi, as the .proto declares the method. */
@@ -146,7 +155,7 @@ export function annotate(bytes: Uint8Array, type: protobuf.Type | undefined, dep
         const truncated = present < Number(length);
         const cut = truncated ? ` TRUNCATED: the length says ${length} bytes, ${present} follow` : '';
         pos = headerEnd + present;
-        const nested = field?.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+        const nested = field?.resolvedType instanceof protobufjs().Type ? field.resolvedType : undefined;
         if (nested) {
           row(`${nested.name} (${length} bytes)${cut}`, headerEnd, truncated);
           rows.push(...annotate(payload, nested, depth + 1, base + headerEnd));

@@ -36,14 +36,15 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
 
   const { screen, help, size } = store.state;
   // One row short of the terminal: a frame as tall as the screen makes Ink clear the scrollback.
+  // The picker takes only the rows it needs: Ink's cost per frame grows with its area, and the
+  // picker is the first frame a learner waits for.
+  const picker = !help && screen === 'picker';
   return (
-    <Box flexDirection="column" width={size.columns} height={Math.max(1, size.rows - 1)}>
+    <Box flexDirection="column" width={size.columns} height={picker ? undefined : Math.max(1, size.rows - 1)}>
       {help ? (
         <Help store={store} />
-      ) : screen === 'picker' ? (
-        <Box flexGrow={1}>
-          <Picker store={store} />
-        </Box>
+      ) : picker ? (
+        <Picker store={store} />
       ) : (
         <Box flexDirection="column" flexGrow={1}>
           <Header store={store} />

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { LESSONS } from '../lessons.js';
 import type { UiStore } from './store.js';
+import { wrapWords } from './help-lines.js';
 
 const KIND_LABEL = {
   unary: 'unary',
@@ -13,6 +14,13 @@ export function Picker({ store }: { store: UiStore }) {
   const { pickerIndex, completed, size } = store.state;
   const done = LESSONS.filter((lesson) => completed.has(lesson.slug)).length;
   const selected = LESSONS[pickerIndex];
+  // The summary, wrapped as Ink will wrap it, inside the one-column padding on each side.
+  const summary = wrapWords(selected.summary, size.columns - 2);
+  // Rows left for the list: the frame is one row short of the screen, and the title, the blurb,
+  // the range row, a blank row, the summary, the completed note and the footer take the rest.
+  const listRows = Math.max(3, size.rows - 1 - 6 - summary.length);
+  const first = Math.min(Math.max(0, pickerIndex - Math.floor(listRows / 2)), Math.max(0, LESSONS.length - listRows));
+  const shown = LESSONS.slice(first, first + listRows);
   return (
     <Box flexDirection="column" paddingX={1} width={size.columns}>
       <Text bold color="cyan">
@@ -27,9 +35,13 @@ export function Picker({ store }: { store: UiStore }) {
       <Text dimColor wrap="truncate-end">
         Each lesson runs a real server and client on loopback and shows every message on the wire.
       </Text>
-      <Text> </Text>
-      {LESSONS.map((lesson, index) => {
-        const current = index === pickerIndex;
+      <Text dimColor>
+        {shown.length < LESSONS.length
+          ? `  ${first + 1}-${first + shown.length} of ${LESSONS.length}, ↑↓ for more`
+          : ' '}
+      </Text>
+      {shown.map((lesson, offset) => {
+        const current = first + offset === pickerIndex;
         return (
           <Text key={lesson.slug} wrap="truncate-end" inverse={current}>
             {current ? '▶ ' : '  '}
@@ -40,7 +52,9 @@ export function Picker({ store }: { store: UiStore }) {
         );
       })}
       <Text> </Text>
-      <Text wrap="wrap">{selected.summary}</Text>
+      {summary.map((line, index) => (
+        <Text key={index}>{line}</Text>
+      ))}
       {done ? (
         <Text dimColor wrap="truncate-end">
           ✓ completed: the lesson's client ran and exited 0 here

@@ -3,8 +3,8 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
 import { LESSONS, type Lesson } from '../lessons.js';
-import { LessonSession } from '../runner/session.js';
-import { actionFor, keystrokes, type Action } from './keymap.js';
+import type { LessonSession } from '../runner/session.js';
+import { actionFor, keystrokes, lessonNumberText, type Action } from './keymap.js';
 import { PANES, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';
@@ -31,6 +31,8 @@ export class LessonController {
   private debounce?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Digits typed in the picker that may start a longer lesson number. */
+  private typedDigits = '';
   /** The lesson most recently asked for; opens already superseded by a newer one are skipped. */
   private target?: Lesson;
   /** Saving progress failed once already: say so once, not after every run. */
@@ -65,7 +67,9 @@ export class LessonController {
     return this.enqueue(async () => {
       if (this.target !== lesson) return;
       await this.closeSession();
-      if (this.closed) return;
+      // Loaded on the first open, not before the picker's first frame.
+      const { LessonSession } = await import('../runner/session.js');
+      if (this.closed || this.target !== lesson) return;
       this.store.openLesson(lesson);
       this.loadFiles(lesson);
       const session = new LessonSession(lesson);
@@ -287,9 +291,34 @@ export class LessonController {
     return help ? 'help' : wireView ? 'wire' : focus;
   }
 
+  /**
+   * A digit typed in the picker: 3 opens lesson 3; 1 selects lesson 1 and waits, since 1 then 3
+   * means lesson 13 (enter opens 1); 0 then 1 is lesson 1 too.
+   */
+  private typeLessonDigit(digit: string): void {
+    const forms = (lesson: Lesson) => [String(lesson.number), lessonNumberText(lesson.number)];
+    const startingWith = (typed: string) =>
+      LESSONS.filter((lesson) => forms(lesson).some((form) => form.startsWith(typed)));
+    const typed = startingWith(this.typedDigits + digit).length ? this.typedDigits + digit : digit;
+    const candidates = startingWith(typed);
+    this.typedDigits = candidates.length ? typed : '';
+    const exact = candidates.find((lesson) => forms(lesson).includes(typed));
+    if (!exact) return;
+    const longer = candidates.some((lesson) =>
+      forms(lesson).some((form) => form.length > typed.length && form.startsWith(typed)),
+    );
+    if (!longer) {
+      this.typedDigits = '';
+      void this.open(exact);
+      return;
+    }
+    this.store.update((draft) => (draft.pickerIndex = LESSONS.indexOf(exact)));
+  }
+
   /** Does what a key's action says; `input` is the character typed, for keys that carry a value (1-9). */
   handle(action: Action, input = ''): void {
     const { state } = this.store;
+    if (action !== 'open-number') this.typedDigits = '';
     const moveFocus = (step: number) =>
       this.store.update(
         (draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]),
@@ -315,11 +344,8 @@ export class LessonController {
       case 'open':
         void this.open(LESSONS[state.pickerIndex]);
         return;
-      case 'open-number': {
-        const lesson = LESSONS.find((entry) => String(entry.number) === input);
-        if (lesson) void this.open(lesson);
-        return;
-      }
+      case 'open-number':
+        return this.typeLessonDigit(input);
       case 'back':
         void this.enqueue(() => this.closeSession());
         return this.store.update((draft) => (draft.screen = 'picker'));

@@ -109,15 +109,23 @@ const PROMPT_QUIT: Binding = {
   footer: true,
 };
 
+/** A lesson's number as the picker shows it: 01, 13. */
+export function lessonNumberText(number: number): string {
+  return String(number).padStart(2, '0');
+}
+
 export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   picker: [
     QUIT,
     HELP,
     { keys: [named('return')], label: 'open', help: 'open the lesson', action: 'open', footer: true },
     {
-      keys: LESSONS.filter((lesson) => lesson.number <= 9).map((lesson) => key(String(lesson.number))),
+      // Every digit a lesson number is written with: 1 then 3 opens lesson 13.
+      keys: [...new Set(LESSONS.flatMap((lesson) => [...lessonNumberText(lesson.number)]))]
+        .sort()
+        .map((digit) => key(digit)),
       label: 'lesson',
-      help: 'open the lesson with that number',
+      help: 'open the lesson with that number (type both digits of 10 and up)',
       action: 'open-number',
       footer: true,
     },

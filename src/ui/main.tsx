@@ -8,7 +8,8 @@ import { UiStore } from './store.js';
 import { ProgressFile } from './progress.js';
 import { loadRenderers } from './useRenderers.js';
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h';
+// The alternate screen keeps the cursor where it was: start the frame at the top left.
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
