@@ -2,13 +2,15 @@
 // compressed flag are the ones a plain node:http2 proxy read off the DATA
 // bytes, and its content is the message inflated, both ways (a grpc-js client
 // compresses what it sends; a Python grpcio server, what it answers). Then
-// what the rows, the wire view and the transcript make of them, and of
-// `bytes` fields.
+// what the rows, the wire view and the transcript make of them and of `bytes`
+// fields, and what lesson 12's text quotes of them. Previews first: a `bytes`
+// field as its length and first bytes, a big message in the time a small one
+// takes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -601,6 +603,15 @@ describe("lesson 12's transcript, through its client process", () => {
       );
     }
     assert.match(rows[16], /client → server +\d\d B gzip \(72 B\)  \{"name":"","offset":"1048576","sha256":"/);
+    // What the lesson text quotes of these rows is what they show.
+    const readme = readFileSync(join(ROOT, 'lessons/12-large-payloads/README.md'), 'utf8').replace(/\s+/g, ' ');
+    const quoted = [...readme.matchAll(/`(\d+ B gzip \([^)]+\))`/g)].map((match) => match[1]);
+    assert.deepEqual(quoted, ['3017 B gzip (64.0 KiB)', '88 B gzip (72 B)']);
+    assert.ok(rows[0].includes(`  ${quoted[0]}  `), rows[0]);
+    assert.ok(rows[16].includes(`  ${quoted[1]}  `), rows[16]);
+    assert.ok(readme.includes('the prefix is `01 00 00 00 53`'));
+    assert.ok(readme.includes('`{"name":"","offset":"65536","data":<64.0 KiB: 6e 6f 74 ..>}`'));
+    assert.ok(calls[2].includes('  {"name":"","offset":"65536","data":<64.0 KiB: 6e 6f 74 ..>}\n'));
     // The first Upload, without gzip: the same chunks, as they are.
     assert.match(
       calls[2],
