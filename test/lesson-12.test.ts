@@ -530,28 +530,39 @@ describe("lesson 12's client on the timeline", () => {
     );
   });
 
-  test('the gzip upload: its rows are the compressed sizes, and the bytes kept are gzip, not protobuf', BOUND, () => {
-    const [plain, zipped] = callsOf('Upload');
-    assert.equal(header(plain, 'request', 'grpc-encoding'), undefined);
-    assert.equal(header(zipped, 'request', 'grpc-encoding'), 'gzip');
-    assert.equal(header(zipped, 'response', 'grpc-encoding'), 'identity');
-    const plainChunks = messages(plain, 'client->server');
-    const zippedChunks = messages(zipped, 'client->server');
-    assert.equal(plainChunks.length, 17);
-    assert.equal(zippedChunks.length, 17);
-    for (const [index, chunk] of zippedChunks.slice(0, 16).entries()) {
-      assert.ok(
-        chunk.size * 5 < plainChunks[index].size,
-        `chunk ${index}: ${chunk.size} vs ${plainChunks[index].size}`,
-      );
-      // Small enough to keep, and kept as they went into the stream: a gzip header, 1f 8b.
-      assert.equal(Buffer.from(chunk.bytes!, 'base64').subarray(0, 2).toString('hex'), '1f8b');
-    }
-    // The checksum message is bigger gzipped than as it is.
-    assert.ok(zippedChunks[16].size > plainChunks[16].size);
-    // The server checked the file both times (a wrong hash would have been DATA_LOSS).
-    assert.equal(server.log.filter((line) => /^Upload .*: OK \(17 in, 1 out,/.test(line)).length, 2);
-  });
+  test(
+    'the gzip upload: its rows are the compressed sizes, flagged gzip, and read as the chunks they carry',
+    BOUND,
+    () => {
+      const [plain, zipped] = callsOf('Upload');
+      assert.equal(header(plain, 'request', 'grpc-encoding'), undefined);
+      assert.equal(header(zipped, 'request', 'grpc-encoding'), 'gzip');
+      assert.equal(header(zipped, 'response', 'grpc-encoding'), 'identity');
+      const plainChunks = messages(plain, 'client->server');
+      const zippedChunks = messages(zipped, 'client->server');
+      assert.equal(plainChunks.length, 17);
+      assert.equal(zippedChunks.length, 17);
+      for (const [index, chunk] of zippedChunks.entries()) {
+        assert.deepEqual([chunk.compressed, chunk.encoding], [true, 'gzip'], `chunk ${index}`);
+        assert.deepEqual([plainChunks[index].compressed, plainChunks[index].encoding], [false, undefined]);
+        // The same message, decoded: only its size on the wire differs.
+        assert.equal(chunk.size, plainChunks[index].size, `chunk ${index}`);
+        assert.equal(chunk.preview, plainChunks[index].preview, `chunk ${index}`);
+      }
+      for (const [index, chunk] of zippedChunks.slice(0, 16).entries()) {
+        assert.ok(
+          chunk.wireSize * 5 < plainChunks[index].wireSize,
+          `chunk ${index}: ${chunk.wireSize} vs ${plainChunks[index].wireSize}`,
+        );
+        assert.match(chunk.preview ?? '', new RegExp(`"offset":"${index * CHUNK_BYTES}","data":<64\\.0 KiB: `));
+      }
+      // The checksum message is bigger gzipped than as it is; its bytes kept are protobuf, not gzip.
+      assert.ok(zippedChunks[16].wireSize > plainChunks[16].wireSize);
+      assert.equal(zippedChunks[16].bytes, plainChunks[16].bytes);
+      // The server checked the file both times (a wrong hash would have been DATA_LOSS).
+      assert.equal(server.log.filter((line) => /^Upload .*: OK \(17 in, 1 out,/.test(line)).length, 2);
+    },
+  );
 });
 
 const missing = pythonGrpcMissing();

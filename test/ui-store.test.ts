@@ -24,7 +24,18 @@ test('a burst of events is one notification, and the buffers stay bounded', asyn
     store.apply({
       type: 'wire',
       run: 1,
-      events: [{ type: 'message', call: 1, ms: index, direction: 'server->client', size: 10, preview: `#${index}` }],
+      events: [
+        {
+          type: 'message',
+          call: 1,
+          ms: index,
+          direction: 'server->client',
+          size: 10,
+          wireSize: 15,
+          compressed: false,
+          preview: `#${index}`,
+        },
+      ],
     });
     store.apply({ type: 'output', side: 'client', stream: 'stdout', line: `line ${index}` });
   }

@@ -473,6 +473,8 @@ describe('pane titles', () => {
       ms: index,
       direction: 'server->client',
       size: 10,
+      wireSize: 15,
+      compressed: false,
       preview: `reply #${index + 1}`,
     }));
     store.apply({ type: 'wire', run: 1, events: messages });

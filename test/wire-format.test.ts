@@ -94,6 +94,8 @@ test('bytes that do not decode give a preview and a wire view that say so, never
     ms: 1,
     direction: 'server->client' as const,
     size: 1,
+    wireSize: 6,
+    compressed: false,
     bytes: Buffer.from('0f', 'hex').toString('base64'),
   };
   assert.match(messagePreview(event, method), /^\(1 bytes that do not decode as HelloReply: /);

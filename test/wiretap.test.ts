@@ -373,10 +373,10 @@ describe('wire tap: sizes are the DATA bytes on the HTTP/2 stream', () => {
       const proxy = await countingHttp2Proxy(server.port);
       try {
         const events = await tappedRun(ref, proxy.port, [...names]);
-        // Every message's bytes plus its 5-byte prefix.
+        // Every message's size on the wire: its bytes plus its 5-byte prefix.
         const sum = (direction: string) =>
           events.reduce(
-            (total, event) => total + (event.type === 'message' && event.direction === direction ? event.size + 5 : 0),
+            (total, event) => total + (event.type === 'message' && event.direction === direction ? event.wireSize : 0),
             0,
           );
         await waitFor(

@@ -12,11 +12,23 @@ export type WireEvent =
       /** Milliseconds since the call started. */
       ms: number;
       direction: Direction;
-      /** Encoded protobuf size; on the wire each message also carries a 5-byte gRPC prefix. */
+      /** The message's protobuf size, decoded: what the application sent or received, before compression. */
       size: number;
-      /** Content as JSON, cut short. Left out when `bytes` are kept: it can be decoded from them when shown. */
+      /**
+       * Bytes the message took in the HTTP/2 DATA stream: the 5-byte gRPC
+       * prefix and the payload as sent, compressed when `compressed` is set.
+       */
+      wireSize: number;
+      /** The prefix's compressed flag: the payload was compressed with `encoding`. */
+      compressed: boolean;
+      /** The grpc-encoding header of this direction of the call (request or response headers), when there was one. */
+      encoding?: string;
+      /**
+       * Content as JSON, cut short. Left out when `bytes` are kept: it can be
+       * decoded from them when shown.
+       */
       preview?: string;
-      /** The encoded bytes, base64, when small enough to keep. */
+      /** The protobuf bytes (decoded, never compressed), base64, when small enough to keep. */
       bytes?: string;
     }
   | { type: 'half-close'; call: number; ms: number }
@@ -51,7 +63,7 @@ export type HeaderPair = [name: string, value: string];
 
 export type MessageEvent = Extract<WireEvent, { type: 'message' }>;
 
-/** Messages up to this size keep their bytes for the wire view; larger ones only their size. */
+/** Messages up to this size (decoded) keep their bytes for the wire view; larger ones their size and a preview. */
 export const CAPTURE_BYTES = 16 * 1024;
 
 /** Bytes a message occupies in the HTTP/2 DATA stream: the 5-byte gRPC prefix plus its encoding. */

@@ -15,6 +15,9 @@ type MessageTuple = [
   size: number,
   bytes: string | null,
   preview: string | null,
+  wireSize: number,
+  compressed: 0 | 1,
+  encoding: string | null,
 ];
 type EncodedEvent = Exclude<WireEvent, MessageEvent> | MessageTuple;
 
@@ -32,6 +35,9 @@ function encode(event: WireEvent): EncodedEvent {
     event.size,
     event.bytes ?? null,
     event.preview ?? null,
+    event.wireSize,
+    event.compressed ? 1 : 0,
+    event.encoding ?? null,
   ];
 }
 
@@ -92,13 +98,16 @@ export function isListeningMessage(message: unknown): message is ListeningMessag
 export function decodeBatch(batch: EventBatch): WireEvent[] {
   return batch.events.map((event) => {
     if (!Array.isArray(event)) return event;
-    const [call, ms, toServer, size, bytes, preview] = event;
+    const [call, ms, toServer, size, bytes, preview, wireSize, compressed, encoding] = event;
     return {
       type: 'message',
       call,
       ms,
       direction: toServer ? 'client->server' : 'server->client',
       size,
+      wireSize,
+      compressed: compressed === 1,
+      encoding: encoding ?? undefined,
       bytes: bytes ?? undefined,
       preview: preview ?? undefined,
     };

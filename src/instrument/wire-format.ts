@@ -84,6 +84,26 @@ export const hexOf = (bytes: Uint8Array) =>
     .toString('hex')
     .replace(/(..)(?!$)/g, '$1 ');
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** A size for people: "72 B", "2.9 KiB", "5.0 MiB". */
+export function byteSize(bytes: number): string {
+  if (bytes < KiB) return `${bytes} B`;
+  if (bytes < MiB) return `${(bytes / KiB).toFixed(1)} KiB`;
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+/** How many bytes of a `bytes` field a preview shows. */
+const BYTES_SHOWN = 3;
+
+/** A `bytes` field as its length and first bytes: "<64.0 KiB: 6e 6f 74 ..>". */
+export function bytesSummary(bytes: Uint8Array): string {
+  if (bytes.length === 0) return '<0 B>';
+  const head = hexOf(bytes.subarray(0, BYTES_SHOWN));
+  return `<${byteSize(bytes.length)}: ${head}${bytes.length > BYTES_SHOWN ? ' ..' : ''}>`;
+}
+
 /** A base-128 varint at `pos`: seven bits a byte, low bits first, high bit set on all but the last. */
 function readVarint(bytes: Uint8Array, pos: number): [value: bigint, next: number] {
   let value = 0n;
@@ -162,6 +182,8 @@ export function annotate(bytes: Uint8Array, type: protobuf.Type | undefined, dep
         } else if (field?.type === 'string') {
           // JSON escapes C0 control characters; the C1 ones (CSI among them) need it too.
           row(`${escapeControlChars(JSON.stringify(Buffer.from(payload).toString('utf8')))}${cut}`, pos, truncated);
+        } else if (field?.type === 'bytes') {
+          row(`${bytesSummary(payload)}${cut}`, pos, truncated);
         } else {
           row(truncated ? `${present} bytes${cut}` : `${length} bytes`, pos, truncated);
         }

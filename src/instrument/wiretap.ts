@@ -9,6 +9,13 @@
 // message: nothing below is called for one, so the timeline cannot show a
 // reply that never crossed the wire.
 //
+// Compression happens between the two layers (grpc-js's compression filter
+// sits right under the channel's call): the channel's call sees a message as
+// the application sent or received it, the HTTP/2 stream sees it as it
+// crossed the wire, behind a 5-byte prefix whose first byte says whether it
+// was compressed. Each message event pairs the two, in order: the size on the
+// wire and the flag from the stream, the decoded bytes from the call.
+//
 // The same two places let the lesson UI inject faults from outside the lesson
 // code (applyFault): cancel the calls in flight, pause their reading, or clamp
 // the deadline each call is created with.
@@ -18,16 +25,17 @@ import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type FaultKind, type HeaderPair, type WireEvent } from './events.js';
 import type { ClientFault } from './ipc-sink.js';
-import { messagePreview } from './decode.js';
+import { decodePreview } from './decode.js';
 import { methodKindOf } from './wire-format.js';
 
 export interface WireTapOptions {
-  /** Messages up to this many bytes are reported with their bytes (base64), for the wire view. */
+  /** Messages up to this many bytes (decoded) are reported with their bytes (base64), for the wire view. */
   captureBytes?: number;
   /**
    * Add a JSON preview to every message. A consumer that decodes the bytes
    * itself (the UI, lazily, for the rows it shows) turns this off and saves
-   * the process the work.
+   * the process the work; a message too big to keep its bytes gets its
+   * preview either way, made here where its bytes are.
    */
   preview?: boolean;
   /**
@@ -49,11 +57,25 @@ interface OpenCall {
   channelCall: ChannelCall;
   /** Its HTTP/2 stream, once grpc-js has opened it. */
   reading?: ReadingControl;
+  /** Messages the application sent, as it sent them, that have not gone into the stream yet. */
+  unsent: Buffer[];
+  /** The prefixes of messages that arrived on the stream and that grpc-js has not handed on yet. */
+  arrived: MessagePrefix[];
+  /** grpc-encoding of the request headers, and of the response headers. */
+  sendEncoding?: string;
+  receiveEncoding?: string;
+}
+
+/** What a message's 5-byte prefix says: whether the payload is compressed, and its length as sent. */
+interface MessagePrefix {
+  compressed: boolean;
+  length: number;
 }
 
 /** The call-level object grpc-js's channel returns from createCall (not exported as a type). */
 interface ChannelCall {
   start(metadata: grpc.Metadata, listener: ChannelListener): void;
+  sendMessageWithContext(context: object, message: Buffer): void;
   cancelWithStatus(status: grpc.status, details: string): void;
 }
 interface ChannelListener {
@@ -97,6 +119,11 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   const since = (call: CallState) => performance.now() - call.startedAt;
   const openCalls = new Map<number, OpenCall>();
   let readingPaused = false;
+  /**
+   * The message each framed buffer written to a stream was made from. A call
+   * that grpc-js retries writes the same buffers again, to the new stream.
+   */
+  const sentAs = new WeakMap<Buffer, Buffer>();
 
   /** A fault row on a call; without one, timed from the start of the process. */
   const fault = (kind: FaultKind, detail: string, call?: CallState) =>
@@ -134,16 +161,29 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   };
   undo.push(() => (faultHandler = undefined));
 
-  const message = (call: CallState, direction: 'client->server' | 'server->client', bytes: Buffer) => {
-    const event: WireEvent = {
+  /** A message event: `bytes` as the application sent or received them, the rest as it crossed the wire. */
+  const message = (
+    open: OpenCall,
+    direction: 'client->server' | 'server->client',
+    bytes: Buffer,
+    prefix: MessagePrefix,
+    ms = since(open.state),
+  ) => {
+    const call = open.state;
+    const kept = bytes.length <= captureBytes;
+    const encoding = direction === 'client->server' ? open.sendEncoding : open.receiveEncoding;
+    emit({
       type: 'message',
       call: call.id,
-      ms: since(call),
+      ms,
       direction,
       size: bytes.length,
-      bytes: bytes.length <= captureBytes ? bytes.toString('base64') : undefined,
-    };
-    emit(preview ? { ...event, preview: messagePreview(event, call.method) } : event);
+      wireSize: GRPC_MESSAGE_PREFIX_BYTES + prefix.length,
+      compressed: prefix.compressed,
+      ...(encoding === undefined ? {} : { encoding }),
+      ...(preview || !kept ? { preview: decodePreview(bytes, call.method, direction) } : {}),
+      ...(kept ? { bytes: bytes.toString('base64') } : {}),
+    });
   };
   const headers = (
     call: CallState,
@@ -187,12 +227,18 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
     const clamp = options.deadlineMs === undefined ? undefined : clampDeadline(deadline, options.deadlineMs);
     const inner = createCall.call(this, method, clamp?.deadline ?? deadline, ...rest);
     const call: CallState = { id: ++lastCallId, startedAt: performance.now(), method };
-    const open: OpenCall = { state: call, channelCall: inner };
+    const open: OpenCall = { state: call, channelCall: inner, unsent: [], arrived: [] };
     emit({ type: 'call', call: call.id, method, kind: methodKindOf(method) ?? 'unary', at: Date.now() });
     if (clamp) fault('deadline', clamp.detail, call);
     watchConnectivity(this, call);
     return {
       ...forwardAll(inner),
+      // Below every interceptor and above the compression filter: the message
+      // as the application sent it. It reaches the stream in the same order.
+      sendMessageWithContext(context: object, bytes: Buffer) {
+        open.unsent.push(bytes);
+        inner.sendMessageWithContext(context, bytes);
+      },
       start(metadata: grpc.Metadata, listener: ChannelListener) {
         openCalls.set(call.id, open);
         if (readingPaused) fault('pause', 'client not reading replies (paused from the lesson UI)', call);
@@ -202,8 +248,10 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         marked.setOptions({ ...metadata.getOptions(), [CALL_OPTION]: open } as grpc.MetadataOptions);
         inner.start(marked, {
           onReceiveMetadata: (received) => listener.onReceiveMetadata(received),
+          // Inflated already, if it came compressed; its prefix was read off the stream.
           onReceiveMessage: (bytes) => {
-            message(call, 'server->client', bytes);
+            const prefix = open.arrived.shift() ?? { compressed: false, length: bytes.length };
+            message(open, 'server->client', bytes, prefix);
             listener.onReceiveMessage(bytes);
           },
           onReceiveStatus: (status) => {
@@ -252,24 +300,44 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         open.reading = readingControl(stream);
         if (readingPaused) open.reading.hold();
         headers(call, 'client->server', 'request', requestHeaders);
+        open.sendEncoding = headerValue(requestHeaders['grpc-encoding']);
         // What the client sends is reported when it goes into the HTTP/2
         // stream, not when the application writes it: a message written
         // before the connection is up waits in grpc-js until then.
         const write = stream.write;
         stream.write = function (this: http2.ClientHttp2Stream, chunk: unknown, ...more: unknown[]) {
-          // One write per message: a 5-byte prefix (compressed flag, length), then the protobuf bytes.
-          if (Buffer.isBuffer(chunk) && chunk.length >= GRPC_MESSAGE_PREFIX_BYTES)
-            message(call, 'client->server', chunk.subarray(GRPC_MESSAGE_PREFIX_BYTES));
-          return (write as (...all: unknown[]) => boolean).call(this, chunk, ...more);
+          // One write per message: a 5-byte prefix (compressed flag, length),
+          // then the protobuf bytes, compressed if the flag says so.
+          if (!Buffer.isBuffer(chunk) || chunk.length < GRPC_MESSAGE_PREFIX_BYTES)
+            return (write as (...all: unknown[]) => boolean).call(this, chunk, ...more);
+          const ms = since(call);
+          let sent = sentAs.get(chunk);
+          if (!sent) {
+            sent = open.unsent.shift();
+            if (sent) sentAs.set(chunk, sent);
+          }
+          // The row is made once the bytes are on their way, so decoding it never holds them up.
+          const written = (write as (...all: unknown[]) => boolean).call(this, chunk, ...more);
+          const compressed = chunk[0] === 1;
+          const payload = chunk.subarray(GRPC_MESSAGE_PREFIX_BYTES);
+          const prefix = { compressed, length: payload.length };
+          message(open, 'client->server', compressed ? (sent ?? payload) : payload, prefix, ms);
+          return written;
         } as typeof stream.write;
+        // The prefixes of what arrives, read before grpc-js reads the same bytes.
+        stream.prependListener(
+          'data',
+          prefixReader((prefix) => open.arrived.push(prefix)),
+        );
         const end = stream.end;
         stream.end = function (this: http2.ClientHttp2Stream, ...more: unknown[]) {
           emit({ type: 'half-close', call: call.id, ms: since(call) });
           return (end as (...all: unknown[]) => http2.ClientHttp2Stream).apply(this, more);
         } as typeof stream.end;
-        stream.on('response', (response) =>
-          headers(call, 'server->client', 'grpc-status' in response ? 'trailers-only' : 'response', response),
-        );
+        stream.on('response', (response) => {
+          open.receiveEncoding = headerValue(response['grpc-encoding']);
+          headers(call, 'server->client', 'grpc-status' in response ? 'trailers-only' : 'response', response);
+        });
         stream.on('trailers', (trailers) => headers(call, 'server->client', 'trailers', trailers));
       }
       return stream;
@@ -351,6 +419,40 @@ function forwardAll(inner: object): Record<string, unknown> {
     }
   }
   return forwarded;
+}
+
+/**
+ * Reads the 5-byte prefixes out of a gRPC body as it arrives, in chunks that
+ * may cut a prefix or a message anywhere; the messages themselves are skipped.
+ */
+export function prefixReader(onPrefix: (prefix: MessagePrefix) => void): (chunk: Buffer) => void {
+  const prefix = Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES);
+  let filled = 0;
+  /** Bytes of the current message still to come. */
+  let remaining = 0;
+  return (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (remaining > 0) {
+        const skipped = Math.min(remaining, chunk.length - at);
+        remaining -= skipped;
+        at += skipped;
+        continue;
+      }
+      const copied = chunk.copy(prefix, filled, at, at + GRPC_MESSAGE_PREFIX_BYTES - filled);
+      filled += copied;
+      at += copied;
+      if (filled === GRPC_MESSAGE_PREFIX_BYTES) {
+        filled = 0;
+        remaining = prefix.readUInt32BE(1);
+        onPrefix({ compressed: prefix[0] === 1, length: remaining });
+      }
+    }
+  };
+}
+
+function headerValue(value: string | string[] | number | undefined): string | undefined {
+  return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 }
 
 /**

@@ -1,12 +1,7 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
-import {
-  GRPC_MESSAGE_PREFIX_BYTES,
-  type FaultKind,
-  type HeaderKind,
-  type HeaderPair,
-  type WireEvent,
-} from '../instrument/events.js';
+import type { FaultKind, HeaderKind, HeaderPair, MessageEvent, WireEvent } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
+import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 
 export function formatMs(ms: number): string {
@@ -48,6 +43,17 @@ export function headerList(headers: HeaderPair[]): string {
     .join('  ');
 }
 
+/**
+ * What a message row says of its size: the bytes it took on the wire, prefix
+ * included; for a compressed message also its encoding and its size decoded,
+ * as in "3017 B" and "gzip (64.0 KiB)".
+ */
+export function messageSize(event: MessageEvent): { wire: string; compression?: string } {
+  const wire = `${event.wireSize} B`;
+  if (!event.compressed) return { wire };
+  return { wire, compression: `${event.encoding ?? 'compressed'} (${byteSize(event.size)})` };
+}
+
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
 export function formatWireEvent(event: WireEvent, method?: string): string {
   switch (event.type) {
@@ -55,8 +61,9 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
       return `call ${event.call}: ${event.method} (${event.kind})`;
     case 'message': {
       const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
-      const wire = `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(8);
-      return `${formatMs(event.ms)}  ${arrow} ${wire}  ${messagePreview(event, method)}`;
+      const { wire, compression } = messageSize(event);
+      const size = `${wire.padStart(8)}${compression ? ` ${compression}` : ''}`;
+      return `${formatMs(event.ms)}  ${arrow} ${size}  ${messagePreview(event, method)}`;
     }
     case 'half-close':
       return `${formatMs(event.ms)}  client half-closed (no more requests)`;

@@ -3,9 +3,8 @@ export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to 
 
 // Timeline rows as styled lines: direction, time since the call started, size
 // on the wire, content, half-close, final status, and the faults injected.
-import { GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
-import { FAULT_LABEL, HEADER_LABEL, formatMs, headerList, shortMethod } from '../runner/format.js';
+import { FAULT_LABEL, HEADER_LABEL, formatMs, headerList, messageSize, shortMethod } from '../runner/format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
@@ -20,10 +19,12 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
       ];
     case 'message': {
       const out = event.direction === 'client->server';
+      const { wire, compression } = messageSize(event);
       return [
         { text: formatMs(event.ms), dim: true },
         { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
-        { text: `${event.size + GRPC_MESSAGE_PREFIX_BYTES} B`.padStart(6), color: 'yellow' },
+        { text: wire.padStart(6), color: 'yellow' },
+        ...(compression ? [{ text: ` ${compression}`, color: 'magenta' as const }] : []),
         { text: `  ${messagePreview(event, method)}` },
       ];
     }

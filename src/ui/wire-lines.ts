@@ -1,7 +1,9 @@
-// The wire view of one message as lines: what was sent, field by field, and
+// The wire view of one message as lines: what was sent (inflated, if it went
+// compressed), field by field, behind the prefix that went out with it, and
 // how its size compares with the same content as JSON.
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { annotate, hexOf, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
+import { messagePreview } from '../instrument/decode.js';
 import type { TimelineRow } from './store.js';
 import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
 import type { StyledLine } from './styled.js';
@@ -15,6 +17,16 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     return [[{ text: 'Select a message or a headers row in the timeline (↑/↓ there), then press w.', dim: true }]];
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
+  const bytes = event.bytes === undefined ? undefined : Buffer.from(event.bytes, 'base64');
+  // Bytes a hostile peer sent may not decode at all: then there is no JSON to compare with.
+  let json: number | undefined;
+  try {
+    json = bytes && type ? jsonSize(bytes, type) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const payload = event.wireSize - GRPC_MESSAGE_PREFIX_BYTES;
+  const encoding = event.encoding ?? 'an encoding the headers do not name';
   const lines: StyledLine[] = [
     [
       { text: toServer ? 'client ──▶ server' : 'client ◀── server', color: toServer ? 'blue' : 'green', bold: true },
@@ -22,45 +34,51 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
       { text: type?.name ?? '', color: 'cyan', bold: true },
       { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
     ],
+    [
+      { text: `protobuf ${event.size} B`, color: 'yellow', bold: true },
+      ...(event.compressed ? [{ text: `, ${event.encoding ?? 'compressed'} ${payload} B`, color: 'magenta' }] : []),
+      { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${event.wireSize} B on the wire` },
+      {
+        text:
+          json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, event.size)).toFixed(1)}x)`,
+        color: 'magenta',
+      },
+    ],
+    [],
   ];
-  if (event.bytes === undefined) {
+  // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix:
+  // the compressed flag, then the length of what follows as sent.
+  const prefix = Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES);
+  prefix[0] = event.compressed ? 1 : 0;
+  prefix.writeUInt32BE(payload, 1);
+  lines.push([
+    { text: 'gRPC prefix  ', bold: true },
+    { text: hexOf(prefix), color: 'yellow' },
+    {
+      text: `   compressed flag ${prefix[0]} (${event.compressed ? `compressed: ${encoding}` : 'not compressed'}), then the length ${payload} as 4 bytes, big-endian`,
+    },
+  ]);
+  if (event.compressed)
     lines.push([
       {
-        text: `${event.size} B of protobuf; bytes not kept (the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB).`,
+        text: `The ${payload} bytes after the prefix are ${encoding}-compressed; the receiver inflates them to the ${event.size} bytes of protobuf ${bytes ? 'below' : 'it decodes'}.`,
+        color: 'magenta',
+      },
+    ]);
+  lines.push([]);
+  if (!bytes) {
+    lines.push([
+      { text: 'content  ', bold: true },
+      { text: messagePreview(event, row.method), color: 'green' },
+    ]);
+    lines.push([
+      {
+        text: `bytes not kept: the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB (decoded) field by field.`,
         color: 'yellow',
       },
     ]);
     return lines;
   }
-  const bytes = Buffer.from(event.bytes, 'base64');
-  // Bytes a hostile peer sent may not decode at all: then there is no JSON to compare with.
-  let json: number | undefined;
-  try {
-    json = type ? jsonSize(bytes, type) : undefined;
-  } catch {
-    json = undefined;
-  }
-  lines.push([
-    { text: `protobuf ${bytes.length} B`, color: 'yellow', bold: true },
-    {
-      text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${bytes.length + GRPC_MESSAGE_PREFIX_BYTES} B on the wire`,
-    },
-    {
-      text:
-        json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, bytes.length)).toFixed(1)}x)`,
-      color: 'magenta',
-    },
-  ]);
-  lines.push([]);
-  // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix.
-  const prefix = Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES);
-  prefix.writeUInt32BE(bytes.length, 1);
-  lines.push([
-    { text: 'gRPC prefix  ', bold: true },
-    { text: hexOf(prefix), color: 'yellow' },
-    { text: `   compressed flag 0 (not compressed), then the length ${bytes.length} as 4 bytes, big-endian` },
-  ]);
-  lines.push([]);
   lines.push([
     {
       text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`,
@@ -87,7 +105,7 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
     lines.push([{ text: `cannot read further: ${(error as Error).message}`, color: 'red' }]);
   }
   lines.push([]);
-  lines.push([{ text: 'all bytes', bold: true }]);
+  lines.push([{ text: event.compressed ? `all bytes, inflated (${encoding})` : 'all bytes', bold: true }]);
   for (let offset = 0; offset < bytes.length; offset += 16) {
     const chunk = bytes.subarray(offset, offset + 16);
     const ascii = [...chunk].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
