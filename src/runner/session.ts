@@ -58,9 +58,6 @@ export const LEAVE_GRACE_MS = 2_000;
 /** A client process of the session: the lesson's one client, or one of the clients it lists. */
 interface RunningClient {
   child: ChildProcess;
-  /** Its label, for one of the lesson's listed clients. */
-  label?: string;
-  run: number;
   /** Its reading of replies is paused (see toggleReading). */
   readingPaused: boolean;
   /** Waiting for it to say a fault is applied. */
@@ -391,7 +388,7 @@ export class LessonSession {
         // A listed client reads the lines the learner types; the lesson's one client reads nothing.
         { stdin: label === undefined ? 'ignore' : 'pipe' },
       );
-      const client: RunningClient = { child, label, run, readingPaused: false, faultWaiters: new Set() };
+      const client: RunningClient = { child, readingPaused: false, faultWaiters: new Set() };
       this.clients.set(key, client);
     });
   }
