@@ -1,10 +1,28 @@
 // The lesson registry: one list (lessons/lessons.json) that the command line,
-// the terminal UI and the tests all read.
+// the terminal UI and the tests all read. GRPC_TUTORIAL_LESSONS names another
+// list to read instead (the tests' fixture lessons); each lesson's folder sits
+// next to the list it is in.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RpcKind } from './instrument/events.js';
 
 export const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
+/** The environment variable that names a lesson list to read instead of lessons/lessons.json. */
+export const LESSONS_ENV = 'GRPC_TUTORIAL_LESSONS';
+
+/** One of the clients a lesson runs at once (`clients` in lessons.json), each in its own pane. */
+export interface LessonClient {
+  /** Short and unique in the lesson: the title of its pane and the tag of its timeline rows. */
+  label: string;
+  /** What client.ts gets besides --target (an interactive client reads lines on stdin). */
+  args: string[];
+}
+
+/** How many clients a lesson may run at once: enough for a conversation, few enough to fit on 80 columns. */
+export const MIN_CLIENTS = 2;
+export const MAX_CLIENTS = 4;
+const LABEL = /^[a-z0-9][a-z0-9_-]{0,9}$/i;
 
 export interface Lesson {
   number: number;
@@ -20,6 +38,12 @@ export interface Lesson {
   /** The lesson serves a REST endpoint beside gRPC (lesson 05). */
   rest?: boolean;
   /**
+   * The UI runs these clients at once, each its own client.ts process with its
+   * own pane, and stdin the learner types into; `r` starts them all. The
+   * transcript and `npm run client` still run client.ts once with no args.
+   */
+  clients?: LessonClient[];
+  /**
    * What the lesson UI and `npm run client` run as the client side: the
    * lesson's client.ts, unless the entry names a program that drives it
    * (lesson 05's measurements, which call its client's functions).
@@ -31,27 +55,62 @@ export interface Lesson {
   clientPath: string;
 }
 
-type LessonEntry = Pick<Lesson, 'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest'> & {
+type LessonEntry = Pick<
+  Lesson,
+  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients'
+> & {
   clientProgram?: string;
 };
 
-const entries = JSON.parse(readFileSync(`${LESSONS_DIR}lessons.json`, 'utf8')) as LessonEntry[];
-
-export const LESSONS: readonly Lesson[] = entries.map((entry) => {
-  const dir = `${LESSONS_DIR}${entry.slug}/`;
-  const { clientProgram, ...rest } = entry;
-  return {
-    ...rest,
-    number: Number.parseInt(entry.slug, 10),
-    dir,
-    textPath: `${dir}README.md`,
-    serverPath: `${dir}server.ts`,
-    clientPath: `${dir}client.ts`,
-    clientProgramPath: clientProgram
-      ? fileURLToPath(new URL(`../${clientProgram}`, import.meta.url))
-      : `${dir}client.ts`,
+/**
+ * A lesson entry's `clients`, checked: 2 to 4 of them, each a short label
+ * (letters, digits, - and _, at most 10) unique in the lesson, and args that are
+ * strings. Throws with what is wrong, naming the lesson.
+ */
+export function checkClients(slug: string, clients: unknown): LessonClient[] | undefined {
+  if (clients === undefined) return undefined;
+  const fail = (problem: string): never => {
+    throw new Error(`lesson ${slug}: clients ${problem}`);
   };
-});
+  if (!Array.isArray(clients) || clients.length < MIN_CLIENTS || clients.length > MAX_CLIENTS)
+    fail(`must be a list of ${MIN_CLIENTS} to ${MAX_CLIENTS} entries`);
+  const labels = new Set<string>();
+  return (clients as unknown[]).map((client, index) => {
+    const { label, args } = (client ?? {}) as Partial<LessonClient>;
+    if (typeof label !== 'string' || !LABEL.test(label))
+      fail(`entry ${index + 1}: label must be 1 to 10 letters, digits, - or _ (got ${JSON.stringify(label)})`);
+    if (labels.has(label!)) fail(`entry ${index + 1}: label "${label}" is used twice`);
+    labels.add(label!);
+    if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string'))
+      fail(`entry ${index + 1} ("${label}"): args must be a list of strings`);
+    return { label: label!, args: [...args!] };
+  });
+}
+
+/** The lessons of a list file (lessons.json or a fixture list); their folders sit next to it. */
+export function loadLessons(listPath: string): Lesson[] {
+  const base = dirname(resolve(listPath));
+  const entries = JSON.parse(readFileSync(listPath, 'utf8')) as LessonEntry[];
+  return entries.map((entry) => {
+    const dir = `${base}/${entry.slug}/`;
+    const { clientProgram, clients, ...rest } = entry;
+    const checked = checkClients(entry.slug, clients);
+    return {
+      ...rest,
+      ...(checked ? { clients: checked } : {}),
+      number: Number.parseInt(entry.slug, 10),
+      dir,
+      textPath: `${dir}README.md`,
+      serverPath: `${dir}server.ts`,
+      clientPath: `${dir}client.ts`,
+      clientProgramPath: clientProgram
+        ? fileURLToPath(new URL(`../${clientProgram}`, import.meta.url))
+        : `${dir}client.ts`,
+    };
+  });
+}
+
+export const LESSONS: readonly Lesson[] = loadLessons(process.env[LESSONS_ENV] || `${LESSONS_DIR}lessons.json`);
 
 /** Finds a lesson by number ("1", "01") or slug ("01-unary", "unary"). */
 export function findLesson(ref: string): Lesson | undefined {

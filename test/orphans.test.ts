@@ -3,6 +3,7 @@
 // is killed, never its process group: a signal to the group would reach the
 // lesson processes directly and prove nothing. The server notices that its
 // parent's IPC channel closed and shuts down; the client ends with its call.
+// Clients that read lines from the UI see their stdin end, half-close and leave.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import {
   tmuxMissing,
   waitFor,
 } from './helpers.js';
+import { FIXTURE_ENV, LABELS } from './clients-fixture.js';
 
 const BOUND = { timeout: 45_000 };
 const LESSON_PROCESS = /lessons\/[^ ]+\/(server|client)\.ts/;
@@ -111,6 +113,52 @@ describe('a lesson runner that is killed leaves nothing running', () => {
         }, 'the client of run 2');
         process.kill(ui.pid, 'SIGKILL');
         await assertLeftNothing(lessonPids, port);
+      },
+    );
+
+    test(
+      'SIGKILL to the UI while a lesson runs three clients: the server and every client exit on their own, the port is free',
+      BOUND,
+      async () => {
+        assert.equal(missing, undefined, missing);
+        const name = `${session}-clients`;
+        const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+        const env = Object.entries(FIXTURE_ENV).map(([key, value]) => `${key}=${value}`);
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          name,
+          '-x',
+          '120',
+          '-y',
+          '40',
+          '-c',
+          ROOT,
+          `env -u CI ${env.join(' ')} node --import tsx src/cli/lesson.ts 1; sleep 600`,
+        );
+        try {
+          const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
+          const screen = await waitFor(
+            () => {
+              const text = tmux('capture-pane', '-p', '-t', name);
+              return /joined \(3 here\)/.test(text) && text;
+            },
+            'three clients to join',
+            30_000,
+          );
+          const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(screen)![1]);
+          const ui = descendants(panePid).find((entry) => entry.args.includes('src/cli/lesson.ts'));
+          assert.ok(ui, 'the UI process');
+          const lessonPids = descendants(ui.pid)
+            .filter((entry) => LESSON_PROCESS.test(entry.args))
+            .map((entry) => entry.pid);
+          assert.equal(lessonPids.length, 1 + LABELS.length, 'expected a lesson server and three clients');
+          process.kill(ui.pid, 'SIGKILL');
+          await assertLeftNothing(lessonPids, port);
+        } finally {
+          spawnSync('tmux', ['kill-session', '-t', name]);
+        }
       },
     );
   });

@@ -50,3 +50,19 @@ export function killSessions(): void {
 
 export const screenWith = (app: TmuxApp, pattern: TextPattern, timeoutMs = 20_000) =>
   waitForText(() => app.screen(), pattern, `the screen to show ${pattern}`, timeoutMs);
+
+/**
+ * The content lines of the pane whose title row starts with `title`, read off
+ * a screen capture (trimmed); undefined if no pane has that title.
+ */
+export function paneLines(screen: string, title: string): string[] | undefined {
+  const rows = screen.split('\n');
+  const top = rows.findIndex((row) => row.includes(`│ ${title}`));
+  if (top < 0) return undefined;
+  const left = rows[top].indexOf(`│ ${title}`);
+  const right = rows[top].indexOf('│', left + 1);
+  const lines: string[] = [];
+  for (let row = top + 1; row < rows.length && rows[row][left] === '│'; row++)
+    lines.push(rows[row].slice(left + 1, right).trim());
+  return lines;
+}

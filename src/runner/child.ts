@@ -27,29 +27,34 @@ export function spawnLessonFile(
   args: string[],
   handlers: ChildHandlers,
   env: NodeJS.ProcessEnv = {},
+  { stdin = 'ignore' }: { stdin?: 'ignore' | 'pipe' } = {},
 ): ChildProcess {
-  return spawnScript(path, args, handlers, { preload: [ATTACH], env });
+  return spawnScript(path, args, handlers, { preload: [ATTACH], env, stdin });
 }
 
 /**
  * Starts a TypeScript file of the project as a tracked child; `ipc: false`
- * leaves out the IPC channel, `env` adds to the environment.
+ * leaves out the IPC channel, `env` adds to the environment, `stdin: 'pipe'`
+ * gives it a stdin to write lines to (see writeLine).
  */
 export function spawnScript(
   path: string,
   args: string[],
   handlers: ChildHandlers,
-  { ipc = true, preload = [] as string[], env = {} as NodeJS.ProcessEnv } = {},
+  { ipc = true, preload = [] as string[], env = {} as NodeJS.ProcessEnv, stdin = 'ignore' as 'ignore' | 'pipe' } = {},
 ): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--import', TSX_LOADER, ...preload.flatMap((url) => ['--import', url]), path, ...args],
     {
-      stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      stdio: ipc ? [stdin, 'pipe', 'pipe', 'ipc'] : [stdin, 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', ...env },
     },
   );
   running.add(child);
+  // A child that exited closes its end of stdin: a line written just then is
+  // lost (EPIPE), which must not take the parent down with it.
+  child.stdin?.on('error', () => {});
   let openStreams = 2;
   let exit: [number | null, NodeJS.Signals | null] | undefined;
   // Report the exit only after the last output line: 'exit' can come before the pipes drain.
@@ -84,6 +89,36 @@ export function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/** Writes one line to a child's stdin; false if it has no stdin open (not piped, ended, or exited). */
+export function writeLine(child: ChildProcess, line: string): boolean {
+  const stdin = child.stdin;
+  if (!stdin || stdin.destroyed || stdin.writableEnded || child.exitCode !== null || child.signalCode !== null)
+    return false;
+  stdin.write(`${line}\n`);
+  return true;
+}
+
+/**
+ * Ends a child's stdin, the polite way to say "no more": an interactive client
+ * half-closes its call and exits once the server ends the call too. If it has
+ * not exited after `graceMs`, stopChild (SIGTERM, then SIGKILL); `onStop` is
+ * told just before.
+ */
+export function endStdinThenStop(child: ChildProcess, graceMs = 2_000, onStop?: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = setTimeout(() => {
+      onStop?.();
+      void stopChild(child).then(resolve);
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(stop);
+      resolve();
+    });
+    child.stdin?.end();
   });
 }
 

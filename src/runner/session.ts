@@ -3,6 +3,8 @@
 // happens is reported as plain events, for the UI's store or a transcript.
 // Faults come from outside the lesson code too: the client applies them to its
 // calls when asked over IPC (see wiretap.ts), and the server is killed from here.
+// A lesson that lists `clients` runs them all at once instead, each its own
+// process with a stdin to type into; their events carry the client's label.
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Lesson } from '../lessons.js';
@@ -17,16 +19,25 @@ import {
   type ParentMessage,
 } from '../instrument/ipc-sink.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
-import { spawnLessonFile, stopChild, type Stream } from './child.js';
+import { endStdinThenStop, spawnLessonFile, stopChild, writeLine, type Stream } from './child.js';
 
 export type Side = 'server' | 'client';
 
+/** `client`: which of the lesson's clients (its label), in a lesson that runs several (Lesson.clients). */
 export type SessionEvent =
-  | { type: 'output'; side: Side; stream: Stream; line: string }
+  | { type: 'output'; side: Side; stream: Stream; line: string; client?: string }
   | { type: 'server-listening'; port: number }
-  | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number }
-  | { type: 'exit'; side: Side; run?: number; code: number | null; signal: NodeJS.Signals | null; expected: boolean }
-  | { type: 'wire'; run: number; events: WireEvent[] };
+  | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number; client?: string }
+  | {
+      type: 'exit';
+      side: Side;
+      run?: number;
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      expected: boolean;
+      client?: string;
+    }
+  | { type: 'wire'; run: number; events: WireEvent[]; client?: string };
 
 export interface SessionOptions {
   host?: string;
@@ -41,6 +52,22 @@ export interface RunOptions {
 
 /** How long a kill waits for the client to mark its calls before it kills anyway. */
 const FAULT_MARK_TIMEOUT_MS = 500;
+/** How long a client that was told to leave (its stdin ended) gets to finish its call before it is stopped. */
+export const LEAVE_GRACE_MS = 2_000;
+
+/** A client process of the session: the lesson's one client, or one of the clients it lists. */
+interface RunningClient {
+  child: ChildProcess;
+  /** Its reading of replies is paused (see toggleReading). */
+  readingPaused: boolean;
+  /** Waiting for it to say a fault is applied. */
+  faultWaiters: Set<(fault: ClientFault) => void>;
+  /** Told to leave (its stdin ended): resolves once it is gone. */
+  leaving?: Promise<void>;
+}
+
+/** The key of the lesson's one client in the session's map of clients. */
+const ONE_CLIENT = '';
 
 export class LessonSession {
   readonly lesson: Lesson;
@@ -50,13 +77,10 @@ export class LessonSession {
   private server?: ChildProcess;
   /** Settles once the current server's exit has been handled (and reported). */
   private serverGone: Promise<void> = Promise.resolve();
-  private client?: ChildProcess;
-  /** When the current client process started (performance.now()), for a fault with no call to time it by. */
+  /** The client processes running, by label (ONE_CLIENT for a lesson's one client). */
+  private readonly clients = new Map<string, RunningClient>();
+  /** When the last client process started (performance.now()), for a fault with no call to time it by. */
   private clientStartedAt = 0;
-  /** The current client's reading is paused (see pauseReading). */
-  private readingPaused = false;
-  /** Waiting for the client to say a fault is applied. */
-  private readonly faultWaiters = new Set<(fault: ClientFault) => void>();
   private stoppingServer = false;
   /** Clients stopped on purpose (a new run replaced them): their exit is no failure. */
   private readonly stoppedClients = new WeakSet<ChildProcess>();
@@ -142,11 +166,31 @@ export class LessonSession {
     return this.startServer();
   }
 
-  async stopClient(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.stoppedClients.add(client);
-    await stopChild(client);
+  /** Stops the client with this label, or every client if none is given. */
+  async stopClient(label?: string): Promise<void> {
+    await Promise.all(
+      this.targets(label).map(({ child }) => {
+        this.stoppedClients.add(child);
+        return stopChild(child);
+      }),
+    );
+  }
+
+  /** The clients running, or the one with this label (none if it is not running). */
+  private targets(label?: string): RunningClient[] {
+    if (label === undefined) return [...this.clients.values()];
+    const client = this.clients.get(label);
+    return client ? [client] : [];
+  }
+
+  /** The process id of the client with this label (or of the lesson's one client), while it runs. */
+  clientPid(label = ONE_CLIENT): number | undefined {
+    return this.clients.get(label)?.child.pid;
+  }
+
+  /** Whether the client with this label (or the lesson's one client) is running. */
+  isClientRunning(label = ONE_CLIENT): boolean {
+    return this.clients.has(label);
   }
 
   /**
@@ -157,7 +201,9 @@ export class LessonSession {
   async killServer(): Promise<void> {
     const server = this.server;
     if (!server) throw new Error('the server is not running');
-    if ((await this.clientFault('kill-server')) === 'no-client') {
+    // Every client's calls are hit: they all talk to this one server.
+    const outcomes = await Promise.all(this.targets().map((client) => this.clientFault(client, 'kill-server')));
+    if (outcomes.every((outcome) => outcome === 'no-client')) {
       this.emit({
         type: 'wire',
         run: this.runs,
@@ -179,38 +225,46 @@ export class LessonSession {
     };
   }
 
-  /** Cancels the client's calls in flight (CANCELLED); false if no client is running. */
-  async cancelCalls(): Promise<boolean> {
-    return (await this.clientFault('cancel')) !== 'no-client';
+  /**
+   * Cancels the calls in flight (CANCELLED) of the client with this label, or
+   * of every client; false if none is running.
+   */
+  async cancelCalls(label?: string): Promise<boolean> {
+    const outcomes = await Promise.all(this.targets(label).map((client) => this.clientFault(client, 'cancel')));
+    return outcomes.some((outcome) => outcome !== 'no-client');
   }
 
   /**
-   * Pauses the client's reading of replies, or resumes it if paused: HTTP/2
-   * flow control then stops the server's writes. Resolves with whether reading
-   * is now paused, or undefined if no client is running.
+   * Pauses the reading of replies of the client with this label, or of every
+   * client, or resumes it if paused (all of them paused, for every client):
+   * HTTP/2 flow control then stops the server's writes. Resolves with whether
+   * reading is now paused, or undefined if no client is running.
    */
-  async toggleReading(): Promise<boolean | undefined> {
+  async toggleReading(label?: string): Promise<boolean | undefined> {
+    const targets = this.targets(label);
+    if (targets.length === 0) return undefined;
     // Decided now, so a second press before the first is applied resumes.
-    const pause = !this.readingPaused;
-    this.readingPaused = pause;
-    if ((await this.clientFault(pause ? 'pause' : 'resume')) !== 'no-client') return pause;
-    this.readingPaused = false;
+    const pause = !targets.every((client) => client.readingPaused);
+    for (const client of targets) client.readingPaused = pause;
+    const outcomes = await Promise.all(targets.map((client) => this.clientFault(client, pause ? 'pause' : 'resume')));
+    if (outcomes.some((outcome) => outcome !== 'no-client')) return pause;
+    for (const client of targets) client.readingPaused = false;
     return undefined;
   }
 
   /**
-   * Asks the client to apply a fault. Resolves once it has and its rows are out;
+   * Asks a client to apply a fault. Resolves once it has and its rows are out;
    * with 'timeout' if it has not answered soon (it still gets the message), or
-   * 'no-client' if no client is running to ask.
+   * 'no-client' if it is no longer there to ask.
    */
-  private clientFault(fault: ClientFault): Promise<'applied' | 'timeout' | 'no-client'> {
-    const client = this.client;
-    if (!client?.connected) return Promise.resolve('no-client');
+  private clientFault(client: RunningClient, fault: ClientFault): Promise<'applied' | 'timeout' | 'no-client'> {
+    const { child, faultWaiters } = client;
+    if (!child.connected) return Promise.resolve('no-client');
     return new Promise((resolve) => {
       const done = (outcome: 'applied' | 'timeout' | 'no-client') => {
         clearTimeout(timer);
-        this.faultWaiters.delete(onApplied);
-        client.off('exit', onExit);
+        faultWaiters.delete(onApplied);
+        child.off('exit', onExit);
         resolve(outcome);
       };
       const onApplied = (applied: ClientFault) => applied === fault && done('applied');
@@ -218,47 +272,124 @@ export class LessonSession {
       const onExit = () => done('no-client');
       // A client too busy to answer does not hold the fault up for long.
       const timer = setTimeout(() => done('timeout'), FAULT_MARK_TIMEOUT_MS);
-      this.faultWaiters.add(onApplied);
-      client.once('exit', onExit);
+      faultWaiters.add(onApplied);
+      child.once('exit', onExit);
       const message: ParentMessage = { type: 'fault', fault };
-      client.send(message, (error: Error | null) => {
+      child.send(message, (error: Error | null) => {
         if (error) done('no-client');
       });
     });
   }
 
+  /** The client's arguments that say where the server is. */
+  private targetArgs(): string[] {
+    if (this.port === undefined) throw new Error('the server is not running');
+    const args = ['--target', `${this.host}:${this.port}`];
+    if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);
+    return args;
+  }
+
   /** Runs the client once against the server; resolves with its exit code. */
   async runClient(names?: string[], options: RunOptions = {}): Promise<number> {
     await this.stopClient();
-    if (this.port === undefined) throw new Error('the server is not running');
+    const args = [...this.targetArgs(), ...(names ?? []).flatMap((name) => ['--name', name])];
     const run = ++this.runs;
-    const args = ['--target', `${this.host}:${this.port}`, ...(names ?? []).flatMap((name) => ['--name', name])];
-    if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);
     this.emit({ type: 'client-start', run, names, deadlineMs: options.deadlineMs });
+    return this.launchClient(this.lesson.clientProgramPath, args, run, options);
+  }
+
+  /** The lesson's listed client with this label; throws if it lists none such. */
+  private listedClient(label: string) {
+    const listed = this.lesson.clients?.find((client) => client.label === label);
+    if (!listed) throw new Error(`lesson ${this.lesson.slug} lists no client "${label}"`);
+    return listed;
+  }
+
+  /**
+   * Starts every client the lesson lists (Lesson.clients), stopping whatever
+   * client runs first; resolves once they are started, not when they end (an
+   * interactive client ends when its stdin does: see leaveClient).
+   */
+  async startClients(options: RunOptions = {}): Promise<void> {
+    const listed = this.lesson.clients ?? [];
+    if (listed.length === 0) throw new Error(`lesson ${this.lesson.slug} lists no clients`);
+    await this.stopClient();
+    this.targetArgs();
+    const run = ++this.runs;
+    for (const { label } of listed) this.startListedClient(label, run, options);
+  }
+
+  /** Starts one of the lesson's listed clients again (it joins), if it is not running; part of the latest run. */
+  async startClient(label: string, options: RunOptions = {}): Promise<void> {
+    this.listedClient(label);
+    await this.clients.get(label)?.leaving;
+    if (this.clients.has(label)) return;
+    this.targetArgs();
+    this.startListedClient(label, this.runs || ++this.runs, options);
+  }
+
+  private startListedClient(label: string, run: number, options: RunOptions): void {
+    const args = [...this.targetArgs(), ...this.listedClient(label).args];
+    this.emit({ type: 'client-start', run, deadlineMs: options.deadlineMs, client: label });
+    void this.launchClient(this.lesson.clientPath, args, run, options, label);
+  }
+
+  /**
+   * Makes the client with this label leave: ends its stdin, so an interactive
+   * client half-closes its call; stopped if it has not exited after
+   * LEAVE_GRACE_MS. Resolves once it is gone.
+   */
+  leaveClient(label: string): Promise<void> {
+    const client = this.clients.get(label);
+    if (!client) return Promise.resolve();
+    // Stopped after the grace, its exit is no failure; one that exits by itself says how it ended.
+    client.leaving ??= endStdinThenStop(client.child, LEAVE_GRACE_MS, () => this.stoppedClients.add(client.child));
+    return client.leaving;
+  }
+
+  /** Writes a line to the stdin of the client with this label; false if it is not running or has no stdin. */
+  sendLine(label: string, line: string): boolean {
+    const client = this.clients.get(label);
+    return client !== undefined && !client.leaving && writeLine(client.child, line);
+  }
+
+  /** Starts one client process; resolves with its exit code once it has ended. */
+  private launchClient(
+    program: string,
+    args: string[],
+    run: number,
+    options: RunOptions,
+    label?: string,
+  ): Promise<number> {
+    const key = label ?? ONE_CLIENT;
+    const tagged = label === undefined ? {} : { client: label };
     return new Promise((resolve) => {
       // Always set, so a value in the UI's own environment never reaches a run that has none.
       const env = { [DEADLINE_ENV]: options.deadlineMs?.toString() };
       this.clientStartedAt = performance.now();
-      this.readingPaused = false;
-      const client = spawnLessonFile(
-        this.lesson.clientProgramPath,
+      const child = spawnLessonFile(
+        program,
         args,
         {
-          onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line }),
+          onLine: (stream, line) => this.emit({ type: 'output', side: 'client', stream, line, ...tagged }),
           onMessage: (message) => {
-            if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message) });
-            else if (isFaultAppliedMessage(message) && this.client === client)
-              for (const waiter of [...this.faultWaiters]) waiter(message.fault);
+            if (isEventBatch(message)) this.emit({ type: 'wire', run, events: decodeBatch(message), ...tagged });
+            else if (isFaultAppliedMessage(message) && this.clients.get(key) === client)
+              for (const waiter of [...client.faultWaiters]) waiter(message.fault);
           },
           onExit: (code, signal) => {
-            if (this.client === client) this.client = undefined;
-            this.emit({ type: 'exit', side: 'client', run, code, signal, expected: this.stoppedClients.has(client) });
+            if (this.clients.get(key) === client) this.clients.delete(key);
+            const expected = this.stoppedClients.has(child);
+            this.emit({ type: 'exit', side: 'client', run, code, signal, expected, ...tagged });
             resolve(code ?? 1);
           },
         },
         env,
+        // A listed client reads the lines the learner types; the lesson's one client reads nothing.
+        { stdin: label === undefined ? 'ignore' : 'pipe' },
       );
-      this.client = client;
+      const client: RunningClient = { child, readingPaused: false, faultWaiters: new Set() };
+      this.clients.set(key, client);
     });
   }
 

@@ -10,19 +10,24 @@ const TIMELINE_LINES = 200;
 export function formatSessionEvent(event: SessionEvent): string[] {
   switch (event.type) {
     case 'output':
-      return [`${event.side.padEnd(6)} │ ${event.line}`];
+      return [`${who(event)} │ ${event.line}`];
     case 'server-listening':
       return [];
     case 'client-start':
-      return [`client │ run ${event.run}${event.names?.length ? ` with --name ${event.names.join(' --name ')}` : ''}`];
+      return [
+        `${who({ side: 'client', ...event })} │ run ${event.run}${event.names?.length ? ` with --name ${event.names.join(' --name ')}` : ''}`,
+      ];
     case 'exit': {
       const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
-      return [`${event.side.padEnd(6)} │ exited with ${how}`];
+      return [`${who(event)} │ exited with ${how}`];
     }
     case 'wire':
       return [];
   }
 }
+
+/** The side a line is from, or the label of one of the clients a lesson runs at once. */
+const who = (event: { side: string; client?: string }) => (event.client ?? event.side).padEnd(6);
 
 /** Runs the lesson's server and client once, writing each event as a line; resolves with the client's exit code. */
 export async function runTranscript(

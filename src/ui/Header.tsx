@@ -1,9 +1,10 @@
 import { Text } from 'ink';
-import type { UiStore } from './store.js';
+import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 
 export function Header({ store }: { store: UiStore }) {
-  const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused } = store.state;
+  const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused, linePrompt } =
+    store.state;
   // The names prompt takes the status row while it is open; the footer lists its keys.
   if (nameDraft !== undefined) {
     return (
@@ -14,6 +15,18 @@ export function Header({ store }: { store: UiStore }) {
         <Text>{nameDraft}</Text>
         <Text inverse> </Text>
         <Text dimColor>{'  comma-separated · "" is an empty name · empty line: the lesson\'s own'}</Text>
+      </Text>
+    );
+  }
+  if (linePrompt !== undefined) {
+    return (
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">
+          {linePrompt.client} ›{' '}
+        </Text>
+        <Text>{linePrompt.text}</Text>
+        <Text inverse> </Text>
+        <Text dimColor>{`  enter writes the line to ${linePrompt.client}'s stdin · esc closes`}</Text>
       </Text>
     );
   }
@@ -51,16 +64,32 @@ export function Header({ store }: { store: UiStore }) {
       </Text>
       <Text dimColor> · server </Text>
       <Text color={serverText.color}>{serverText.text}</Text>
-      <Text dimColor> · client </Text>
-      <Text color={clientText.color}>{clientText.text}</Text>
+      {lesson.clients ? (
+        // Each of several clients: its label and whether it runs (its pane's title says more).
+        [...store.state.listedClients].map(([label, listed]) => (
+          <Text key={label}>
+            <Text dimColor>{` · ${label} `}</Text>
+            <Text color={listed.client.state === 'running' ? 'yellow' : 'gray'}>{listedClientStatus(listed)}</Text>
+          </Text>
+        ))
+      ) : (
+        <>
+          <Text dimColor> · client </Text>
+          <Text color={clientText.color}>{clientText.text}</Text>
+        </>
+      )}
       {deadlineMs === undefined ? null : (
         <>
           <Text dimColor> · deadline </Text>
           <Text color="magenta">{`${deadlineMs} ms`}</Text>
         </>
       )}
-      <Text dimColor> · names </Text>
-      <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
+      {lesson.clients ? null : (
+        <>
+          <Text dimColor> · names </Text>
+          <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
+        </>
+      )}
     </Text>
   );
 }

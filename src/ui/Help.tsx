@@ -6,10 +6,12 @@ import { Pane } from './Pane.js';
 
 /** Every key of every mode, from the same tables the key handler uses; scrolls when taller than the screen. */
 export function Help({ store }: { store: UiStore }) {
-  const { size } = store.state;
+  const { size, screen, lesson } = store.state;
   const { width, height } = helpRect(size.columns, size.rows);
   const columns = contentColumns({ width, height });
-  const lines = useMemo(() => helpLines(columns), [columns]);
+  // The keys of a lesson with several clients, only while one is open.
+  const withClients = screen === 'lesson' && lesson.clients !== undefined;
+  const lines = useMemo(() => helpLines(columns, withClients), [columns, withClients]);
   const source = useMemo(
     () => ({ length: lines.length, slice: (from: number, to: number) => lines.slice(from, to) }),
     [lines],

@@ -1,17 +1,17 @@
 import { useMemo } from 'react';
 import { Box, Text } from 'ink';
-import type { UiStore, PaneId, LogLine } from './store.js';
+import type { UiStore, PaneId, LogLine, TabPane } from './store.js';
 import type { StyledLine } from './styled.js';
-import { PANES } from './store.js';
+import { clientLabelOf, clientPanesOf, listedClientStatus, panesOf } from './store.js';
 import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { useRenderers } from './useRenderers.js';
-import { TIMELINE_LEGEND, timelineLine } from './timeline.js';
+import { TIMELINE_LEGEND, timelineLine, withClientLabel } from './timeline.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
 type LessonPane = Exclude<PaneId, 'help'>;
-const PANE_TITLE: Record<LessonPane, string> = {
+const PANE_TITLE: Record<Exclude<LessonPane, `client:${string}`>, string> = {
   text: 'Lesson',
   source: 'Source',
   server: 'Server output',
@@ -30,8 +30,10 @@ const logLine = (line: LogLine): StyledLine => [{ text: line.text, color: LOG_CO
 
 export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
-  const { size, focus, files, sourceTab, maximized } = state;
-  const layout = layoutFor(size.columns, size.rows, focus, maximized);
+  const { size, focus, files, sourceTab, maximized, lesson } = state;
+  const layout = layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson));
+  // Timeline rows of a lesson with several clients lead with the client's label, in a column this wide.
+  const labelWidth = Math.max(0, ...(lesson.clients ?? []).map((client) => client.label.length));
   // A pane not shown (one at a time on a small terminal) is laid out for the full width.
   const textWidth = contentColumns(rectOf(layout, 'text') ?? { width: size.columns, height: 0 });
   const sourceWidth = contentColumns(rectOf(layout, 'source') ?? { width: size.columns, height: 0 });
@@ -62,12 +64,20 @@ export function LessonView({ store }: { store: UiStore }) {
       case 'client':
         return ringLines(state.clientLog, logLine);
       case 'timeline':
-        return ringLines(state.timeline, timelineLine);
+        return ringLines(state.timeline, (row) => withClientLabel(row, timelineLine(row), labelWidth));
       case 'wire':
         return wire;
+      default:
+        // The pane of one of several clients.
+        return ringLines(store.listedClient(clientLabelOf(pane)!).log, logLine);
     }
   };
   const titleOf = (pane: LessonPane): string => {
+    const label = clientLabelOf(pane);
+    if (label !== undefined) {
+      // The label first: what gives way on a narrow pane is the end of the title.
+      return `${label} · ${listedClientStatus(store.listedClient(label))}`;
+    }
     if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
     if (pane === 'timeline') {
       const kept =
@@ -76,8 +86,23 @@ export function LessonView({ store }: { store: UiStore }) {
           : '';
       return `Timeline ·${kept} ${TIMELINE_LEGEND}`;
     }
-    return PANE_TITLE[pane];
+    return PANE_TITLE[pane as keyof typeof PANE_TITLE];
   };
+  /** A pane's name in the tab row of a small terminal: a client's is its label. */
+  const tabName = (pane: TabPane) => clientLabelOf(pane) ?? PANE_TITLE[pane as keyof typeof PANE_TITLE];
+  const paneAt = ({ pane, rect }: { pane: TabPane; rect: { width: number; height: number } }) => (
+    <Pane
+      key={pane}
+      store={store}
+      id={pane}
+      title={titleOf(pane)}
+      lines={linesOf(pane)}
+      width={rect.width}
+      height={rect.height}
+      focused={pane === focus}
+      highlight={pane === 'timeline' ? highlight : undefined}
+    />
+  );
 
   if (state.wireView) {
     const { width, height } = wireRect(size.columns, size.rows);
@@ -100,9 +125,9 @@ export function LessonView({ store }: { store: UiStore }) {
     <Box flexDirection="column">
       {layout.compact ? (
         <Text wrap="truncate-end">
-          {PANES.map((pane) => (
+          {panesOf(lesson).map((pane) => (
             <Text key={pane} inverse={pane === focus} color={pane === focus ? 'cyan' : undefined}>
-              {` ${PANE_TITLE[pane]} `}
+              {` ${tabName(pane)} `}
             </Text>
           ))}
         </Text>
@@ -110,22 +135,11 @@ export function LessonView({ store }: { store: UiStore }) {
       <Box flexDirection="row">
         {layout.columns.map((column, index) => (
           <Box key={index} flexDirection="column">
-            {column.map(({ pane, rect }) => (
-              <Pane
-                key={pane}
-                store={store}
-                id={pane}
-                title={titleOf(pane)}
-                lines={linesOf(pane)}
-                width={rect.width}
-                height={rect.height}
-                focused={pane === focus}
-                highlight={pane === 'timeline' ? highlight : undefined}
-              />
-            ))}
+            {column.map(paneAt)}
           </Box>
         ))}
       </Box>
+      {layout.strip ? <Box flexDirection="row">{layout.strip.map(paneAt)}</Box> : null}
     </Box>
   );
 }

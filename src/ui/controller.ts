@@ -1,11 +1,14 @@
 // Turns keys and file changes into session work and store updates. Knows
 // nothing of React: the App forwards keys here, and tests can drive it directly.
+// A lesson that lists several clients runs them all: `r` starts every one, and
+// the keys for one client (a line typed for its stdin, leave or join, faults)
+// act on the client whose pane is focused.
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
 import { LESSONS, type Lesson } from '../lessons.js';
 import type { LessonSession } from '../runner/session.js';
 import { actionFor, keystrokes, lessonNumberText, type Action } from './keymap.js';
-import { PANES, type UiStore } from './store.js';
+import { clientLabelOf, panesOf, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';
 
@@ -52,6 +55,11 @@ export class LessonController {
     return this.session?.serverPid;
   }
 
+  /** The running client's process id, or that of the client with this label in a lesson with several. */
+  clientPid(label?: string): number | undefined {
+    return this.session?.clientPid(label);
+  }
+
   /** Runs session work one piece at a time, in the order it was asked for. */
   private enqueue(task: () => Promise<void>): Promise<void> {
     this.work = this.work
@@ -80,7 +88,7 @@ export class LessonController {
       this.session = session;
       if (this.options.watch !== false) this.watchLesson(lesson);
       await this.startServer(session);
-      await session.runClient(...this.runArguments());
+      await this.run(session);
     });
   }
 
@@ -90,14 +98,57 @@ export class LessonController {
     return [names, { deadlineMs }];
   }
 
-  runClient(): Promise<void> {
+  /**
+   * Runs the lesson's client and waits for it to end; or, for a lesson with
+   * several clients, starts them all (they end when the learner makes them leave).
+   */
+  private async run(session: LessonSession, label?: string): Promise<void> {
+    const { deadlineMs } = this.store.state;
+    if (label !== undefined) await session.startClient(label, { deadlineMs });
+    else if (session.lesson.clients) await session.startClients({ deadlineMs });
+    else await session.runClient(...this.runArguments());
+  }
+
+  /** Runs the client again (every client of a lesson with several; only `label`'s, if given). */
+  runClient(label?: string): Promise<void> {
     // A run still going (a long stream, a client waiting on its deadline) gives way to the new one.
-    void this.session?.stopClient();
+    void this.session?.stopClient(label);
     return this.enqueue(async () => {
-      if (!this.session) return;
-      if (this.session.port === undefined) throw new Error('the server is not running: press s to start it');
+      const session = this.session;
+      if (!session) return;
+      if (session.port === undefined) throw new Error('the server is not running: press s to start it');
       this.store.update((state) => (state.notice = ''));
-      await this.session.runClient(...this.runArguments());
+      await session.stopClient(label);
+      await this.run(session, label);
+    });
+  }
+
+  /** The label of the client whose pane is focused, in a lesson with several clients. */
+  private focusedClient(): string | undefined {
+    return clientLabelOf(this.store.state.focus);
+  }
+
+  /**
+   * The focused client leaves (its stdin ends, so it half-closes; stopped
+   * if it has not exited after 2 s) or, if it has left, joins again.
+   */
+  async leaveOrJoin(): Promise<void> {
+    const session = this.session;
+    const label = this.focusedClient();
+    if (!session) return;
+    if (label === undefined) return this.notice('L makes the focused client leave or join: Tab to a client pane first');
+    if (session.isClientRunning(label)) {
+      const leaving = `${label} is leaving: its stdin is closed`;
+      this.notice(leaving);
+      await session.leaveClient(label);
+      if (this.store.state.notice === leaving) this.notice('');
+      return;
+    }
+    this.notice('');
+    await this.enqueue(async () => {
+      if (this.session !== session) return;
+      if (session.port === undefined) throw new Error('the server is not running: press s to start it');
+      await session.startClient(label, { deadlineMs: this.store.state.deadlineMs });
     });
   }
 
@@ -113,23 +164,33 @@ export class LessonController {
       // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
       if (this.session !== session) return;
       await this.startServer(session);
-      if (thenRunClient) await session.runClient(...this.runArguments());
+      if (thenRunClient) await this.run(session);
     });
   }
 
   // Faults act on the run in flight at once: not queued behind it, as session work is.
 
+  // In a lesson with several clients, they hit the focused client, or every client when none is focused.
+
   /** Cancels the client's calls in flight. */
   async cancelCalls(): Promise<void> {
     const session = this.session;
-    if (session && !(await session.cancelCalls())) this.notice('no run in flight to cancel: r runs the client');
+    const label = this.focusedClient();
+    if (session && !(await session.cancelCalls(label)))
+      this.notice(`no run in flight to cancel: ${this.runHint(label)}`);
   }
 
   /** Pauses the client's reading of replies, or resumes it. */
   async toggleReading(): Promise<void> {
     const session = this.session;
-    if (session && (await session.toggleReading()) === undefined)
-      this.notice('no run in flight to pause: r runs the client');
+    const label = this.focusedClient();
+    if (session && (await session.toggleReading(label)) === undefined)
+      this.notice(`no run in flight to pause: ${this.runHint(label)}`);
+  }
+
+  /** How to get a client running. */
+  private runHint(label?: string): string {
+    return label === undefined ? 'r runs the client' : `L joins ${label}, r starts every client`;
   }
 
   /**
@@ -245,6 +306,7 @@ export class LessonController {
       if (action) this.handle(action, char);
       else if (mode === 'names' && !stroke.ctrl && !stroke.meta) this.typeInName(char);
       else if (mode === 'deadline' && !stroke.ctrl && !stroke.meta) this.typeInDeadline(char);
+      else if (mode === 'line' && !stroke.ctrl && !stroke.meta) this.typeInLine(char);
     }
   }
 
@@ -266,7 +328,7 @@ export class LessonController {
       state.deadlineMs = draft === '' ? undefined : Number(draft);
       state.deadlineDraft = undefined;
     });
-    void this.runClient();
+    void this.runClient(this.focusedClient());
   }
 
   /** Edits the line of whichever prompt is open. */
@@ -274,6 +336,33 @@ export class LessonController {
     this.store.update((state) => {
       if (state.nameDraft !== undefined) state.nameDraft = edit(state.nameDraft);
       else if (state.deadlineDraft !== undefined) state.deadlineDraft = edit(state.deadlineDraft);
+      else if (state.linePrompt !== undefined) state.linePrompt.text = edit(state.linePrompt.text);
+    });
+  }
+
+  private typeInLine(text: string): void {
+    const typed = withoutControlCharacters(text);
+    if (typed) this.store.update((state) => state.linePrompt && (state.linePrompt.text += typed));
+  }
+
+  /** Opens the line prompt for the focused client's stdin. */
+  private editLine(): void {
+    const label = this.focusedClient();
+    if (label === undefined) return this.notice('e types a line for a client: Tab to a client pane first');
+    this.store.update((state) => (state.linePrompt = { client: label, text: '' }));
+  }
+
+  /** Writes the prompt's line to its client's stdin, shows it in the client's pane, and clears the prompt for the next. */
+  private sendLine(): void {
+    const prompt = this.store.state.linePrompt;
+    if (!prompt) return;
+    const { client, text } = prompt;
+    if (!this.session?.sendLine(client, text))
+      return this.notice(`${client} is not running: L on its pane joins it again`);
+    this.store.update((state) => {
+      this.store.listedClient(client).log.push({ text: `› ${text}`, tone: 'info' });
+      if (state.linePrompt) state.linePrompt.text = '';
+      state.notice = '';
     });
   }
 
@@ -319,9 +408,10 @@ export class LessonController {
   handle(action: Action, input = ''): void {
     const { state } = this.store;
     if (action !== 'open-number') this.typedDigits = '';
+    const panes = panesOf(state.lesson);
     const moveFocus = (step: number) =>
       this.store.update(
-        (draft) => (draft.focus = PANES[(PANES.indexOf(draft.focus) + step + PANES.length) % PANES.length]),
+        (draft) => (draft.focus = panes[(panes.indexOf(draft.focus) + step + panes.length) % panes.length]),
       );
     const lessonAt = (step: number) =>
       LESSONS[(LESSONS.indexOf(this.target ?? state.lesson) + step + LESSONS.length) % LESSONS.length];
@@ -403,6 +493,15 @@ export class LessonController {
         return;
       case 'edit-deadline':
         return this.store.update((draft) => (draft.deadlineDraft = draft.deadlineMs?.toString() ?? ''));
+      case 'edit-line':
+        return this.editLine();
+      case 'line-send':
+        return this.sendLine();
+      case 'line-cancel':
+        return this.store.update((draft) => (draft.linePrompt = undefined));
+      case 'leave-join':
+        void this.leaveOrJoin();
+        return;
       case 'scroll-up':
       case 'scroll-down': {
         const step = action === 'scroll-up' ? -1 : 1;

@@ -11,6 +11,11 @@ const NOTES = [
   "Space stops the client reading: replies stop at the client, and once unread ones fill the HTTP/2 window (64 KiB) the server's replies queue up unsent (its write() returns false once that queue is full). Small replies fit in the window: the server may finish before the client reads them.",
 ];
 
+/** Said only in the help of a lesson that runs several clients. */
+const CLIENTS_NOTES = [
+  "In a lesson with several clients, each client is its own process with its own pane, and the timeline's rows start with the client's label. e writes a line to the focused client's stdin; L ends its stdin (it leaves) or starts it again (it joins). x, space and d act on the focused client, or on every client when the focus is on another pane; K kills the one server they all share.",
+];
+
 /** Words of `text` in lines of at most `width` characters; a word longer than that is split. */
 export function wrapWords(text: string, width: number): string[] {
   const size = Math.max(1, width);
@@ -34,8 +39,8 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-export function helpLines(width: number): StyledLine[] {
-  const sections = helpSections();
+export function helpLines(width: number, withClients = false): StyledLine[] {
+  const sections = helpSections(withClients);
   const widest = Math.max(
     ...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)),
   );
@@ -60,7 +65,7 @@ export function helpLines(width: number): StyledLine[] {
       for (const more of text.slice(1)) lines.push([indent, { text: more }]);
     }
   }
-  for (const note of NOTES) {
+  for (const note of withClients ? [...NOTES, ...CLIENTS_NOTES] : NOTES) {
     lines.push([]);
     for (const line of wrapWords(note, width)) lines.push([{ text: line, dim: true }]);
   }

@@ -37,7 +37,11 @@ export type Action =
   | 'deadline-send'
   | 'deadline-cancel'
   | 'prompt-delete'
-  | 'prompt-clear';
+  | 'prompt-clear'
+  | 'edit-line'
+  | 'line-send'
+  | 'line-cancel'
+  | 'leave-join';
 
 /** Keys that are not characters, named as in the help. */
 export type KeyName =
@@ -62,7 +66,8 @@ export interface Binding {
   footer?: boolean;
 }
 
-export type Mode = 'picker' | 'lesson' | 'wire' | 'names' | 'deadline' | 'help';
+/** `clients`: a lesson that runs several clients (Lesson.clients); `line`: the prompt for a client's stdin. */
+export type Mode = 'picker' | 'lesson' | 'clients' | 'wire' | 'names' | 'deadline' | 'line' | 'help';
 
 const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescriptor => ({ input, ...more });
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
@@ -114,6 +119,173 @@ export function lessonNumberText(number: number): string {
   return String(number).padStart(2, '0');
 }
 
+// The lesson's keys that a lesson with several clients changes.
+const RUN: Binding = {
+  keys: [key('r')],
+  label: 'run',
+  help: 'run the client again',
+  action: 'run-client',
+  footer: true,
+};
+const EDIT_NAMES: Binding = {
+  keys: [key('e')],
+  label: 'names',
+  help: 'edit the names the client sends',
+  action: 'edit-names',
+  footer: true,
+};
+// Faults, injected from outside the lesson code into the run in flight.
+const CANCEL: Binding = {
+  keys: [key('x')],
+  label: 'cancel',
+  help: 'cancel the calls in flight (the client gets CANCELLED; the server sees it)',
+  action: 'cancel-calls',
+  footer: true,
+};
+const DEADLINE: Binding = {
+  keys: [key('d')],
+  label: 'deadline',
+  help: "set a deadline in ms for each call and run the client (empty: the lesson's own)",
+  action: 'edit-deadline',
+  footer: true,
+};
+const KILL: Binding = {
+  keys: [key('K')],
+  label: 'kill',
+  help: 'kill the server (SIGKILL) in the middle of a call, then start it again',
+  action: 'kill-server',
+  footer: true,
+};
+const PAUSE: Binding = {
+  keys: [key(' ')],
+  label: 'pause',
+  help: "pause the client's reading of replies (backpressure); press again to resume",
+  action: 'toggle-reading',
+  footer: true,
+};
+
+const LESSON_ROWS: readonly Binding[] = [
+  QUIT,
+  HELP,
+  RUN,
+  EDIT_NAMES,
+  CANCEL,
+  DEADLINE,
+  KILL,
+  PAUSE,
+  {
+    keys: [key('w')],
+    label: 'wire',
+    help: 'open the wire view of the selected timeline row (a message or headers)',
+    action: 'wire-view',
+    footer: true,
+  },
+  {
+    keys: [key('c')],
+    label: 'source',
+    help: 'switch the source between server.ts and client.ts',
+    action: 'toggle-source',
+    footer: true,
+  },
+  { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
+  { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
+  { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
+  // Last in the footer: on a narrow terminal the footer drops the hints that do not fit from the end.
+  { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+  {
+    keys: [key('z')],
+    label: 'zoom',
+    help: 'maximize the focused pane, or show every pane again',
+    action: 'maximize',
+    footer: true,
+  },
+  {
+    keys: [named('tab', { shift: true })],
+    label: 'focus back',
+    help: 'focus the previous pane',
+    action: 'focus-prev',
+  },
+  { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
+  {
+    keys: UP,
+    label: 'up',
+    help: 'scroll the focused pane up (timeline: select the previous message)',
+    action: 'scroll-up',
+  },
+  {
+    keys: DOWN,
+    label: 'down',
+    help: 'scroll the focused pane down (timeline: select the next message)',
+    action: 'scroll-down',
+  },
+  PAGE_UP,
+  PAGE_DOWN,
+  TOP,
+  {
+    keys: [named('end'), key('G')],
+    label: 'follow',
+    help: 'scroll to the bottom and follow new lines',
+    action: 'bottom',
+  },
+];
+
+/**
+ * A lesson with several clients: the lesson's keys, but `e` types a line into
+ * the focused client and `L` makes it leave or join; the faults act on the
+ * focused client, or on every client when no client pane is focused.
+ */
+const CLIENTS_INSTEAD = new Map<Binding, Binding[]>([
+  [RUN, [{ ...RUN, help: 'start every client again, each its own process with its own pane' }]],
+  [
+    EDIT_NAMES,
+    [
+      {
+        keys: [key('e')],
+        label: 'say',
+        help: "type a line for the focused client's stdin (Tab to a client pane first)",
+        action: 'edit-line',
+        footer: true,
+      },
+      {
+        keys: [key('L')],
+        label: 'leave',
+        help: 'the focused client leaves: its stdin ends, so it half-closes its calls (stopped if still running after 2 s); if it has left, it joins again',
+        action: 'leave-join',
+        footer: true,
+      },
+    ],
+  ],
+  [
+    CANCEL,
+    [
+      {
+        ...CANCEL,
+        help: 'cancel the calls in flight of the focused client, or of every client if no client pane is focused',
+      },
+    ],
+  ],
+  [
+    DEADLINE,
+    [
+      {
+        ...DEADLINE,
+        help: "set a deadline in ms for each call and start the focused client again, or every client if no client pane is focused (empty: the lesson's own)",
+      },
+    ],
+  ],
+  [KILL, [{ ...KILL, help: 'kill the server (SIGKILL) under every client, whatever the focus, then start it again' }]],
+  [
+    PAUSE,
+    [
+      {
+        ...PAUSE,
+        help: "pause the focused client's reading of replies, or every client's if no client pane is focused; press again to resume",
+      },
+    ],
+  ],
+]);
+const CLIENTS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => CLIENTS_INSTEAD.get(row) ?? [row]);
+
 export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   picker: [
     QUIT,
@@ -132,95 +304,8 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     { keys: UP, label: 'up', help: 'previous lesson in the list', action: 'picker-up' },
     { keys: DOWN, label: 'down', help: 'next lesson in the list', action: 'picker-down' },
   ],
-  lesson: [
-    QUIT,
-    HELP,
-    { keys: [key('r')], label: 'run', help: 'run the client again', action: 'run-client', footer: true },
-    { keys: [key('e')], label: 'names', help: 'edit the names the client sends', action: 'edit-names', footer: true },
-    // Faults, injected from outside the lesson code into the run in flight.
-    {
-      keys: [key('x')],
-      label: 'cancel',
-      help: 'cancel the calls in flight (the client gets CANCELLED; the server sees it)',
-      action: 'cancel-calls',
-      footer: true,
-    },
-    {
-      keys: [key('d')],
-      label: 'deadline',
-      help: "set a deadline in ms for each call and run the client (empty: the lesson's own)",
-      action: 'edit-deadline',
-      footer: true,
-    },
-    {
-      keys: [key('K')],
-      label: 'kill',
-      help: 'kill the server (SIGKILL) in the middle of a call, then start it again',
-      action: 'kill-server',
-      footer: true,
-    },
-    {
-      keys: [key(' ')],
-      label: 'pause',
-      help: "pause the client's reading of replies (backpressure); press again to resume",
-      action: 'toggle-reading',
-      footer: true,
-    },
-    {
-      keys: [key('w')],
-      label: 'wire',
-      help: 'open the wire view of the selected timeline row (a message or headers)',
-      action: 'wire-view',
-      footer: true,
-    },
-    {
-      keys: [key('c')],
-      label: 'source',
-      help: 'switch the source between server.ts and client.ts',
-      action: 'toggle-source',
-      footer: true,
-    },
-    { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
-    { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
-    { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
-    // Last in the footer: on a narrow terminal the footer drops the hints that do not fit from the end.
-    { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
-    {
-      keys: [key('z')],
-      label: 'zoom',
-      help: 'maximize the focused pane, or show every pane again',
-      action: 'maximize',
-      footer: true,
-    },
-    {
-      keys: [named('tab', { shift: true })],
-      label: 'focus back',
-      help: 'focus the previous pane',
-      action: 'focus-prev',
-    },
-    { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
-    {
-      keys: UP,
-      label: 'up',
-      help: 'scroll the focused pane up (timeline: select the previous message)',
-      action: 'scroll-up',
-    },
-    {
-      keys: DOWN,
-      label: 'down',
-      help: 'scroll the focused pane down (timeline: select the next message)',
-      action: 'scroll-down',
-    },
-    PAGE_UP,
-    PAGE_DOWN,
-    TOP,
-    {
-      keys: [named('end'), key('G')],
-      label: 'follow',
-      help: 'scroll to the bottom and follow new lines',
-      action: 'bottom',
-    },
-  ],
+  lesson: LESSON_ROWS,
+  clients: CLIENTS_ROWS,
   wire: [
     QUIT,
     HELP,
@@ -272,6 +357,19 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       action: 'deadline-cancel',
       footer: true,
     },
+    PROMPT_CLEAR,
+    PROMPT_DELETE,
+    PROMPT_QUIT,
+  ],
+  line: [
+    {
+      keys: [named('return')],
+      label: 'send',
+      help: "write the line and a newline to the client's stdin; the prompt stays open for the next line",
+      action: 'line-send',
+      footer: true,
+    },
+    { keys: [named('escape')], label: 'close', help: 'close the prompt', action: 'line-cancel', footer: true },
     PROMPT_CLEAR,
     PROMPT_DELETE,
     PROMPT_QUIT,
@@ -408,23 +506,29 @@ export function keystrokes(input: string, key: Key): [string, Key][] {
 const MODE_TITLE: Record<Mode, string> = {
   picker: 'Lesson list',
   lesson: 'Lesson',
+  clients: 'Lesson with several clients',
   wire: 'Wire view',
   names: 'Names prompt (e)',
   deadline: 'Deadline prompt (d)',
+  line: 'Line prompt (e on a client pane)',
   help: 'This help',
 };
 
-/** The help's sections: the rows every screen shares, then each mode's own. */
-export function helpSections(): { title: string; bindings: Binding[] }[] {
+/**
+ * The help's sections: the rows every screen shares, then each mode's own.
+ * `withClients` (an open lesson that runs several clients): that lesson's keys
+ * and its line prompt, in the place of the keys of a lesson with one client.
+ */
+export function helpSections(withClients = false): { title: string; bindings: Binding[] }[] {
   const everywhere = KEYMAP.picker.filter(
     (binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding),
   );
   const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
+  const modes: Mode[] = withClients
+    ? ['picker', 'clients', 'wire', 'deadline', 'line', 'help']
+    : ['picker', 'lesson', 'wire', 'names', 'deadline', 'help'];
   return [
     { title: 'Everywhere', bindings: everywhere },
-    ...(['picker', 'lesson', 'wire', 'names', 'deadline', 'help'] as const).map((mode) => ({
-      title: MODE_TITLE[mode],
-      bindings: own(mode),
-    })),
+    ...modes.map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) })),
   ];
 }

@@ -1,8 +1,10 @@
 // Where each pane goes for a terminal size: the one place geometry is decided.
 // Wide terminals get two columns; small ones show the focused pane alone, with
-// a tab row to say which; a maximized pane takes the whole body. Components
+// a tab row to say which; a maximized pane takes the whole body. A lesson that
+// runs several clients shows their panes side by side in a strip across the
+// bottom, full width, so each keeps a readable width at 80 columns. Components
 // render these sizes and the store scrolls by them: neither measures anything.
-import type { TabPane } from './store.js';
+import type { ClientPane, TabPane } from './store.js';
 
 export interface Rect {
   width: number;
@@ -14,6 +16,8 @@ export interface Layout {
   compact: boolean;
   /** Panes per column, top to bottom, with their sizes. */
   columns: { pane: TabPane; rect: Rect }[][];
+  /** Below the columns, left to right: the panes of a lesson's several clients (absent for one client). */
+  strip?: { pane: TabPane; rect: Rect }[];
 }
 
 /** Rows taken by the header and the footer; one more row stays free so Ink never fills the screen. */
@@ -27,12 +31,20 @@ function bodyRows(rows: number): number {
   return Math.max(4, rows - CHROME_ROWS);
 }
 
-export function layoutFor(columns: number, rows: number, focus: TabPane, maximized = false): Layout {
+/** `clients`: the panes of a lesson's several clients, in the place of the one client pane. */
+export function layoutFor(
+  columns: number,
+  rows: number,
+  focus: TabPane,
+  maximized = false,
+  clients: readonly ClientPane[] = [],
+): Layout {
   const body = bodyRows(rows);
   if (maximized) return { compact: false, columns: [[{ pane: focus, rect: { width: columns, height: body } }]] };
   if (columns < 80 || rows < 22) {
     return { compact: true, columns: [[{ pane: focus, rect: { width: columns, height: body - 1 } }]] };
   }
+  if (clients.length) return withClientStrip(columns, body, clients);
   const left = Math.floor(columns * 0.5);
   const right = columns - left;
   const textHeight = Math.floor(body * 0.45);
@@ -50,6 +62,35 @@ export function layoutFor(columns: number, rows: number, focus: TabPane, maximiz
         { pane: 'timeline', rect: { width: right, height: body - 2 * logHeight } },
       ],
     ],
+  };
+}
+
+/** Two columns over a strip of client panes: four rows of each client's output at 80x24. */
+function withClientStrip(columns: number, body: number, clients: readonly ClientPane[]): Layout {
+  const stripHeight = Math.max(7, Math.floor(body * 0.3));
+  const top = body - stripHeight;
+  const left = Math.floor(columns * 0.5);
+  const right = columns - left;
+  const textHeight = Math.floor(top * 0.45);
+  const serverHeight = Math.max(5, Math.floor(top * 0.25));
+  const width = Math.floor(columns / clients.length);
+  const extra = columns - width * clients.length;
+  return {
+    compact: false,
+    columns: [
+      [
+        { pane: 'text', rect: { width: left, height: textHeight } },
+        { pane: 'source', rect: { width: left, height: top - textHeight } },
+      ],
+      [
+        { pane: 'server', rect: { width: right, height: serverHeight } },
+        { pane: 'timeline', rect: { width: right, height: top - serverHeight } },
+      ],
+    ],
+    strip: clients.map((pane, index) => ({
+      pane,
+      rect: { width: width + (index < extra ? 1 : 0), height: stripHeight },
+    })),
   };
 }
 
@@ -75,5 +116,5 @@ export function contentColumns(rect: Rect): number {
 
 /** Where `pane` is in the layout, if it is shown. */
 export function rectOf(layout: Layout, pane: TabPane): Rect | undefined {
-  return layout.columns.flat().find((entry) => entry.pane === pane)?.rect;
+  return [...layout.columns.flat(), ...(layout.strip ?? [])].find((entry) => entry.pane === pane)?.rect;
 }

@@ -13,11 +13,32 @@ import { usefulErrorLine } from './crash.js';
 /** Enough of a process's stderr to hold a whole Node crash report. */
 const STDERR_KEPT = 100;
 
+/** The pane of one of the clients a lesson runs at once (Lesson.clients), by its label. */
+export type ClientPane = `client:${string}`;
 /** The panes Tab moves between; the wire view and the help open over them. */
-export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline';
+export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline' | ClientPane;
 export type PaneId = TabPane | 'wire' | 'help';
+/** The panes of a lesson with one client. */
 export const PANES: readonly TabPane[] = ['text', 'source', 'server', 'client', 'timeline'];
 const ALL_PANES: readonly PaneId[] = [...PANES, 'wire', 'help'];
+
+export const clientPane = (label: string): ClientPane => `client:${label}`;
+
+/** The label of the client whose pane this is, if it is one of a lesson's several clients. */
+export function clientLabelOf(pane: PaneId): string | undefined {
+  return pane.startsWith('client:') ? pane.slice('client:'.length) : undefined;
+}
+
+/** The panes of the clients a lesson runs at once, in its order; none for a lesson with one client. */
+export function clientPanesOf(lesson: Lesson): ClientPane[] {
+  return (lesson.clients ?? []).map((client) => clientPane(client.label));
+}
+
+/** The panes Tab moves between in this lesson: its clients' panes take the place of the one client pane. */
+export function panesOf(lesson: Lesson): TabPane[] {
+  const clients = clientPanesOf(lesson);
+  return clients.length ? ['text', 'source', 'server', ...clients, 'timeline'] : [...PANES];
+}
 
 export interface LogLine {
   text: string;
@@ -29,6 +50,8 @@ export interface TimelineRow {
   event: WireEvent;
   /** The call's method path, for decoding its messages. */
   method?: string;
+  /** The label of the client whose call it is, in a lesson that runs several. */
+  client?: string;
 }
 
 export interface ScrollState {
@@ -46,6 +69,20 @@ export type ClientState =
   | { state: 'idle' }
   | { state: 'running'; run: number }
   | { state: 'exited'; run: number; code: number | null; signal: string | null };
+
+/** One of the clients a lesson runs at once: its pane's lines, its process, whether it reads replies. */
+export interface ListedClientState {
+  log: RingBuffer<LogLine>;
+  client: ClientState;
+  readingPaused: boolean;
+}
+
+/** What one of several clients is doing, in a word or two (its pane's title is short at 80 columns). */
+export function listedClientStatus({ client, readingPaused }: ListedClientState): string {
+  if (client.state === 'running') return readingPaused ? 'paused' : 'running';
+  if (client.state === 'exited') return `exited ${client.signal ?? client.code}`;
+  return 'not started';
+}
 
 export interface UiState {
   screen: 'picker' | 'lesson';
@@ -66,6 +103,8 @@ export interface UiState {
   /** The names being typed, while the name editor is open. */
   nameDraft?: string;
   names?: string[];
+  /** The line being typed for a client's stdin (e on a client pane), while the line prompt is open. */
+  linePrompt?: { client: string; text: string };
   /** The deadline being typed (digits), while the deadline prompt is open. */
   deadlineDraft?: string;
   /** A deadline (ms) the UI gives every call of the client's runs; the lesson's own when unset. */
@@ -76,6 +115,8 @@ export interface UiState {
   client: ClientState;
   serverLog: RingBuffer<LogLine>;
   clientLog: RingBuffer<LogLine>;
+  /** A lesson that runs several clients (Lesson.clients): each one's state, by label, in the lesson's order. */
+  listedClients: Map<string, ListedClientState>;
   timeline: RingBuffer<TimelineRow>;
   /** The lesson's text and source, as last read from disk. */
   files: { text: string; server: string; client: string };
@@ -98,7 +139,7 @@ export interface StoreOptions {
   floodEvents?: number;
 }
 
-const FOLLOWING: Record<PaneId, boolean> = {
+const FOLLOWING: Record<Exclude<PaneId, ClientPane>, boolean> = {
   text: false,
   source: false,
   server: true,
@@ -108,8 +149,13 @@ const FOLLOWING: Record<PaneId, boolean> = {
   help: false,
 };
 
-function freshScroll(): Record<PaneId, ScrollState> {
-  return Object.fromEntries(ALL_PANES.map((pane) => [pane, { offset: 0, follow: FOLLOWING[pane] }])) as Record<
+/** Whether a pane follows new lines at the bottom (logs and the timeline), rather than being read from the top. */
+const follows = (pane: PaneId): boolean =>
+  clientLabelOf(pane) !== undefined ? true : FOLLOWING[pane as keyof typeof FOLLOWING];
+
+function freshScroll(lesson?: Lesson): Record<PaneId, ScrollState> {
+  const panes = [...ALL_PANES, ...(lesson ? clientPanesOf(lesson) : [])];
+  return Object.fromEntries(panes.map((pane) => [pane, { offset: 0, follow: follows(pane) }])) as Record<
     PaneId,
     ScrollState
   >;
@@ -128,10 +174,11 @@ export class UiStore {
   private nextFrameMs: number;
   private eventsThisFrame = 0;
   private lastNotify = 0;
-  /** Stderr of each side's current process, to say why it failed. */
-  private readonly stderr: Record<Side, string[]> = { server: [], client: [] };
-  /** Why each side's last process failed, if it did. */
-  private readonly failures: Partial<Record<Side, string>> = {};
+  /** Stderr of each side's current process (and of each listed client's, by its pane), to say why it failed. */
+  private readonly stderr: Record<string, string[]> = { server: [], client: [] };
+  /** Why each side's last process failed (and each listed client's), if it did. */
+  private readonly failures: Record<string, string> = {};
+  private readonly logCapacity: number;
   /** Method path of each call of the open lesson, keyed by run and call. */
   private readonly methods = new Map<string, string>();
   private pending?: NodeJS.Timeout;
@@ -141,6 +188,7 @@ export class UiStore {
     this.floodFrameMs = options.floodFrameMs ?? 500;
     this.floodEvents = options.floodEvents ?? 1_000;
     this.nextFrameMs = this.frameMs;
+    this.logCapacity = options.logCapacity ?? 1_000;
     this.state = {
       screen: 'picker',
       pickerIndex: 0,
@@ -157,6 +205,7 @@ export class UiStore {
       client: { state: 'idle' },
       serverLog: new RingBuffer(options.logCapacity ?? 1_000),
       clientLog: new RingBuffer(options.logCapacity ?? 1_000),
+      listedClients: new Map(),
       timeline: new RingBuffer(options.timelineCapacity ?? 2_000),
       files: { text: '', server: '', client: '' },
       notice: '',
@@ -173,12 +222,14 @@ export class UiStore {
 
   /** Which keys apply now: a prompt or the help takes every key while it is open. */
   mode(): Mode {
-    const { nameDraft, deadlineDraft, help, screen, wireView } = this.state;
+    const { nameDraft, deadlineDraft, linePrompt, help, screen, wireView, lesson } = this.state;
     if (nameDraft !== undefined) return 'names';
     if (deadlineDraft !== undefined) return 'deadline';
+    if (linePrompt !== undefined) return 'line';
     if (help) return 'help';
     if (screen === 'picker') return 'picker';
-    return wireView ? 'wire' : 'lesson';
+    if (wireView) return 'wire';
+    return lesson.clients ? 'clients' : 'lesson';
   }
 
   /** Marks the state changed; listeners hear of it once per frame at most. */
@@ -210,10 +261,21 @@ export class UiStore {
     this.update((state) => {
       state.screen = 'lesson';
       state.lesson = lesson;
-      state.pickerIndex = LESSONS.indexOf(lesson);
-      state.scroll = freshScroll();
+      state.pickerIndex = Math.max(0, LESSONS.indexOf(lesson));
+      state.scroll = freshScroll(lesson);
       state.serverLog.clear();
       state.clientLog.clear();
+      state.listedClients = new Map(
+        (lesson.clients ?? []).map(({ label }) => [
+          label,
+          { log: new RingBuffer(this.logCapacity), client: { state: 'idle' }, readingPaused: false },
+        ]),
+      );
+      state.linePrompt = undefined;
+      // A focused client pane this lesson does not have: its clients' first pane, or the one client pane.
+      const panes = panesOf(lesson);
+      if (!panes.includes(state.focus))
+        state.focus = state.focus === 'client' || clientLabelOf(state.focus) ? (panes[3] ?? 'timeline') : 'timeline';
       state.timeline.clear();
       state.selected = undefined;
       state.wireView = false;
@@ -225,12 +287,13 @@ export class UiStore {
     });
     this.forget('server');
     this.forget('client');
+    for (const label of this.state.listedClients.keys()) this.forget(clientPane(label));
   }
 
-  /** A new process on this side: what the last one printed and why it failed no longer apply. */
-  private forget(side: Side): void {
-    this.stderr[side] = [];
-    delete this.failures[side];
+  /** A new process on this side (or of this listed client): what the last one printed and why it failed no longer apply. */
+  private forget(who: Side | ClientPane): void {
+    this.stderr[who] = [];
+    delete this.failures[who];
   }
 
   /** The server is being started (again). */
@@ -244,15 +307,29 @@ export class UiStore {
     return this.failures[side];
   }
 
+  /** The state of the listed client with this label (made on the spot for one the lesson does not list). */
+  listedClient(label: string): ListedClientState {
+    const { listedClients } = this.state;
+    let found = listedClients.get(label);
+    if (!found) {
+      found = { log: new RingBuffer(this.logCapacity), client: { state: 'idle' }, readingPaused: false };
+      listedClients.set(label, found);
+    }
+    return found;
+  }
+
   /** Folds one event of the lesson's session into the state. */
   apply(event: SessionEvent): void {
     const state = this.state;
+    // An event of one of several clients goes to that client's pane and state.
+    const listed = 'client' in event && event.client !== undefined ? this.listedClient(event.client) : undefined;
+    const who = 'client' in event && event.client !== undefined ? clientPane(event.client) : undefined;
     switch (event.type) {
       case 'output': {
-        const log = event.side === 'server' ? state.serverLog : state.clientLog;
+        const log = event.side === 'server' ? state.serverLog : (listed?.log ?? state.clientLog);
         log.push({ text: event.line, tone: event.stream === 'stderr' ? 'error' : 'normal' });
         if (event.stream === 'stderr') {
-          const kept = this.stderr[event.side];
+          const kept = (this.stderr[who ?? event.side] ??= []);
           kept.push(event.line);
           if (kept.length > STDERR_KEPT) kept.shift();
         }
@@ -262,6 +339,16 @@ export class UiStore {
         state.server = { state: 'listening', port: event.port };
         break;
       case 'client-start':
+        if (listed && who) {
+          this.forget(who);
+          listed.client = { state: 'running', run: event.run };
+          listed.readingPaused = false;
+          listed.log.push({
+            text: `── run ${event.run}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`} ──`,
+            tone: 'info',
+          });
+          break;
+        }
         this.forget('client');
         state.client = { state: 'running', run: event.run };
         state.readingPaused = false;
@@ -273,19 +360,26 @@ export class UiStore {
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
         const failed = event.code !== 0 && !event.expected;
-        let exited = `${event.side} exited with ${how}`;
+        const name = event.client ?? event.side;
+        const key = who ?? event.side;
+        let exited = `${name} exited with ${how}`;
         if (failed) {
           // The first thing a learner reads: the error and where, not the end of a stack.
           // The notice is short (the header already says how it exited), so the reason fits at 60 columns.
           // A process killed by a signal never said why: earlier stderr (a handled error) is not the reason.
-          const why = event.signal ? undefined : usefulErrorLine(this.stderr[event.side]);
+          const why = event.signal ? undefined : usefulErrorLine(this.stderr[key] ?? []);
           if (why) exited += `: ${why}`;
-          this.failures[event.side] = why ? `${event.side} failed: ${why}` : exited;
-          state.notice = this.failures[event.side]!;
+          this.failures[key] = why ? `${name} failed: ${why}` : exited;
+          state.notice = this.failures[key];
         }
-        this.stderr[event.side] = [];
+        this.stderr[key] = [];
         const line: LogLine = { text: exited, tone: failed ? 'error' : 'info' };
-        if (event.side === 'server') {
+        if (listed) {
+          listed.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
+          listed.readingPaused = false;
+          listed.log.push(line);
+          if (event.code === 0) state.completed.add(state.lesson.slug);
+        } else if (event.side === 'server') {
           state.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
           state.serverLog.push(line);
         } else {
@@ -299,11 +393,15 @@ export class UiStore {
       case 'wire':
         this.eventsThisFrame += event.events.length;
         for (const wire of event.events) {
-          const key = `${event.run}/${wire.call}`;
+          const key = `${event.run}/${event.client ?? ''}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
-          if (wire.type === 'fault' && (wire.fault === 'pause' || wire.fault === 'resume'))
-            state.readingPaused = wire.fault === 'pause';
-          state.timeline.push({ run: event.run, event: wire, method: this.methods.get(key) });
+          if (wire.type === 'fault' && (wire.fault === 'pause' || wire.fault === 'resume')) {
+            if (listed) listed.readingPaused = wire.fault === 'pause';
+            else state.readingPaused = wire.fault === 'pause';
+          }
+          const row: TimelineRow = { run: event.run, event: wire, method: this.methods.get(key) };
+          if (event.client !== undefined) row.client = event.client;
+          state.timeline.push(row);
         }
         break;
     }
@@ -341,25 +439,27 @@ export class UiStore {
 
   /** Lines a pane holds: the buffers' own length, else what the pane last rendered. */
   lineCount(pane: PaneId): number {
-    const { serverLog, clientLog, timeline } = this.state;
+    const { serverLog, clientLog, timeline, listedClients } = this.state;
     if (pane === 'server') return serverLog.length;
     if (pane === 'client') return clientLog.length;
     if (pane === 'timeline') return timeline.length;
+    const label = clientLabelOf(pane);
+    if (label !== undefined) return listedClients.get(label)?.log.length ?? 0;
     return this.renderedLines[pane] ?? 0;
   }
 
   /** Rows of content a pane shows at the terminal's size, from the layout. */
   paneRows(pane: PaneId): number {
-    const { size, focus, maximized } = this.state;
+    const { size, focus, maximized, lesson } = this.state;
     if (pane === 'help') return contentRows(helpRect(size.columns, size.rows));
     if (pane === 'wire') return contentRows(wireRect(size.columns, size.rows));
-    const rect = rectOf(layoutFor(size.columns, size.rows, focus, maximized), pane);
+    const rect = rectOf(layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson)), pane);
     return rect ? contentRows(rect) : 1;
   }
 
   /** The first visible line of a pane, given its content length and height. */
   visibleOffset(pane: PaneId, lines: number, height: number): number {
-    const { offset, follow } = this.state.scroll[pane];
+    const { offset, follow } = this.state.scroll[pane] ?? { offset: 0, follow: follows(pane) };
     const bottom = Math.max(0, lines - height);
     return follow ? bottom : Math.min(Math.max(0, offset), bottom);
   }
@@ -383,7 +483,7 @@ export class UiStore {
               : current + how;
     const offset = Math.min(Math.max(0, target), bottom);
     this.update((state) => {
-      state.scroll[pane] = { offset, follow: FOLLOWING[pane] ? offset >= bottom : false };
+      state.scroll[pane] = { offset, follow: follows(pane) ? offset >= bottom : false };
     });
   }
 }

@@ -70,3 +70,8 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
       ];
   }
 }
+
+/** A row of a lesson that runs several clients leads with the client's label, in a column `width` wide. */
+export function withClientLabel(row: TimelineRow, line: StyledLine, width: number): StyledLine {
+  return row.client === undefined ? line : [{ text: `${row.client.padEnd(width)} `, bold: true }, ...line];
+}
