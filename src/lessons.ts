@@ -19,6 +19,21 @@ export interface LessonClient {
   args: string[];
 }
 
+/**
+ * A key the lesson's UI adds (`switches` in lessons.json): pressed, it turns
+ * these args on or off for the client's next runs, and runs the client again.
+ * The same args work on the command line, so every switch is also a command.
+ */
+export interface LessonSwitch {
+  /** One character, not one of the lesson screen's own keys (a test holds them apart). */
+  key: string;
+  /** Short: the footer hint, and the header while it is on. */
+  label: string;
+  /** One sentence for the help screen. */
+  help: string;
+  args: string[];
+}
+
 /** How many clients a lesson may run at once: enough for a conversation, few enough to fit on 80 columns. */
 export const MIN_CLIENTS = 2;
 export const MAX_CLIENTS = 4;
@@ -43,6 +58,8 @@ export interface Lesson {
    * transcript and `npm run client` still run client.ts once with no args.
    */
   clients?: LessonClient[];
+  /** Keys that turn client args on and off in the UI (see LessonSwitch). */
+  switches?: LessonSwitch[];
   /**
    * What the lesson UI and `npm run client` run as the client side: the
    * lesson's client.ts, unless the entry names a program that drives it
@@ -57,7 +74,7 @@ export interface Lesson {
 
 type LessonEntry = Pick<
   Lesson,
-  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients'
+  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients' | 'switches'
 > & {
   clientProgram?: string;
 };
@@ -87,17 +104,41 @@ export function checkClients(slug: string, clients: unknown): LessonClient[] | u
   });
 }
 
+/** A lesson entry's `switches`, checked: one-character keys used once, a label, a help line and string args. */
+export function checkSwitches(slug: string, switches: unknown): LessonSwitch[] | undefined {
+  if (switches === undefined) return undefined;
+  const fail = (problem: string): never => {
+    throw new Error(`lesson ${slug}: switches ${problem}`);
+  };
+  if (!Array.isArray(switches) || switches.length === 0) fail('must be a list of at least one entry');
+  const keys = new Set<string>();
+  return (switches as unknown[]).map((entry, index) => {
+    const { key, label, help, args } = (entry ?? {}) as Partial<LessonSwitch>;
+    if (typeof key !== 'string' || !/^[!-~]$/.test(key))
+      fail(`entry ${index + 1}: key must be one printable character`);
+    if (keys.has(key!)) fail(`entry ${index + 1}: key "${key}" is used twice`);
+    keys.add(key!);
+    if (typeof label !== 'string' || label === '' || typeof help !== 'string' || help === '')
+      fail(`entry ${index + 1} ("${key}"): label and help must be text`);
+    if (!Array.isArray(args) || args.length === 0 || !args.every((arg) => typeof arg === 'string'))
+      fail(`entry ${index + 1} ("${key}"): args must be a list of strings`);
+    return { key: key!, label: label!, help: help!, args: [...args!] };
+  });
+}
+
 /** The lessons of a list file (lessons.json or a fixture list); their folders sit next to it. */
 export function loadLessons(listPath: string): Lesson[] {
   const base = dirname(resolve(listPath));
   const entries = JSON.parse(readFileSync(listPath, 'utf8')) as LessonEntry[];
   return entries.map((entry) => {
     const dir = `${base}/${entry.slug}/`;
-    const { clientProgram, clients, ...rest } = entry;
+    const { clientProgram, clients, switches, ...rest } = entry;
     const checked = checkClients(entry.slug, clients);
+    const checkedSwitches = checkSwitches(entry.slug, switches);
     return {
       ...rest,
       ...(checked ? { clients: checked } : {}),
+      ...(checkedSwitches ? { switches: checkedSwitches } : {}),
       number: Number.parseInt(entry.slug, 10),
       dir,
       textPath: `${dir}README.md`,

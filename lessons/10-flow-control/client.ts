@@ -2,6 +2,7 @@
 // fast writer to a slow server (each producer once respecting backpressure and
 // once ignoring it), and many tiny messages on one stream.
 //   npx tsx lessons/10-flow-control/client.ts [--target H:P] [--name N]...
+//     [--watch-seconds S [--ignore-backpressure]]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +33,9 @@ const READ_MS_PER_CHUNK = 1;
 /** Tiny messages: this many names, one to a message, then NAMES_PER_BATCH to a message. */
 const NAMES = 1_000;
 const NAMES_PER_BATCH = 100;
-/** To watch it live, set this above 0 and save: a download, then an upload, each about this long. */
+/** To watch it live, set this above 0 and save (or pass --watch-seconds): a download, then an upload this long. */
 const WATCH_SECONDS = 0;
-/** With WATCH_SECONDS: both producers write on when write() returns false. */
+/** With WATCH_SECONDS: both producers write on when write() returns false (or pass --ignore-backpressure). */
 const WATCH_IGNORING_BACKPRESSURE = false;
 
 // grpc-js keeps a copy of each message a call sends, up to this many bytes a
@@ -54,15 +55,19 @@ const deadlineFor = (items: number, msEach: number): grpc.CallOptions => ({
 export async function runClient({
   target,
   names = ['Ada', 'Grace', 'Linus'],
+  watchSeconds = WATCH_SECONDS,
+  ignoringBackpressure = WATCH_IGNORING_BACKPRESSURE,
 }: {
   target: string;
   names?: string[];
+  watchSeconds?: number;
+  ignoringBackpressure?: boolean;
 }): Promise<void> {
   const credentials = grpc.credentials.createInsecure();
   const flow = new rpc_package.FlowControlService(target, credentials, CHANNEL_OPTIONS);
   const hello = new rpc_package.HelloWorldService(target, credentials, CHANNEL_OPTIONS);
   try {
-    if (WATCH_SECONDS > 0) return await watch(flow);
+    if (watchSeconds > 0) return await watch(flow, watchSeconds, ignoringBackpressure);
     for (const ignoring of [false, true]) {
       const { read, server } = await download(flow, CHUNKS, ignoring);
       console.log(`Download, server ${ignoring ? 'ignoring' : 'respecting'} backpressure: ${read} chunks read`);
@@ -232,9 +237,8 @@ export function greetInBatches(
 
 // Live: a long download read slowly, then a long upload to the slow server,
 // each with a line four times a second. The server pane shows the other end.
-async function watch(client: FlowControlServiceClient): Promise<void> {
-  const count = Math.round((WATCH_SECONDS * 1_000) / READ_MS_PER_CHUNK);
-  const ignoring = WATCH_IGNORING_BACKPRESSURE;
+async function watch(client: FlowControlServiceClient, seconds: number, ignoring: boolean): Promise<void> {
+  const count = Math.round((seconds * 1_000) / READ_MS_PER_CHUNK);
   await reporting(
     (progress) => download(client, count, ignoring, progress),
     (progress, rate) => `Download: ${progress.done}/${count} read, ${progress.held()} waiting, ${rate}/s`,
@@ -270,9 +274,9 @@ async function reporting(
 }
 
 async function main(): Promise<void> {
-  const { target, names } = clientFlags();
+  const flags = clientFlags();
   try {
-    await runClient({ target, names });
+    await runClient(flags);
   } catch (error) {
     // An RPC error carries a status code and details: print both, exit 1.
     const { code, details, message } = error as grpc.ServiceError;
@@ -281,12 +285,25 @@ async function main(): Promise<void> {
   }
 }
 
-function clientFlags(): { target: string; names?: string[] } {
+function clientFlags(): Parameters<typeof runClient>[0] {
   try {
     const { values } = parseArgs({
-      options: { target: { type: 'string', default: '127.0.0.1:50051' }, name: { type: 'string', multiple: true } },
+      options: {
+        target: { type: 'string', default: '127.0.0.1:50051' },
+        name: { type: 'string', multiple: true },
+        'watch-seconds': { type: 'string' },
+        'ignore-backpressure': { type: 'boolean' },
+      },
     });
-    return { target: values.target, names: values.name };
+    const watchSeconds = values['watch-seconds'] === undefined ? undefined : Number(values['watch-seconds']);
+    if (watchSeconds !== undefined && !(watchSeconds > 0 && watchSeconds <= 3_600))
+      throw new Error(`--watch-seconds wants seconds above 0 and at most 3600, not "${values['watch-seconds']}"`);
+    return {
+      target: values.target,
+      names: values.name,
+      watchSeconds,
+      ignoringBackpressure: values['ignore-backpressure'],
+    };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);
     process.exit(2);

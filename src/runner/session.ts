@@ -27,7 +27,7 @@ export type Side = 'server' | 'client';
 export type SessionEvent =
   | { type: 'output'; side: Side; stream: Stream; line: string; client?: string }
   | { type: 'server-listening'; port: number }
-  | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number; client?: string }
+  | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number; args?: string[]; client?: string }
   | {
       type: 'exit';
       side: Side;
@@ -48,6 +48,8 @@ export interface SessionOptions {
 export interface RunOptions {
   /** A deadline for every call of the run, in ms from its start; the lesson's own applies if it is sooner. */
   deadlineMs?: number;
+  /** More args for the client (the lesson's switches that are on). */
+  args?: string[];
 }
 
 /** How long a kill waits for the client to mark its calls before it kills anyway. */
@@ -292,9 +294,9 @@ export class LessonSession {
   /** Runs the client once against the server; resolves with its exit code. */
   async runClient(names?: string[], options: RunOptions = {}): Promise<number> {
     await this.stopClient();
-    const args = [...this.targetArgs(), ...(names ?? []).flatMap((name) => ['--name', name])];
+    const args = [...this.targetArgs(), ...(names ?? []).flatMap((name) => ['--name', name]), ...(options.args ?? [])];
     const run = ++this.runs;
-    this.emit({ type: 'client-start', run, names, deadlineMs: options.deadlineMs });
+    this.emit({ type: 'client-start', run, names, deadlineMs: options.deadlineMs, args: options.args });
     return this.launchClient(this.lesson.clientProgramPath, args, run, options);
   }
 
@@ -329,8 +331,8 @@ export class LessonSession {
   }
 
   private startListedClient(label: string, run: number, options: RunOptions): void {
-    const args = [...this.targetArgs(), ...this.listedClient(label).args];
-    this.emit({ type: 'client-start', run, deadlineMs: options.deadlineMs, client: label });
+    const args = [...this.targetArgs(), ...this.listedClient(label).args, ...(options.args ?? [])];
+    this.emit({ type: 'client-start', run, deadlineMs: options.deadlineMs, args: options.args, client: label });
     void this.launchClient(this.lesson.clientPath, args, run, options, label);
   }
 

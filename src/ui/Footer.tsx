@@ -27,12 +27,12 @@ export function Footer({ store }: { store: UiStore }) {
   const { notice, size } = store.state;
   const showNotice = notice !== '' && mode !== 'names' && mode !== 'deadline' && mode !== 'help';
   const prefix = showNotice ? `${notice}  ` : '';
-  const hints = hintsThatFit(hintsFor(mode), Math.max(0, size.columns - textColumns(prefix)));
+  const hints = hintsThatFit(hintsFor(mode, store.state.lesson), Math.max(0, size.columns - textColumns(prefix)));
   return (
     <Text wrap="truncate-end">
       {showNotice ? <Text color="yellow">{prefix}</Text> : null}
       {hints.map((binding, index) => (
-        <Text key={binding.action}>
+        <Text key={`${binding.action}:${footerKeyText(binding)}`}>
           {index ? '  ' : ''}
           <Text bold color="cyan">
             {footerKeyText(binding)}

@@ -3,7 +3,7 @@ import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 
 export function Header({ store }: { store: UiStore }) {
-  const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused, linePrompt } =
+  const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused, linePrompt, switchesOn } =
     store.state;
   // The names prompt takes the status row while it is open; the footer lists its keys.
   if (nameDraft !== undefined) {
@@ -86,6 +86,14 @@ export function Header({ store }: { store: UiStore }) {
       )}
       {lesson.clients ? null : (
         <>
+          {lesson.switches
+            ?.filter((entry) => switchesOn.has(entry.key))
+            .map((entry) => (
+              <Text key={entry.key}>
+                <Text dimColor> · </Text>
+                <Text color="magenta">{entry.label}</Text>
+              </Text>
+            ))}
           <Text dimColor> · names </Text>
           <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
         </>

@@ -11,7 +11,9 @@ export function Help({ store }: { store: UiStore }) {
   const columns = contentColumns({ width, height });
   // The keys of a lesson with several clients, only while one is open.
   const withClients = screen === 'lesson' && lesson.clients !== undefined;
-  const lines = useMemo(() => helpLines(columns, withClients), [columns, withClients]);
+  // An open lesson's own switches get a section of their own.
+  const open = screen === 'lesson' ? lesson : undefined;
+  const lines = useMemo(() => helpLines(columns, withClients, open), [columns, withClients, open]);
   const source = useMemo(
     () => ({ length: lines.length, slice: (from: number, to: number) => lines.slice(from, to) }),
     [lines],

@@ -6,7 +6,7 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
 import { LESSONS, type Lesson } from '../lessons.js';
-import type { LessonSession } from '../runner/session.js';
+import type { LessonSession, RunOptions } from '../runner/session.js';
 import { actionFor, keystrokes, lessonNumberText, type Action } from './keymap.js';
 import { clientLabelOf, panesOf, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
@@ -92,10 +92,15 @@ export class LessonController {
     });
   }
 
-  /** What the client runs with: the names and the deadline set in the UI. */
+  /** What the client runs with: the names, the deadline and the lesson's switches set in the UI. */
   private runArguments(): Parameters<LessonSession['runClient']> {
-    const { names, deadlineMs } = this.store.state;
-    return [names, { deadlineMs }];
+    return [this.store.state.names, this.runOptions()];
+  }
+
+  private runOptions(): RunOptions {
+    const { deadlineMs, lesson, switchesOn } = this.store.state;
+    const args = (lesson.switches ?? []).filter((entry) => switchesOn.has(entry.key)).flatMap((entry) => entry.args);
+    return args.length ? { deadlineMs, args } : { deadlineMs };
   }
 
   /**
@@ -103,9 +108,8 @@ export class LessonController {
    * several clients, starts them all (they end when the learner makes them leave).
    */
   private async run(session: LessonSession, label?: string): Promise<void> {
-    const { deadlineMs } = this.store.state;
-    if (label !== undefined) await session.startClient(label, { deadlineMs });
-    else if (session.lesson.clients) await session.startClients({ deadlineMs });
+    if (label !== undefined) await session.startClient(label, this.runOptions());
+    else if (session.lesson.clients) await session.startClients(this.runOptions());
     else await session.runClient(...this.runArguments());
   }
 
@@ -302,12 +306,25 @@ export class LessonController {
   handleKey(input: string, key: Key): void {
     for (const [char, stroke] of keystrokes(input, key)) {
       const mode = this.store.mode();
+      if ((mode === 'lesson' || mode === 'clients') && !stroke.ctrl && !stroke.meta && this.toggleSwitch(char))
+        continue;
       const action = actionFor(mode, char, stroke);
       if (action) this.handle(action, char);
       else if (mode === 'names' && !stroke.ctrl && !stroke.meta) this.typeInName(char);
       else if (mode === 'deadline' && !stroke.ctrl && !stroke.meta) this.typeInDeadline(char);
       else if (mode === 'line' && !stroke.ctrl && !stroke.meta) this.typeInLine(char);
     }
+  }
+
+  /** A key of the open lesson's switches: turns it on or off and runs the client again; false for any other key. */
+  private toggleSwitch(char: string): boolean {
+    const entry = this.store.state.lesson.switches?.find((candidate) => candidate.key === char);
+    if (!entry) return false;
+    this.store.update((state) => {
+      if (!state.switchesOn.delete(entry.key)) state.switchesOn.add(entry.key);
+    });
+    void this.runClient();
+    return true;
   }
 
   private typeInName(text: string): void {

@@ -1,6 +1,7 @@
 // The help as lines for a given width: every key table, keys in a column,
 // descriptions wrapped under their own column, never cut and never wider than
 // the width. The help pane scrolls these like any other pane.
+import type { Lesson } from '../lessons.js';
 import { helpSections, keysText } from './keymap.js';
 import type { StyledLine } from './styled.js';
 
@@ -39,8 +40,8 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-export function helpLines(width: number, withClients = false): StyledLine[] {
-  const sections = helpSections(withClients);
+export function helpLines(width: number, withClients = false, lesson?: Lesson): StyledLine[] {
+  const sections = helpSections(withClients, lesson);
   const widest = Math.max(
     ...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)),
   );

@@ -2,7 +2,7 @@
 // an action. The matcher, the footer's hints and the help screen are all made
 // from these tables, so they cannot disagree.
 import type { Key } from 'ink';
-import { LESSONS } from '../lessons.js';
+import { LESSONS, type Lesson } from '../lessons.js';
 
 export type Action =
   | 'quit'
@@ -17,6 +17,7 @@ export type Action =
   | 'focus-next'
   | 'focus-prev'
   | 'run-client'
+  | 'toggle-switch'
   | 'restart-server'
   | 'edit-names'
   | 'cancel-calls'
@@ -453,8 +454,26 @@ export function footerKeyText(binding: Binding): string {
   return binding.keys.length > 2 && binding.keys.every(isDigit) ? keysText(binding.keys) : keyText(binding.keys[0]);
 }
 
-export function hintsFor(mode: Mode): Binding[] {
-  return KEYMAP[mode].filter((binding) => binding.footer);
+/**
+ * The footer's hints for a mode; on a lesson's screen, the lesson's own
+ * switches (Lesson.switches) come right after `r`, since they change its runs.
+ */
+export function hintsFor(mode: Mode, lesson?: Lesson): Binding[] {
+  const hints = KEYMAP[mode].filter((binding) => binding.footer);
+  if (!lesson?.switches || (mode !== 'lesson' && mode !== 'clients')) return hints;
+  const after = hints.findIndex((binding) => binding.action === 'run-client') + 1;
+  return [...hints.slice(0, after), ...switchBindings(lesson), ...hints.slice(after)];
+}
+
+/** A lesson's switches as key rows: each turns its args on or off and runs the client again. */
+export function switchBindings(lesson: Lesson): Binding[] {
+  return (lesson.switches ?? []).map((entry) => ({
+    keys: [key(entry.key)],
+    label: entry.label,
+    help: `${entry.help} On or off, then the client runs again with or without: ${entry.args.join(' ')}`,
+    action: 'toggle-switch',
+    footer: true,
+  }));
 }
 
 const NO_KEY: Key = {
@@ -519,7 +538,7 @@ const MODE_TITLE: Record<Mode, string> = {
  * `withClients` (an open lesson that runs several clients): that lesson's keys
  * and its line prompt, in the place of the keys of a lesson with one client.
  */
-export function helpSections(withClients = false): { title: string; bindings: Binding[] }[] {
+export function helpSections(withClients = false, lesson?: Lesson): { title: string; bindings: Binding[] }[] {
   const everywhere = KEYMAP.picker.filter(
     (binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding),
   );
@@ -530,5 +549,6 @@ export function helpSections(withClients = false): { title: string; bindings: Bi
   return [
     { title: 'Everywhere', bindings: everywhere },
     ...modes.map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) })),
+    ...(lesson?.switches ? [{ title: "This lesson's switches", bindings: switchBindings(lesson) }] : []),
   ];
 }

@@ -109,6 +109,8 @@ export interface UiState {
   deadlineDraft?: string;
   /** A deadline (ms) the UI gives every call of the client's runs; the lesson's own when unset. */
   deadlineMs?: number;
+  /** The keys of the open lesson's switches that are on (Lesson.switches). */
+  switchesOn: Set<string>;
   /** The running client's reading of replies is paused (a fault from the UI). */
   readingPaused: boolean;
   server: ServerState;
@@ -200,6 +202,7 @@ export class UiStore {
       scroll: freshScroll(),
       help: false,
       wireView: false,
+      switchesOn: new Set(),
       readingPaused: false,
       server: { state: 'stopped' },
       client: { state: 'idle' },
@@ -282,6 +285,7 @@ export class UiStore {
       this.methods.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
+      state.switchesOn = new Set();
       state.readingPaused = false;
       state.notice = '';
     });
@@ -344,7 +348,7 @@ export class UiStore {
           listed.client = { state: 'running', run: event.run };
           listed.readingPaused = false;
           listed.log.push({
-            text: `── run ${event.run}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`} ──`,
+            text: `── run ${event.run}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`}${event.args?.length ? ` · ${event.args.join(' ')}` : ''} ──`,
             tone: 'info',
           });
           break;
@@ -353,7 +357,7 @@ export class UiStore {
         state.client = { state: 'running', run: event.run };
         state.readingPaused = false;
         state.clientLog.push({
-          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`} ──`,
+          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`}${event.args?.length ? ` · ${event.args.join(' ')}` : ''} ──`,
           tone: 'info',
         });
         break;
