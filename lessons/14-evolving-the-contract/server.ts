@@ -3,7 +3,8 @@
 // (greeting_style) and a reply field (visits), and changes nothing else. So
 // this server answers v1 clients, which send no greeting_style and skip
 // visits, as well as v2 ones: adding fields is how a contract grows without
-// breaking the clients already out there.
+// breaking the clients already out there. Beside it runs a relay compiled
+// from v1, which passes greetings on to it: what survives that?
 //   npx tsx lessons/14-evolving-the-contract/server.ts [--host H] [--port P]
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
@@ -12,19 +13,28 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from '../../src/generated/evolution/v2/helloworld_v2.js';
 import type { HelloWorldServiceHandlers } from '../../src/generated/evolution/v2/rpc_package/HelloWorldService.js';
+import type { ProtoGrpcType as RelayProtoGrpcType } from '../../src/generated/relay.js';
+import type { GreetingRelayHandlers } from '../../src/generated/rpc_package/GreetingRelay.js';
+import type { HelloWorldServiceClient as V1Client } from '../../src/generated/rpc_package/HelloWorldService.js';
 
-// v2 of the contract, with lesson 01's load options. Its package, service
-// and methods are v1's, so the method paths on the wire are the same: a v1
-// client calling /rpc_package.HelloWorldService/SayHello reaches this code.
-const packageDefinition = protoLoader.loadSync('evolution/helloworld_v2.proto', {
-  includeDirs: [fileURLToPath(new URL('../../protos', import.meta.url)), 'protos'],
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
-const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+// Two contracts, loaded apart: they declare the same names. v2 for the
+// greeting (its package, service and methods are v1's, so the method paths
+// on the wire are the same: a v1 client calling
+// /rpc_package.HelloWorldService/SayHello reaches this code), and the relay's
+// protos/relay.proto, which imports v1. Lesson 01's load options.
+function load(file: string): grpc.GrpcObject {
+  const packageDefinition = protoLoader.loadSync(file, {
+    includeDirs: [fileURLToPath(new URL('../../protos', import.meta.url)), 'protos'],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  return grpc.loadPackageDefinition(packageDefinition);
+}
+const { rpc_package } = load('evolution/helloworld_v2.proto') as unknown as ProtoGrpcType;
+const v1 = (load('relay.proto') as unknown as RelayProtoGrpcType).rpc_package;
 
 /** The most names a server counts visits for; past it, it forgets the one it saw least recently. */
 const MAX_NAMES = 10_000;
@@ -52,8 +62,8 @@ function sayHelloHandler(countVisit: (name: string) => number): HelloWorldServic
       callback({ code: grpc.status.INVALID_ARGUMENT, details: 'name must not be empty' });
       return;
     }
-    // A style this server does not know, from a client newer than it, gets
-    // the plain greeting rather than an error: servers are upgraded last.
+    // A style this server does not know gets the plain greeting rather than
+    // an error: a client may be newer than the server it reaches.
     const message = greeting_style === 'formal' ? `Good day, ${name}.` : `Hello, ${name}!`;
     const visits = countVisit(name);
     console.log(`SayHello "${name}", greeting_style "${greeting_style}": "${message}", visits ${visits}`);
@@ -63,26 +73,52 @@ function sayHelloHandler(countVisit: (name: string) => number): HelloWorldServic
   };
 }
 
-/** A server with this lesson's service on it, not yet bound to an address. */
-export function createServer(options?: grpc.ServerOptions): grpc.Server {
-  const server = new grpc.Server(options);
+// The relay, built from v1: it decodes each request into the fields v1 has,
+// and encodes them again to call the greeting service. protobufjs, which
+// proto-loader decodes with, keeps nothing of the fields it cannot name: a
+// v2 client's greeting_style is gone before the call goes on, and the v2
+// server's visits before the answer comes back.
+function relayHandlers(greeterTarget: () => string): GreetingRelayHandlers {
+  let greeter: V1Client | undefined;
+  const sayHello: GreetingRelayHandlers['SayHello'] = (call, callback) => {
+    greeter ??= new v1.HelloWorldService(greeterTarget(), grpc.credentials.createInsecure());
+    // The deadline goes on too: the relay may not take longer than its caller allowed.
+    greeter.SayHello(call.request, { deadline: call.getDeadline() }, (error, reply) =>
+      error ? callback(error) : callback(null, reply),
+    );
+  };
+  return { SayHello: sayHello };
+}
+
+/**
+ * A server with this lesson's services on it, not yet bound to an address.
+ * The relay reaches the greeting service at backTarget(): in a real system
+ * another deployment; here this same server, so main() names it once the
+ * bind has picked a port.
+ */
+export function createServer(options?: grpc.ServerOptions & { backTarget?: () => string }): grpc.Server {
+  const { backTarget = () => '127.0.0.1:50051', ...serverOptions } = options ?? {};
+  const server = new grpc.Server(serverOptions);
   // Each server counts its own visits. The streaming methods are left out:
   // they answer UNIMPLEMENTED, in v2 as in lesson 01.
   server.addService(rpc_package.HelloWorldService.service, { SayHello: sayHelloHandler(visitCounter()) });
+  server.addService(v1.GreetingRelay.service, relayHandlers(backTarget));
   return server;
 }
 
 function main(): void {
   const { host, port } = serverFlags();
-  const server = createServer();
+  let address = `${host}:${port}`;
+  const server = createServer({ backTarget: () => address });
   // Insecure credentials: plain HTTP/2 without TLS, fine on loopback. Serving
   // starts as soon as the bind succeeds; port 0 asks the OS for a free one.
-  server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+  server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
     if (error) {
       console.error(`error: cannot listen on ${host}:${port}: ${error.message}`);
       process.exit(1);
     }
-    console.log(`listening on ${host}:${boundPort}`);
+    address = `${host}:${boundPort}`;
+    console.log(`listening on ${address}`);
   });
   // Graceful shutdown: refuse new calls, let running ones finish, then exit.
   // A call that never ends would hold that forever, so cut it off after 2 s.
