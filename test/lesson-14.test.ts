@@ -304,7 +304,7 @@ describe("lesson 14's client: every pairing, against the lesson's server", () =>
       ],
     );
     assert.equal(server.requests().at(-1)!.greeting_style, '');
-    assert.equal(lines[4], 'retyped v3 client -> v2 server: asked for style 1, got "Hello, Ada!", visits 5');
+    assert.equal(lines[4], 'retyped v3 client -> v2 server: asked style 1, got "Hello, Ada!", visits 5');
   });
 });
 

@@ -80,7 +80,7 @@ export async function runClient({ target, names = ['Ada'] }: { target: string; n
     const retyped = await unary<V3RetypedReply>((done) =>
       retypedClient.SayHello({ name, greeting_style: 1 }, deadline(), done),
     );
-    console.log(`retyped v3 client -> v2 server: asked for style 1, got ${greeted(retyped)}`);
+    console.log(`retyped v3 client -> v2 server: asked style 1, got ${greeted(retyped)}`);
   } finally {
     for (const client of [v1Client, v2Client, v3Client, retypedClient, relay]) client.close();
   }
