@@ -5,6 +5,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { createServer } from 'node:net';
 import { readingControl } from '../src/instrument/wiretap.js';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore, type TimelineRow } from '../src/ui/store.js';
@@ -210,10 +211,10 @@ test('K kills the server in the middle of a stream: a fault row, the status grpc
   assert.equal(store.failure('server'), undefined);
   assert.match(store.state.notice, /^client failed: error: UNAVAILABLE/);
 
-  // The server is back, on a port of its own, and the next run works.
+  // The server is back, a new process on the same port, and the next run works.
   await waitFor(() => store.state.server.state === 'listening', 'the server to listen again', 20_000);
   assert.notEqual(controller.serverPid, killedPid);
-  assert.ok(store.state.server.state === 'listening' && store.state.server.port !== killedPort);
+  assert.ok(store.state.server.state === 'listening' && store.state.server.port === killedPort);
   await waitFor(() => clientExited(store, 1), 'run 1 to end');
   store.state.names = undefined;
   await controller.runClient();
@@ -269,4 +270,40 @@ test('d sets a deadline for each call of the next runs: 1 ms gives DEADLINE_EXCE
     rowsOf(store, 4).some((event) => event.type === 'fault'),
     false,
   );
+});
+
+test('K under lesson 11: the server comes back on its port, and the stream resumes after the last greeting it sent', async () => {
+  const { store, controller } = setup();
+  void controller.open(lesson('11'));
+  // Wait for the greetings of run 1 to start, then kill the server under them.
+  await waitFor(() => repliesOf(rowsOf(store, 1), 1).length >= 2, 'two greetings of run 1', 20_000);
+  await controller.killServer();
+  await waitFor(() => clientExited(store, 1), 'run 1 to end', 20_000);
+  assert.equal(clientExited(store, 1)?.code, 0, logText(store, 'client'));
+
+  // The new server was asked to go on after the last sequence the client saw, and did.
+  const resumed = /Subscribe: world resumes after (\d+) of 8/.exec(logText(store, 'server'));
+  assert.ok(resumed, logText(store, 'server'));
+  const seen = Number(resumed[1]);
+  assert.ok(seen >= 2 && seen < 8, `resumed after ${seen}`);
+  // Every greeting exactly once, in order, across the two streams.
+  const greetings = [...logText(store, 'client').matchAll(/^Hello, world! \((\d+) of 8\)$/gm)].map((match) =>
+    Number(match[1]),
+  );
+  assert.deepEqual(greetings, [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('a restart takes any free port when the old one has been taken meanwhile', async () => {
+  const session = new LessonSession(lesson('1'));
+  cleanups.push(() => session.stop());
+  const first = await session.startServer();
+  await session.stopServer();
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(first, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const second = await session.startServer();
+  assert.notEqual(second, first);
+  await session.stopServer();
+  await new Promise<void>((resolve) => squatter.close(() => resolve()));
+  assert.equal(await session.startServer(), second, 'and keeps the new one from then on');
 });

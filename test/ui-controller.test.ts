@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { utimesSync } from 'node:fs';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore } from '../src/ui/store.js';
-import { lesson, portIsFree, waitFor } from './helpers.js';
+import { isAlive, lesson, portIsFree, waitFor } from './helpers.js';
 
 const controllers: LessonController[] = [];
 afterEach(() => Promise.all(controllers.splice(0).map((controller) => controller.shutdown())));
@@ -25,6 +25,7 @@ test('saving client.ts runs the client again; saving server.ts restarts the serv
   await controller.open(unary);
   await waitFor(() => clientRuns(store) === 1, 'the first run');
   const firstPort = store.state.server.state === 'listening' ? store.state.server.port : -1;
+  const firstPid = controller.serverPid!;
 
   const now = new Date();
   utimesSync(unary.clientPath, now, now);
@@ -41,7 +42,10 @@ test('saving client.ts runs the client again; saving server.ts restarts the serv
       .join('\n'),
     /SIGTERM: shutting down[\s\S]*listening on/,
   );
-  assert.ok(await portIsFree(firstPort), 'the first server still holds its port');
+  // A new server process, back on the port the first one freed.
+  assert.ok(!isAlive(firstPid), 'the first server is still running');
+  assert.notEqual(controller.serverPid, firstPid);
+  assert.ok(store.state.server.state === 'listening' && store.state.server.port === firstPort);
 });
 
 test('r runs again with the names set; s restarts; shutdown frees the port and ends every process', async () => {

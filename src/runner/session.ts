@@ -88,6 +88,8 @@ export class LessonSession {
   private readonly stoppedClients = new WeakSet<ChildProcess>();
   private runs = 0;
   port?: number;
+  /** The port the server last listened on: a restart asks for it again. */
+  private lastPort?: number;
   /** Lessons with a REST endpoint too: its port. */
   restPort?: number;
 
@@ -113,8 +115,24 @@ export class LessonSession {
     for (const listener of this.listeners) listener(safe);
   }
 
-  /** Starts the server and resolves with its port once it accepts calls. */
-  startServer(): Promise<number> {
+  /**
+   * Starts the server and resolves with its port once it accepts calls. It
+   * comes back on the port it last had, so a client that keeps its target
+   * (a stream that reconnects, lesson 11) finds it again; on any free port if
+   * that one has been taken meanwhile.
+   */
+  async startServer(): Promise<number> {
+    const previous = this.lastPort;
+    if (previous === undefined) return this.spawnServer(0);
+    try {
+      return await this.spawnServer(previous);
+    } catch (error) {
+      if (!/cannot listen on/.test((error as Error).message)) throw error;
+      return this.spawnServer(0);
+    }
+  }
+
+  private spawnServer(port: number): Promise<number> {
     if (this.server) return Promise.reject(new Error('server already running'));
     this.stoppingServer = false;
     this.port = undefined;
@@ -127,7 +145,7 @@ export class LessonSession {
         reject(new Error(`server did not start listening within ${this.startTimeoutMs} ms`));
         void this.stopServer();
       }, this.startTimeoutMs);
-      const args = ['--host', this.host, '--port', '0', ...(this.lesson.rest ? ['--rest-port', '0'] : [])];
+      const args = ['--host', this.host, '--port', String(port), ...(this.lesson.rest ? ['--rest-port', '0'] : [])];
       const server = spawnLessonFile(this.lesson.serverPath, args, {
         onLine: (stream, line) => {
           if (stream === 'stderr') lastError = line;
@@ -140,6 +158,7 @@ export class LessonSession {
           // Ready once every endpoint the lesson serves is bound.
           if (this.port === undefined || (this.lesson.rest && this.restPort === undefined)) return;
           clearTimeout(timer);
+          this.lastPort = this.port;
           this.emit({ type: 'server-listening', port: this.port });
           resolve(this.port);
         },

@@ -152,7 +152,7 @@ export class LessonController {
     await this.enqueue(async () => {
       if (this.session !== session) return;
       if (session.port === undefined) throw new Error('the server is not running: press s to start it');
-      await session.startClient(label, { deadlineMs: this.store.state.deadlineMs });
+      await session.startClient(label, this.runOptions());
     });
   }
 
@@ -199,7 +199,7 @@ export class LessonController {
 
   /**
    * Kills the server (SIGKILL) whatever the client is doing, then starts it
-   * again, on a new port, for the next run. Not queued: a client run holds the
+   * again on the same port, where a client that reconnects finds it. Not queued: a client run holds the
    * queue until it ends, and a client may wait for the server to come back.
    */
   async killServer(): Promise<void> {
