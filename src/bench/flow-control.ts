@@ -10,7 +10,7 @@
 //   was committed, and how many array entries it copied afterwards.
 //
 // Part of `npm run bench`; alone: npx tsx src/bench/flow-control.ts [--quick]
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,10 +26,10 @@ import { PROTO_DIR, loadDefinition } from '../proto.js';
 import type { ProtoGrpcType } from '../generated/flowcontrol.js';
 import type { Chunk__Output } from '../generated/rpc_package/Chunk.js';
 import type { ProducerMessage } from './flow-control-producer.js';
+import { PYTHON, generatePythonCode, pythonGrpcMissing } from '../python.js';
 
 const PRODUCER = fileURLToPath(new URL('./flow-control-producer.ts', import.meta.url));
 const LESSON = findLesson('10')!;
-const PYTHON = '/usr/bin/python3';
 
 export interface ProducerMemory {
   respectingBackpressure: boolean;
@@ -276,18 +276,10 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 /** The same stream from Python grpcio, when it is installed: is the cliff gRPC's, or grpc-js's? */
 async function pythonSender(target: string, count: number): Promise<TinyMessagesRun | undefined> {
-  if (spawnSync(PYTHON, ['-c', 'import grpc, grpc_tools']).status !== 0) return undefined;
+  if (pythonGrpcMissing()) return undefined;
   const generated = mkdtempSync(join(tmpdir(), 'flow-control-py-'));
   try {
-    const protoc = spawnSync(PYTHON, [
-      '-m',
-      'grpc_tools.protoc',
-      `-I${PROTO_DIR}`,
-      `--python_out=${generated}`,
-      `--grpc_python_out=${generated}`,
-      join(PROTO_DIR, 'helloworld.proto'),
-    ]);
-    if (protoc.status !== 0) return undefined;
+    generatePythonCode(generated, [join(PROTO_DIR, 'helloworld.proto')]);
     // Timed inside Python, from the first name to the reply, as the runs above are.
     const program = [
       'import time, grpc, helloworld_pb2 as pb, helloworld_pb2_grpc as rpc',
