@@ -19,6 +19,8 @@ export interface Lesson {
   tryIt: string[];
   /** The lesson serves a REST endpoint beside gRPC (lesson 05). */
   rest?: boolean;
+  /** Client processes the UI runs side by side, one pane each, with their own arguments (lesson 13's members). */
+  clients?: { label: string; args: string[] }[];
   /**
    * What the lesson UI and `npm run client` run as the client side: the
    * lesson's client.ts, unless the entry names a program that drives it
