@@ -80,8 +80,10 @@ export async function runClient({
       await receive(members);
     }
     // One message in; one event out to every member, the sender too.
-    members[0].call.write({ text: GREETING });
-    await receive(members);
+    if (members.length > 0) {
+      members[0].call.write({ text: GREETING });
+      await receive(members);
+    }
     while (members.length > 0) {
       const leaving = members.shift()!;
       // Half-close: no more messages from this member, its goodbye. The
