@@ -25,6 +25,8 @@ Measures, on this machine, in one run:
   first frame         npm run lesson to its first frame vs a bare Ink render
   flow control        lesson 10: its producer's memory with and without backpressure,
                       and one client stream of many tiny messages (the retry buffer's cliff)
+  chat fan-out        lesson 13: messages a second reaching all three members of a room,
+                      and the same with a fourth member that reads nothing
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -36,6 +38,7 @@ const { measureUiOverhead } = await import('./ui-overhead.js');
 const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
 const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
+const { measureChatFanout, printChatFanout } = await import('./chat-fanout.js');
 
 const machine = {
   cpus: cpus().length,
@@ -82,10 +85,14 @@ console.log('\n== flow control (lesson 10) ==');
 const flowControl = await measureFlowControl({ quick });
 printFlowControl(flowControl, console.log);
 
+console.log('\n== chat fan-out (lesson 13) ==');
+const chatFanout = await measureChatFanout({ quick });
+printChatFanout(chatFanout, console.log);
+
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
