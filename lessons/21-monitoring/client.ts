@@ -127,7 +127,7 @@ async function printMetrics(prometheus: Prometheus, job: string): Promise<void> 
   const [ratio] = await prometheus.query(
     `(sum(grpc_server_handled_total{${only},grpc_code!="OK"}) or vector(0)) / sum(grpc_server_handled_total{${only}})`,
   );
-  console.log(`${METHOD} error ratio: ${Number(ratio.value[1])}`);
+  console.log(`${METHOD} error ratio: ${Number(Number(ratio.value[1]).toFixed(3))}`);
 
   // The histogram holds counts per bucket, not latencies. histogram_quantile
   // finds the bucket a percentile falls in and interpolates inside it, as if

@@ -26,7 +26,7 @@ import type { HelloWorldServiceHandlers } from '../../src/generated/rpc_package/
 import type { MonitoringServiceHandlers } from '../../src/generated/rpc_package/MonitoringService.js';
 import type { MonitoringEndpoints } from '../../src/generated/rpc_package/MonitoringEndpoints.js';
 
-// lesson 01's contract, and this lesson's small one that says where the
+// Lesson 01's contract, and this lesson's small one that says where the
 // metrics are; the same load options as lesson 01 (see its server.ts for each).
 const packageDefinition = protoLoader.loadSync(['helloworld.proto', 'monitoring.proto'], {
   includeDirs: [fileURLToPath(new URL('../../protos', import.meta.url)), 'protos'],
