@@ -330,6 +330,26 @@ describe('lesson 21', { concurrency: true }, () => {
     'lesson 21: nothing outlives the lesson',
     { skip: skipWhenMissing(prometheusMissing), concurrency: true },
     () => {
+      test(
+        'SIGHUP (its terminal closed): the server stops as on Ctrl-C, and Prometheus and its folder go',
+        BOUND,
+        async () => {
+          const program = await startProgram();
+          const prometheusPid = prometheusOf(program.child.pid!);
+          try {
+            assert.ok(prometheusPid);
+            program.child.kill('SIGHUP');
+            assert.deepEqual(await program.exited, { code: 0, signal: null });
+            assert.match(program.stdout(), /^SIGHUP: shutting down$/m);
+            assert.equal(isAlive(prometheusPid), false, 'Prometheus outlived the server');
+            assert.equal(existsSync(program.dir), false, `${program.dir} is still there`);
+          } finally {
+            if (prometheusPid && isAlive(prometheusPid)) process.kill(prometheusPid, 'SIGKILL');
+            await stopProcess(program);
+          }
+        },
+      );
+
       test('a server killed outright (SIGKILL) takes Prometheus with it', BOUND, async () => {
         const program = await startProgram();
         const prometheusPid = prometheusOf(program.child.pid!);
