@@ -1,4 +1,4 @@
-// Lesson 21: monitoring, judged where the numbers are made and where they end
+// Lesson 17: monitoring, judged where the numbers are made and where they end
 // up: the server's own registry and its /metrics endpoint, the Prometheus the
 // server program starts (asked through its HTTP API, not through the lesson's
 // client), and the processes, ports and files left once the server has gone.
@@ -16,8 +16,8 @@ import {
   createMonitoring,
   createServer,
   type Monitoring,
-} from '../lessons/21-monitoring/server.js';
-import { runClient } from '../lessons/21-monitoring/client.js';
+} from '../lessons/17-monitoring/server.js';
+import { runClient } from '../lessons/17-monitoring/client.js';
 import {
   PYTHON,
   ROOT,
@@ -38,7 +38,7 @@ import {
 } from './helpers.js';
 
 const BOUND = { timeout: 45_000 };
-const SERVER = lesson('21').serverPath;
+const SERVER = lesson('17').serverPath;
 const SAY_HELLO = { grpc_type: 'unary', grpc_service: 'rpc_package.HelloWorldService', grpc_method: 'SayHello' };
 
 /** Polls an async check until it returns a truthy value or the deadline passes. */
@@ -89,7 +89,7 @@ function onPath(command: string): string | undefined {
 }
 
 const prometheusMissing = onPath('prometheus') ? undefined : 'Prometheus is not installed (apt-get install prometheus)';
-if (prometheusMissing) console.log(`# SKIPPING lesson 21's Prometheus tests: ${prometheusMissing}`);
+if (prometheusMissing) console.log(`# SKIPPING lesson 17's Prometheus tests: ${prometheusMissing}`);
 
 /** What the server program printed once Prometheus was ready. */
 interface StartedProgram extends Spawned {
@@ -145,8 +145,8 @@ function prometheusOf(pid: number): number | undefined {
 const portOf = (url: string) => Number(new URL(url).port);
 
 // The parts run side by side: most of their time is Prometheus starting.
-describe('lesson 21', { concurrency: true }, () => {
-  describe('lesson 21: the interceptor counts every call as the server answered it', { concurrency: 1 }, () => {
+describe('lesson 17', { concurrency: true }, () => {
+  describe('lesson 17: the interceptor counts every call as the server answered it', { concurrency: 1 }, () => {
     let monitoring: Monitoring;
     let server: grpc.Server;
     let metricsServer: HttpServer;
@@ -228,7 +228,7 @@ describe('lesson 21', { concurrency: true }, () => {
   });
 
   describe(
-    'lesson 21: the server program and its Prometheus',
+    'lesson 17: the server program and its Prometheus',
     { skip: skipWhenMissing(prometheusMissing), concurrency: 1 },
     () => {
       let program: StartedProgram;
@@ -255,7 +255,7 @@ describe('lesson 21', { concurrency: true }, () => {
           } finally {
             console.log = log;
           }
-          assert.deepEqual(printed, lesson('21').output);
+          assert.deepEqual(printed, lesson('17').output);
           // Asked here, not through the lesson's client: Prometheus scrapes our /metrics, and it is up.
           const targets = (await (await fetch(`${program.prometheusUrl}/api/v1/targets`)).json()) as {
             data: { activeTargets: { scrapeUrl: string; health: string; labels: { job: string } }[] };
@@ -278,20 +278,20 @@ describe('lesson 21', { concurrency: true }, () => {
       );
 
       const pythonMissing = pythonGrpcMissing();
-      if (pythonMissing) console.log(`# SKIPPING lesson 21's Python interop test: ${pythonMissing}`);
+      if (pythonMissing) console.log(`# SKIPPING lesson 17's Python interop test: ${pythonMissing}`);
 
       test(
         "a Python grpcio client's calls are counted by the same metrics and reach Prometheus with their codes",
         { ...BOUND, skip: skipWhenMissing(pythonMissing) },
         async () => {
-          const genDir = mkdtempSync(join(tmpdir(), 'lesson-21-py-'));
+          const genDir = mkdtempSync(join(tmpdir(), 'lesson-17-py-'));
           try {
             generatePythonCode(
               genDir,
               ['helloworld.proto', 'monitoring.proto'].map((file) => join(PROTO_DIR, file)),
             );
             const python = spawnProcess(PYTHON, [
-              join(ROOT, 'test/python/lesson_21.py'),
+              join(ROOT, 'test/python/lesson_17.py'),
               genDir,
               `127.0.0.1:${program.port}`,
               '3',
@@ -327,7 +327,7 @@ describe('lesson 21', { concurrency: true }, () => {
   );
 
   describe(
-    'lesson 21: nothing outlives the lesson',
+    'lesson 17: nothing outlives the lesson',
     { skip: skipWhenMissing(prometheusMissing), concurrency: true },
     () => {
       test(
@@ -371,7 +371,7 @@ describe('lesson 21', { concurrency: true }, () => {
         'the lesson runner killed outright (SIGKILL): server, client and Prometheus exit on their own, the folder goes, the ports are free',
         BOUND,
         async () => {
-          const run = spawnCli('lesson', ['21'], { CI: 'true' });
+          const run = spawnCli('lesson', ['17'], { CI: 'true' });
           let pids: number[] = [];
           try {
             const [, port, metricsUrl, prometheusUrl, dir] = await waitFor(
@@ -382,7 +382,7 @@ describe('lesson 21', { concurrency: true }, () => {
               'the server and its Prometheus',
               30_000,
             );
-            const server = descendants(run.child.pid!).find((entry) => entry.args.includes('21-monitoring/server.ts'));
+            const server = descendants(run.child.pid!).find((entry) => entry.args.includes('17-monitoring/server.ts'));
             assert.ok(server, 'the lesson server');
             const prometheusPid = prometheusOf(server.pid);
             assert.ok(prometheusPid, 'its Prometheus');

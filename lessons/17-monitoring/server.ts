@@ -3,10 +3,10 @@
 // serves those numbers over HTTP in Prometheus's text format; a real
 // Prometheus, started by this server, scrapes them once a second. channelz,
 // grpc-js's own view of its calls and connections, is served beside them.
-//   npx tsx lessons/21-monitoring/server.ts [--host H] [--port P] [--metrics-port M]
+//   npx tsx lessons/17-monitoring/server.ts [--host H] [--port P] [--metrics-port M]
 // Needs Prometheus (Debian: apt-get install prometheus). It runs as this
 // server's child on a free loopback port, with its config and its data in
-// $TMPDIR/grpc-lesson-21-P/ (P: the gRPC port), and both go when the server stops.
+// $TMPDIR/grpc-lesson-17-P/ (P: the gRPC port), and both go when the server stops.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -203,7 +203,7 @@ export function createMetricsServer(registry: Registry): http.Server {
 
 /** Where the server listening on `port` keeps Prometheus's config and data. */
 export function prometheusDir(port: number): string {
-  return join(tmpdir(), `grpc-lesson-21-${port}`);
+  return join(tmpdir(), `grpc-lesson-17-${port}`);
 }
 
 /** Prometheus's whole configuration: one job that scrapes this server's /metrics. */

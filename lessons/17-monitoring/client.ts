@@ -3,7 +3,7 @@
 // calls each method got and with which status codes, what share failed and
 // how slow the slowest were; then ask channelz, over gRPC, what grpc-js itself
 // counted on the server.
-//   npx tsx lessons/21-monitoring/client.ts [--target H:P] [--name N]... [--watch-seconds S]
+//   npx tsx lessons/17-monitoring/client.ts [--target H:P] [--name N]... [--watch-seconds S]
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,7 +1,7 @@
-"""Lesson 21 from Python grpcio: calls counted by the lesson server's metrics,
+"""Lesson 17 from Python grpcio: calls counted by the lesson server's metrics,
 read back from the Prometheus that scrapes them.
 
-    lesson_21.py GEN_DIR TARGET OK_CALLS FAILING_CALLS
+    lesson_17.py GEN_DIR TARGET OK_CALLS FAILING_CALLS
 
 Asks the server where its Prometheus is (GetMonitoringEndpoints), makes
 OK_CALLS greetings and FAILING_CALLS with an empty name, waits for a scrape
