@@ -1,0 +1,8 @@
+// Original file: protos/monitoring.proto
+
+
+export interface MonitoringEndpointsRequest {
+}
+
+export interface MonitoringEndpointsRequest__Output {
+}
