@@ -279,10 +279,6 @@ function clientFlags(): { target: string; names?: string[]; watchSeconds?: numbe
         target: { type: 'string', default: '127.0.0.1:50051' },
         name: { type: 'string', multiple: true },
         'watch-seconds': { type: 'string' },
-        // The lesson runner passes every HTTP port a server opens as
-        // --rest-target (for lesson 05's REST side): here, the metrics port.
-        // This client asks the server where its metrics are, and ignores it.
-        'rest-target': { type: 'string' },
       },
     });
     const watchSeconds = values['watch-seconds'] === undefined ? undefined : Number(values['watch-seconds']);

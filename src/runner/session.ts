@@ -154,7 +154,9 @@ export class LessonSession {
         onMessage: (message) => {
           if (!isListeningMessage(message)) return;
           if (message.protocol === 'grpc') this.port = message.port;
-          else this.restPort = message.port;
+          // An HTTP port is the lesson's REST side only where it has one (lesson 05);
+          // elsewhere it is the server's own business (lesson 17's metrics).
+          else if (this.lesson.rest) this.restPort = message.port;
           // Ready once every endpoint the lesson serves is bound.
           if (this.port === undefined || (this.lesson.rest && this.restPort === undefined)) return;
           clearTimeout(timer);
