@@ -112,8 +112,8 @@ async function watch(health: HealthClient, service: string, seconds: number): Pr
 }
 
 /** A FileDescriptorProto: one .proto file in compiled form, as reflection sends it. */
-export type FileDescriptorProto = protobufMessage & { name: string; dependency: string[] };
-type protobufMessage = ReturnType<typeof descriptor.FileDescriptorProto.decode>;
+export type FileDescriptorProto = DecodedMessage & { name: string; dependency: string[] };
+type DecodedMessage = ReturnType<typeof descriptor.FileDescriptorProto.decode>;
 
 export interface Reflection {
   /** The full names of the services the server offers, sorted. */
@@ -139,14 +139,21 @@ export function startReflection(channel: grpc.Channel, timeoutMs = 5_000): Refle
   const stream = client.ServerReflectionInfo({ deadline: Date.now() + timeoutMs });
   const waiting: { resolve(response: ServerReflectionResponse__Output): void; reject(error: Error): void }[] = [];
   let failure: Error | undefined;
-  const ended = new Promise<void>((resolve) => stream.on('status', () => resolve()));
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const question of waiting.splice(0)) question.reject(failure);
+  };
   stream.on('data', (response: ServerReflectionResponse__Output) => waiting.shift()?.resolve(response));
   // A server without reflection ends the stream with UNIMPLEMENTED, as it
   // would any method it does not have.
-  stream.on('error', (error: Error) => {
-    failure = error;
-    for (const question of waiting.splice(0)) question.reject(error);
-  });
+  stream.on('error', fail);
+  // The status comes last, after any error: a question still waiting then will get no answer.
+  const ended = new Promise<void>((resolve) =>
+    stream.on('status', () => {
+      fail(new Error('the server ended the reflection stream without answering'));
+      resolve();
+    }),
+  );
 
   const ask = (request: ServerReflectionRequest) =>
     new Promise<ServerReflectionResponse__Output>((resolve, reject) => {
