@@ -25,6 +25,8 @@ Measures, on this machine, in one run:
   first frame         npm run lesson to its first frame vs a bare Ink render
   flow control        lesson 10: its producer's memory with and without backpressure,
                       and one client stream of many tiny messages (the retry buffer's cliff)
+  load balancing      lesson 17: round_robin's spread over three backends, counted by each,
+                      and what a per-call ORCA load report costs a unary call
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -36,6 +38,7 @@ const { measureUiOverhead } = await import('./ui-overhead.js');
 const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
 const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
+const { measureLoadBalancing, printLoadBalancing } = await import('./load-balancing.js');
 
 const machine = {
   cpus: cpus().length,
@@ -82,10 +85,14 @@ console.log('\n== flow control (lesson 10) ==');
 const flowControl = await measureFlowControl({ quick });
 printFlowControl(flowControl, console.log);
 
+console.log('\n== load balancing (lesson 17) ==');
+const loadBalancing = await measureLoadBalancing({ quick });
+printLoadBalancing(loadBalancing, console.log);
+
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, loadBalancing }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
