@@ -1,7 +1,7 @@
 // A lesson may list several servers (`servers` in lessons.json): the runner
 // starts each as its own server.ts process on its own port, the client gets
 // one target naming them all, and a server can be killed, stopped and started
-// alone, on the port it had. Lesson 17 is the lesson that lists them; what
+// alone, on the port it had. Lesson 18 is the lesson that lists them; what
 // each backend served is read from its own output (its call log).
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,8 +21,8 @@ afterEach(() => Promise.all(sessions.splice(0).map((session) => session.stop()))
 
 test('servers are checked as clients are: 2 to 4, short unique labels, args that are strings', () => {
   const server = (label: string, args: unknown = []) => ({ label, args });
-  assert.equal(checkServers('17-lb', undefined), undefined);
-  assert.deepEqual(checkServers('17-lb', [server('a'), server('b', ['--name', 'b'])]), [
+  assert.equal(checkServers('18-lb', undefined), undefined);
+  assert.deepEqual(checkServers('18-lb', [server('a'), server('b', ['--name', 'b'])]), [
     { label: 'a', args: [] },
     { label: 'b', args: ['--name', 'b'] },
   ]);
@@ -34,7 +34,7 @@ test('servers are checked as clients are: 2 to 4, short unique labels, args that
     [[server('a'), server('b', ['--port', 1])], /entry 2 \("b"\): args must be a list of strings/],
   ];
   for (const [servers, problem] of wrong)
-    assert.throws(() => checkServers('17-lb', servers), problem, JSON.stringify(servers));
+    assert.throws(() => checkServers('18-lb', servers), problem, JSON.stringify(servers));
 });
 
 test('a lesson lists clients or servers, not both, and no REST endpoint beside several servers', () => {
@@ -74,8 +74,8 @@ test('a lesson lists clients or servers, not both, and no REST endpoint beside s
   }
 });
 
-test("lesson 17's entry lists three servers, each with its name and the load it reports", () => {
-  assert.deepEqual(lesson('17').servers, [
+test("lesson 18's entry lists three servers, each with its name and the load it reports", () => {
+  assert.deepEqual(lesson('18').servers, [
     { label: 'a', args: ['--name', 'a', '--utilization', '0.1'] },
     { label: 'b', args: ['--name', 'b', '--utilization', '0.2'] },
     { label: 'c', args: ['--name', 'c', '--utilization', '0.4'] },
@@ -90,9 +90,9 @@ test('one target names several backends: ipv4: or ipv6: and a comma-separated li
   assert.throws(() => multiAddressTarget('localhost', [1, 2]), /need an IP address/);
 });
 
-/** A lesson 17 session that records its events. */
-function lesson17Session() {
-  const session = new LessonSession(lesson('17'));
+/** A lesson 18 session that records its events. */
+function lesson18Session() {
+  const session = new LessonSession(lesson('18'));
   sessions.push(session);
   const events: SessionEvent[] = [];
   session.subscribe((event) => events.push(event));
@@ -111,7 +111,7 @@ test(
   "startServer starts every listed server as its own process, each with its args on its own port; the client's target names them all",
   { timeout: 60_000 },
   async () => {
-    const { session, events, serverLines, wire, clientLines } = lesson17Session();
+    const { session, events, serverLines, wire, clientLines } = lesson18Session();
     await session.startServer();
     const ports = LABELS.map((label) => session.serverPort(label)!);
     const pids = LABELS.map((label) => session.serverPidOf(label)!);
@@ -122,10 +122,10 @@ test(
       const args = descendants(process.pid).find((entry) => entry.pid === pids[index])!.args;
       assert.match(
         args,
-        new RegExp(`lessons/17-load-balancing/server\\.ts --host 127\\.0\\.0\\.1 --port 0 --name ${label} `),
+        new RegExp(`lessons/18-load-balancing/server\\.ts --host 127\\.0\\.0\\.1 --port 0 --name ${label} `),
       );
       // Its listening line may come after it reported its port over IPC.
-      const listening = `listening on 127.0.0.1:${ports[index]} and unix:${join(tmpdir(), `grpc-lesson-17-${ports[index]}.sock`)} as backend ${label}`;
+      const listening = `listening on 127.0.0.1:${ports[index]} and unix:${join(tmpdir(), `grpc-lesson-18-${ports[index]}.sock`)} as backend ${label}`;
       await waitFor(() => serverLines(label).includes(listening), `${label}'s listening line`);
       assert.ok(
         events.some(
@@ -135,7 +135,7 @@ test(
     }
 
     assert.equal(await session.runClient(), 0, clientLines().join('\n'));
-    assert.deepEqual(clientLines(), lesson('17').output);
+    assert.deepEqual(clientLines(), lesson('18').output);
     // The client was given all three: its calls' connections went to each port.
     const peers = new Set(wire().flatMap((event) => (event.type === 'headers' && event.peer ? [event.peer] : [])));
     for (const port of ports)
@@ -149,7 +149,7 @@ test(
   'killServer(label) kills that server alone; it comes back on its port, and the calls of a round_robin client come back to it',
   { timeout: 90_000 },
   async () => {
-    const { session, events, served, wire } = lesson17Session();
+    const { session, events, served, wire } = lesson18Session();
     await session.startServer();
     const ports = LABELS.map((label) => session.serverPort(label)!);
     const pids = LABELS.map((label) => session.serverPidOf(label)!);
@@ -184,7 +184,7 @@ test(
   'stopServer(label) stops that server alone, gracefully; the client still runs, against the others, and startServer(label) brings it back',
   { timeout: 90_000 },
   async () => {
-    const { session, served, serverLines, clientLines } = lesson17Session();
+    const { session, served, serverLines, clientLines } = lesson18Session();
     await session.startServer();
     const port = session.serverPort('c')!;
     const run = session.runClient(undefined, { args: ['--watch-seconds', '60'] });
@@ -208,7 +208,7 @@ test(
 );
 
 test('the wire tap reports the address each call went to: host:port over TCP, "unix socket" over a unix socket', async () => {
-  const { createServer, bindBackend, unixSocketPath } = await import('../lessons/17-load-balancing/server.js');
+  const { createServer, bindBackend, unixSocketPath } = await import('../lessons/18-load-balancing/server.js');
   const server = createServer();
   const port = await bindBackend(server, '127.0.0.1', 0);
   try {
@@ -242,7 +242,7 @@ test('the wire tap reports the address each call went to: host:port over TCP, "u
 });
 
 test(
-  'npm run server -- 17 starts the three servers on ports P, P+1, P+2, each tagged; SIGTERM stops them all',
+  'npm run server -- 18 starts the three servers on ports P, P+1, P+2, each tagged; SIGTERM stops them all',
   { timeout: 60_000 },
   async () => {
     // Three free ports in a row, found by binding the first and checking the next two.
@@ -252,7 +252,7 @@ test(
       if ((await Promise.all([0, 1, 2].map((step) => portIsFree(candidate + step)))).every(Boolean)) base = candidate;
     }
     assert.ok(base > 0, 'three free ports in a row');
-    const run = spawnCli('server', ['17', '--port', String(base)]);
+    const run = spawnCli('server', ['18', '--port', String(base)]);
     try {
       await waitFor(
         () =>
@@ -265,14 +265,14 @@ test(
           run.stdout(),
           new RegExp(`^${label} │ listening on 127\\.0\\.0\\.1:${base + index} .* as backend ${label}$`, 'm'),
         );
-      // npm run client -- 17 names the same three by default ports; here, by these.
+      // npm run client -- 18 names the same three by default ports; here, by these.
       const client = spawnCli('client', [
-        '17',
+        '18',
         '--target',
         multiAddressTarget('127.0.0.1', [base, base + 1, base + 2]),
       ]);
       assert.equal((await client.exited).code, 0, client.stderr());
-      assert.deepEqual(client.stdout().trimEnd().split('\n'), lesson('17').output);
+      assert.deepEqual(client.stdout().trimEnd().split('\n'), lesson('18').output);
       run.child.kill('SIGTERM');
       assert.deepEqual(await run.exited, { code: 0, signal: null });
       for (const label of LABELS) assert.match(run.stdout(), new RegExp(`^${label} │ SIGTERM: shutting down$`, 'm'));

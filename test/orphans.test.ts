@@ -134,7 +134,7 @@ describe('a lesson runner that is killed leaves nothing running', () => {
           '40',
           '-c',
           ROOT,
-          'env -u CI node --import tsx src/cli/lesson.ts 17; sleep 600',
+          'env -u CI node --import tsx src/cli/lesson.ts 18; sleep 600',
         );
         try {
           const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());

@@ -1,4 +1,4 @@
-// A lesson that runs several servers (lesson 17), in a real terminal at 80x24
+// A lesson that runs several servers (lesson 18), in a real terminal at 80x24
 // and 120x40: each server has its own pane under its label and port, a bar
 // over each counts the calls it served, the footer shows K and S; K on a
 // server's pane kills that server alone and it comes back on its port, S
@@ -24,13 +24,13 @@ const LABELS = ['a', 'b', 'c'];
 /** The process of the server with this label, if it runs. */
 function serverProcess(app: TmuxApp, label: string): number | undefined {
   return descendants(app.panePid).find(
-    (entry) => entry.args.includes('17-load-balancing/server.ts') && entry.args.includes(`--name ${label}`),
+    (entry) => entry.args.includes('18-load-balancing/server.ts') && entry.args.includes(`--name ${label}`),
   )?.pid;
 }
 
 const lessonProcesses = (app: TmuxApp) =>
   descendants(app.panePid)
-    .filter((entry) => /17-load-balancing\/(server|client)\.ts/.test(entry.args))
+    .filter((entry) => /18-load-balancing\/(server|client)\.ts/.test(entry.args))
     .map((entry) => entry.pid);
 
 describe('a lesson with several servers, in tmux', { skip: !hasTmux }, () => {
@@ -44,7 +44,7 @@ describe('a lesson with several servers, in tmux', { skip: !hasTmux }, () => {
     [120, 40],
   ] as const) {
     test(`${columns}x${rows}: three labelled panes under their bars; K kills the focused one, S stops and starts it`, async () => {
-      const app = startApp('node --import tsx src/cli/lesson.ts 17', { columns, rows });
+      const app = startApp('node --import tsx src/cli/lesson.ts 18', { columns, rows });
       /** The port in the title of a server's pane ("b · :43405"), or what it does instead. */
       const title = (screen: string, label: string) => new RegExp(`│ ${label} · (:\\d+|\\w+)`).exec(screen)?.[1];
       const bars = (screen: string) =>

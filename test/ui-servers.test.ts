@@ -1,4 +1,4 @@
-// A lesson that runs several servers (lesson 17), in the UI without a
+// A lesson that runs several servers (lesson 18), in the UI without a
 // terminal: each server's events reach its own pane and state; the timeline
 // says which backend each call went to and the bars count what each served;
 // the keys, the footer, the help and the layout follow; and with real
@@ -27,7 +27,7 @@ const METHOD = '/rpc_package.HelloWorldService/SayHello';
 
 test("each server's output, listening and exit go to its own pane and state; calls are told apart by the port they went to", () => {
   const store = new UiStore({ frameMs: 0 });
-  store.openLesson(lesson('17'));
+  store.openLesson(lesson('18'));
   assert.deepEqual([...store.state.listedServers.keys()], LABELS);
   for (const [index, label] of LABELS.entries()) {
     store.apply({ type: 'output', side: 'server', stream: 'stdout', line: `listening as ${label}`, server: label });
@@ -89,20 +89,20 @@ test("each server's output, listening and exit go to its own pane and state; cal
 });
 
 const hintText = (columns: number) =>
-  hintsThatFit(hintsFor('servers', lesson('17')), columns)
+  hintsThatFit(hintsFor('servers', lesson('18')), columns)
     .map((binding) => `${footerKeyText(binding)} ${binding.label}`)
     .join('  ');
 
 test('a lesson with servers has its own keys: K kills the focused server, S stops or starts it; the footer shows both at 80 columns', () => {
   const store = new UiStore({ frameMs: 0 });
-  store.openLesson(lesson('17'));
+  store.openLesson(lesson('18'));
   assert.equal(store.mode(), 'servers');
   assert.equal(hintText(80), 'q quit  ? help  r run  W watch  F watch pick_first  K kill  S stop/start');
   const help = (action: string) => KEYMAP.servers.find((binding) => binding.action === action)!.help;
   assert.match(help('kill-server'), /focused server.*same port.*every server if no server pane is focused/);
   assert.match(help('toggle-server'), /stop the focused server/);
   assert.match(help('restart-server'), /every server/);
-  const actions = (entry = lesson('17')) =>
+  const actions = (entry = lesson('18')) =>
     helpSections(false, entry).flatMap((section) => section.bindings.map((binding) => binding.action));
   assert.ok(actions().includes('toggle-server'));
   assert.ok(!actions(lesson('1')).includes('toggle-server'), 'other lessons have no S');
@@ -111,8 +111,8 @@ test('a lesson with servers has its own keys: K kills the focused server, S stop
 });
 
 test("the servers' panes share a strip under a row of bars; the columns, the bars and the strip tile the body", () => {
-  const servers = serverPanesOf(lesson('17'));
-  assert.deepEqual(panesOf(lesson('17')), ['text', 'source', 'client', 'timeline', ...servers]);
+  const servers = serverPanesOf(lesson('18'));
+  assert.deepEqual(panesOf(lesson('18')), ['text', 'source', 'client', 'timeline', ...servers]);
   for (const [columns, rows] of [
     [80, 24],
     [100, 30],
@@ -151,13 +151,13 @@ test("the servers' panes share a strip under a row of bars; the columns, the bar
 
 const NO_KEY = { ctrl: false, meta: false, shift: false, return: false, escape: false } as Key;
 
-/** A controller on lesson 17, its first run done. */
+/** A controller on lesson 18, its first run done. */
 async function openLesson17() {
   const store = new UiStore({ frameMs: 0 });
   store.state.size = { columns: 120, rows: 40 };
   const controller = new LessonController(store, { watch: false });
   controllers.push(controller);
-  await controller.open(lesson('17'));
+  await controller.open(lesson('18'));
   await waitFor(() => store.state.client.state === 'exited', 'the first run', 60_000);
   const focus = (pane: string) => {
     for (let step = 0; step < 10 && store.state.focus !== pane; step++) controller.handle('focus-next');

@@ -1,10 +1,10 @@
-// Lesson 17's measurements: how evenly round_robin spreads calls over three
+// Lesson 18's measurements: how evenly round_robin spreads calls over three
 // backends (counted by each backend itself, against pick_first's all-to-one),
 // and what grpc-js 1.14's per-call ORCA load reports cost a unary call.
 //
-// The three backends are lesson 17's server.ts, in this process, each counting
+// The three backends are lesson 18's server.ts, in this process, each counting
 // the calls that reach it with a server interceptor; the client is lesson
-// 17's own channel setup (clientFor) and calls.
+// 18's own channel setup (clientFor) and calls.
 //
 // Part of `npm run bench`; alone: npx tsx src/bench/load-balancing.ts [--quick]
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,10 +16,10 @@ import { multiAddressTarget } from '../address.js';
 import { listen, shutdown } from '../runtime/serve.js';
 import { median } from '../compare/stats.js';
 
-type LessonServer = typeof import('../../lessons/17-load-balancing/server.js');
-type LessonClient = typeof import('../../lessons/17-load-balancing/client.js');
+type LessonServer = typeof import('../../lessons/18-load-balancing/server.js');
+type LessonClient = typeof import('../../lessons/18-load-balancing/client.js');
 
-const LESSON = findLesson('17')!;
+const LESSON = findLesson('18')!;
 const BACKENDS = ['a', 'b', 'c'];
 
 export interface LoadBalancingResult {
@@ -42,7 +42,7 @@ async function lessonModules(): Promise<[LessonServer, LessonClient]> {
   ]);
 }
 
-/** Three lesson 17 backends, a, b and c, each counting the calls that reach it. */
+/** Three lesson 18 backends, a, b and c, each counting the calls that reach it. */
 async function startBackends(server: LessonServer, options: grpc.ServerOptions = {}) {
   const counts: Record<string, number> = Object.fromEntries(BACKENDS.map((name) => [name, 0]));
   const started = await Promise.all(

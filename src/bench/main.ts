@@ -25,7 +25,7 @@ Measures, on this machine, in one run:
   first frame         npm run lesson to its first frame vs a bare Ink render
   flow control        lesson 10: its producer's memory with and without backpressure,
                       and one client stream of many tiny messages (the retry buffer's cliff)
-  load balancing      lesson 17: round_robin's spread over three backends, counted by each,
+  load balancing      lesson 18: round_robin's spread over three backends, counted by each,
                       and what a per-call ORCA load report costs a unary call
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
@@ -85,7 +85,7 @@ console.log('\n== flow control (lesson 10) ==');
 const flowControl = await measureFlowControl({ quick });
 printFlowControl(flowControl, console.log);
 
-console.log('\n== load balancing (lesson 17) ==');
+console.log('\n== load balancing (lesson 18) ==');
 const loadBalancing = await measureLoadBalancing({ quick });
 printLoadBalancing(loadBalancing, console.log);
 

@@ -12,7 +12,7 @@ On an RPC error it prints the status code and exits 1.
 
   <lesson>          lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
   --target T        server address host:port (default 127.0.0.1:50051); a lesson that runs
-                    several servers (17) takes a target naming them all, by default
+                    several servers (18) takes a target naming them all, by default
                     ipv4:127.0.0.1:50051,127.0.0.1:50052,... (where npm run server puts them)
   --name N          name to send; repeat it to send several (default: the lesson's own)
   --rest-target R   lessons with a REST endpoint too (05): its address (default: T's port + 1)

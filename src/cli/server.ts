@@ -8,7 +8,7 @@ Usage: npm run server -- <lesson> [--host H] [--port P] [--rest-port R]
 
 Runs a lesson's gRPC server in the foreground until Ctrl-C (SIGINT) or SIGTERM.
 Every call is logged on its own line when it ends, whatever its status.
-A lesson that runs several servers (17) starts each as its own process, on
+A lesson that runs several servers (18) starts each as its own process, on
 ports P, P+1, ... (each on a free port if P is 0), its lines tagged with its label.
 
   <lesson>       lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list

@@ -197,7 +197,7 @@ export class LessonSession {
    * every one that is not running (resolving with the first's port). A server
    * comes back on the port it last had, so a client that keeps its target (a
    * stream that reconnects, lesson 11; a channel that balances over several
-   * backends, lesson 17) finds it again; on any free port if that one has been
+   * backends, lesson 18) finds it again; on any free port if that one has been
    * taken meanwhile.
    */
   async startServer(label?: string): Promise<number> {

@@ -1,8 +1,8 @@
-"""Lesson 17's peer in Python grpcio: a client that spreads its calls over the
+"""Lesson 18's peer in Python grpcio: a client that spreads its calls over the
 lesson's backends with round_robin, from the same service config as the
 lesson's client.ts.
 
-    lesson_17.py GEN_DIR TARGET CALLS
+    lesson_18.py GEN_DIR TARGET CALLS
 
 TARGET is an ipv4: target naming every backend. Calls until each backend has
 answered once (round_robin picks only among connected backends), prints

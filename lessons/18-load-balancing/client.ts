@@ -2,7 +2,7 @@
 // them all (or a name that resolves to them), and the channel connects to the
 // backends it needs and picks one for every call, by the policy the service
 // config chooses. No proxy in between: the client itself spreads its calls.
-//   npx tsx lessons/17-load-balancing/client.ts [--target T] [--name N]... [--watch-seconds S] [--policy P]
+//   npx tsx lessons/18-load-balancing/client.ts [--target T] [--name N]... [--watch-seconds S] [--policy P]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
@@ -25,7 +25,7 @@ const packageDefinition = protoLoader.loadSync('helloworld.proto', {
 });
 const { rpc_package } = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
 
-// Three backends on this machine, as `npm run server -- 17` starts them. The
+// Three backends on this machine, as `npm run server -- 18` starts them. The
 // `ipv4:` scheme lists addresses: grpc-js resolves it to all three, with no
 // DNS lookup. A plain host:port is one address; `dns:name:port` is every
 // address the name resolves to; `unix:/path` is a unix socket.
@@ -173,7 +173,7 @@ export async function runClient({ target, names = ['world'] }: { target: string;
   await one('dns:localhost', `dns:localhost:${port}`);
   // unix: a socket file instead of TCP; each backend listens on one named
   // after its port (see server.ts).
-  await one('unix socket', `unix:${join(tmpdir(), `grpc-lesson-17-${port}.sock`)}`);
+  await one('unix socket', `unix:${join(tmpdir(), `grpc-lesson-18-${port}.sock`)}`);
 }
 
 /**

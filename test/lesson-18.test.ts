@@ -1,4 +1,4 @@
-// Lesson 17: client-side load balancing, judged by the backends. Each backend
+// Lesson 18: client-side load balancing, judged by the backends. Each backend
 // is the lesson's server.ts, in this process, with a server interceptor that
 // counts the calls it served (ended OK): its own count, not what the client
 // says. The client side is the lesson's own channel setup and calls. A
@@ -17,13 +17,13 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_DIR } from '../src/proto.js';
 import { multiAddressTarget } from '../src/address.js';
-import { createServer, bindBackend, unixSocketPath } from '../lessons/17-load-balancing/server.js';
+import { createServer, bindBackend, unixSocketPath } from '../lessons/18-load-balancing/server.js';
 import {
   WEIGHT_UPDATE_MS,
   callMany,
   clientFor,
   untilEveryBackendAnswers,
-} from '../lessons/17-load-balancing/client.js';
+} from '../lessons/18-load-balancing/client.js';
 import {
   PYTHON,
   ROOT,
@@ -47,7 +47,7 @@ interface Backend {
   kill(): void;
 }
 
-/** A lesson 17 backend, as its entry in lessons.json configures it, on `port` (0: any free one). */
+/** A lesson 18 backend, as its entry in lessons.json configures it, on `port` (0: any free one). */
 async function startBackend(name: string, port = 0): Promise<Backend> {
   let served = 0;
   const count: grpc.ServerInterceptor = (_method, call) =>
@@ -244,9 +244,9 @@ test(
 );
 
 const missing = pythonGrpcMissing();
-if (missing) console.log(`# SKIPPING lesson 17's Python interop test: ${missing}`);
+if (missing) console.log(`# SKIPPING lesson 18's Python interop test: ${missing}`);
 
-describe('lesson 17 with Python grpcio', { skip: skipWhenMissing(missing) }, () => {
+describe('lesson 18 with Python grpcio', { skip: skipWhenMissing(missing) }, () => {
   let genDir = '';
   before(() => {
     genDir = mkdtempSync(join(tmpdir(), 'lb-py-'));
@@ -259,7 +259,7 @@ describe('lesson 17 with Python grpcio', { skip: skipWhenMissing(missing) }, () 
     BOUND,
     async () => {
       const { target, snapshot, servedSince } = await threeBackends();
-      const python = spawn(PYTHON, [join(ROOT, 'test/python/lesson_17.py'), genDir, target, '9'], {
+      const python = spawn(PYTHON, [join(ROOT, 'test/python/lesson_18.py'), genDir, target, '9'], {
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let out = '';
@@ -282,10 +282,10 @@ describe('lesson 17 with Python grpcio', { skip: skipWhenMissing(missing) }, () 
 });
 
 test(
-  'npm run lesson -- 17 | cat: the three servers start, each tagged, and each call in the timeline names the backend whose reply it got',
+  'npm run lesson -- 18 | cat: the three servers start, each tagged, and each call in the timeline names the backend whose reply it got',
   { timeout: 90_000 },
   async () => {
-    const run = spawnCli('lesson', ['17'], { CI: 'true' });
+    const run = spawnCli('lesson', ['18'], { CI: 'true' });
     const { code } = await run.exited;
     assert.equal(code, 0, run.stderr());
     const lines = run.stdout().split('\n');

@@ -3,7 +3,7 @@
 // picks one for each call. This backend says who it is in every reply, so the
 // client can count where its calls went, and reports its load to the client
 // in the trailers of every call (ORCA), for the policy that weighs backends.
-//   npx tsx lessons/17-load-balancing/server.ts [--host H] [--port P] [--name N] [--utilization U]
+//   npx tsx lessons/18-load-balancing/server.ts [--host H] [--port P] [--name N] [--utilization U]
 import { fileURLToPath } from 'node:url';
 import { realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ export function createServer(options?: grpc.ServerOptions, backend: Backend = DE
  * A unix socket is a file: no TCP, no port, reachable only from this machine.
  */
 export function unixSocketPath(port: number): string {
-  return join(tmpdir(), `grpc-lesson-17-${port}.sock`);
+  return join(tmpdir(), `grpc-lesson-18-${port}.sock`);
 }
 
 /** Binds `server` to host:port, then to the unix socket of the port it got; resolves with that port. */
