@@ -23,3 +23,23 @@ export function nextPortAddress(address: string): string | undefined {
   const parsed = splitAddress(address);
   return parsed && parsed.port < 65_535 ? formatAddress(parsed.host, parsed.port + 1) : undefined;
 }
+
+/**
+ * One gRPC target that names several backends on one host, for a client's
+ * channel to balance over: "ipv4:127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3".
+ * grpc-js resolves an `ipv4:` (or `ipv6:`) target to every address in its
+ * comma-separated list, with no DNS lookup; a load-balancing policy then picks
+ * among them. A host name has no such scheme: it throws.
+ */
+export function multiAddressTarget(host: string, ports: readonly number[]): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  const scheme = /^\d{1,3}(\.\d{1,3}){3}$/.test(bare) ? 'ipv4' : bare.includes(':') ? 'ipv6' : undefined;
+  if (!scheme) throw new Error(`several backends need an IP address to name them in one target, not "${host}"`);
+  return `${scheme}:${ports.map((port) => formatAddress(bare, port)).join(',')}`;
+}
+
+/** The port of a peer address ("127.0.0.1:43405", "[::1]:43405"); undefined for a unix socket. */
+export function peerPort(peer: string | undefined): number | undefined {
+  const match = peer === undefined ? null : /:(\d+)$/.exec(peer);
+  return match ? Number(match[1]) : undefined;
+}

@@ -20,6 +20,18 @@ export interface LessonClient {
 }
 
 /**
+ * One of the server processes a lesson runs at once (`servers` in lessons.json):
+ * each its own server.ts process on its own port, with its own pane; the client
+ * gets one target that names them all.
+ */
+export interface LessonServer {
+  /** Short and unique in the lesson: the title of its pane and what the timeline calls it. */
+  label: string;
+  /** What server.ts gets besides --host and --port. */
+  args: string[];
+}
+
+/**
  * A key the lesson's UI adds (`switches` in lessons.json): pressed, it turns
  * these args on or off for the client's next runs, and runs the client again.
  * The same args work on the command line, so every switch is also a command.
@@ -37,6 +49,9 @@ export interface LessonSwitch {
 /** How many clients a lesson may run at once: enough for a conversation, few enough to fit on 80 columns. */
 export const MIN_CLIENTS = 2;
 export const MAX_CLIENTS = 4;
+/** How many servers a lesson may run at once: a strip of their panes still reads at 80 columns. */
+export const MIN_SERVERS = 2;
+export const MAX_SERVERS = 4;
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,9}$/i;
 
 export interface Lesson {
@@ -58,6 +73,12 @@ export interface Lesson {
    * transcript and `npm run client` still run client.ts once with no args.
    */
   clients?: LessonClient[];
+  /**
+   * The lesson runs these servers at once (the UI, the transcript and
+   * `npm run server`), each its own server.ts process on its own port; the
+   * client's --target names them all (see multiAddressTarget).
+   */
+  servers?: LessonServer[];
   /** Keys that turn client args on and off in the UI (see LessonSwitch). */
   switches?: LessonSwitch[];
   /**
@@ -74,7 +95,7 @@ export interface Lesson {
 
 type LessonEntry = Pick<
   Lesson,
-  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients' | 'switches'
+  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients' | 'servers' | 'switches'
 > & {
   clientProgram?: string;
 };
@@ -85,15 +106,30 @@ type LessonEntry = Pick<
  * strings. Throws with what is wrong, naming the lesson.
  */
 export function checkClients(slug: string, clients: unknown): LessonClient[] | undefined {
-  if (clients === undefined) return undefined;
+  return checkProcesses(slug, 'clients', clients, MIN_CLIENTS, MAX_CLIENTS);
+}
+
+/** A lesson entry's `servers`, checked as its clients are: 2 to 4, short unique labels, args that are strings. */
+export function checkServers(slug: string, servers: unknown): LessonServer[] | undefined {
+  return checkProcesses(slug, 'servers', servers, MIN_SERVERS, MAX_SERVERS);
+}
+
+function checkProcesses(
+  slug: string,
+  field: 'clients' | 'servers',
+  entries: unknown,
+  min: number,
+  max: number,
+): { label: string; args: string[] }[] | undefined {
+  if (entries === undefined) return undefined;
   const fail = (problem: string): never => {
-    throw new Error(`lesson ${slug}: clients ${problem}`);
+    throw new Error(`lesson ${slug}: ${field} ${problem}`);
   };
-  if (!Array.isArray(clients) || clients.length < MIN_CLIENTS || clients.length > MAX_CLIENTS)
-    fail(`must be a list of ${MIN_CLIENTS} to ${MAX_CLIENTS} entries`);
+  if (!Array.isArray(entries) || entries.length < min || entries.length > max)
+    fail(`must be a list of ${min} to ${max} entries`);
   const labels = new Set<string>();
-  return (clients as unknown[]).map((client, index) => {
-    const { label, args } = (client ?? {}) as Partial<LessonClient>;
+  return (entries as unknown[]).map((entry, index) => {
+    const { label, args } = (entry ?? {}) as Partial<LessonClient>;
     if (typeof label !== 'string' || !LABEL.test(label))
       fail(`entry ${index + 1}: label must be 1 to 10 letters, digits, - or _ (got ${JSON.stringify(label)})`);
     if (labels.has(label!)) fail(`entry ${index + 1}: label "${label}" is used twice`);
@@ -132,12 +168,17 @@ export function loadLessons(listPath: string): Lesson[] {
   const entries = JSON.parse(readFileSync(listPath, 'utf8')) as LessonEntry[];
   return entries.map((entry) => {
     const dir = `${base}/${entry.slug}/`;
-    const { clientProgram, clients, switches, ...rest } = entry;
+    const { clientProgram, clients, servers, switches, ...rest } = entry;
     const checked = checkClients(entry.slug, clients);
+    const checkedServers = checkServers(entry.slug, servers);
     const checkedSwitches = checkSwitches(entry.slug, switches);
+    // One or the other: no lesson needs both yet, and the UI lays out one strip.
+    if (checked && checkedServers) throw new Error(`lesson ${entry.slug}: lists both clients and servers`);
+    if (checkedServers && entry.rest) throw new Error(`lesson ${entry.slug}: servers cannot serve REST too`);
     return {
       ...rest,
       ...(checked ? { clients: checked } : {}),
+      ...(checkedServers ? { servers: checkedServers } : {}),
       ...(checkedSwitches ? { switches: checkedSwitches } : {}),
       number: Number.parseInt(entry.slug, 10),
       dir,

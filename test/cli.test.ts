@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { LESSONS } from '../src/lessons.js';
+import { multiAddressTarget } from '../src/address.js';
 import { spawnCli, startServerCli, stopProcess, waitFor, waitForFreePort } from './helpers.js';
 
 /** A lesson number one past the last: unknown, however many lessons there are. */
@@ -19,7 +20,21 @@ describe('npm run server / npm run client', () => {
       const server = await startServerCli(lesson.slug);
       try {
         assert.match(server.stdout(), new RegExp(`listening on 127\\.0\\.0\\.1:${server.port}`));
-        const client = spawnCli('client', [String(lesson.number), '--target', `127.0.0.1:${server.port}`]);
+        // A lesson with several servers: npm run server starts them all, each line tagged with its label,
+        // and the client gets a target naming them all.
+        const target = lesson.servers
+          ? multiAddressTarget(
+              '127.0.0.1',
+              await waitFor(() => {
+                const ports = lesson.servers!.map(
+                  ({ label }) =>
+                    new RegExp(`^${label} │ listening on 127\\.0\\.0\\.1:(\\d+)`, 'm').exec(server.stdout())?.[1],
+                );
+                return ports.every(Boolean) && ports.map(Number);
+              }, 'every server to listen'),
+            )
+          : `127.0.0.1:${server.port}`;
+        const client = spawnCli('client', [String(lesson.number), '--target', target]);
         const { code } = await client.exited;
         assert.equal(client.stderr(), '');
         assert.equal(code, 0);

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LESSONS, type Lesson } from '../src/lessons.js';
 import { PROTO_DIR } from '../src/proto.js';
+import { multiAddressTarget } from '../src/address.js';
 import {
   PYTHON,
   ROOT,
@@ -42,8 +43,9 @@ async function startStandaloneServer(
   lesson: Lesson,
   cwd = ROOT,
   file = lesson.serverPath,
+  args: string[] = [],
 ): Promise<Spawned & { port: number }> {
-  const server = runFile(file, ['--port', '0'], cwd);
+  const server = runFile(file, ['--port', '0', ...args], cwd);
   let exited = false;
   void server.exited.then(() => (exited = true));
   const match = await waitFor(
@@ -72,22 +74,35 @@ describe('the lesson list', { concurrency: 3 }, () => {
   for (const lesson of LESSONS) {
     describe(lesson.slug, () => {
       test('server.ts and client.ts run alone: the client prints the output the list gives', async () => {
-        const server = await startStandaloneServer(lesson);
+        // A lesson with several servers: server.ts once for each, with its args; the client gets all of them.
+        const servers = await Promise.all(
+          (lesson.servers ?? [{ args: [] }]).map(({ args }) =>
+            startStandaloneServer(lesson, ROOT, lesson.serverPath, args),
+          ),
+        );
         try {
+          const target = lesson.servers
+            ? multiAddressTarget(
+                '127.0.0.1',
+                servers.map((server) => server.port),
+              )
+            : `127.0.0.1:${servers[0].port}`;
           const client = runFile(lesson.clientPath, [
             '--target',
-            `127.0.0.1:${server.port}`,
-            ...(lesson.rest ? ['--rest-target', restTargetOf(server)] : []),
+            target,
+            ...(lesson.rest ? ['--rest-target', restTargetOf(servers[0])] : []),
           ]);
           const { code } = await client.exited;
           assert.equal(client.stderr(), '');
           assert.equal(code, 0);
           assert.deepEqual(client.stdout().trimEnd().split('\n'), lesson.output);
-          server.child.kill('SIGTERM');
-          assert.deepEqual(await server.exited, { code: 0, signal: null });
-          assert.match(server.stdout(), /SIGTERM: shutting down/);
+          for (const server of servers) {
+            server.child.kill('SIGTERM');
+            assert.deepEqual(await server.exited, { code: 0, signal: null });
+            assert.match(server.stdout(), /SIGTERM: shutting down/);
+          }
         } finally {
-          await stopProcess(server);
+          await Promise.all(servers.map(stopProcess));
         }
       });
 

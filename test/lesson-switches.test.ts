@@ -32,7 +32,7 @@ test('switches are checked: one printable character used once, a label, a help l
 
 test("no lesson's switch takes a key of the lesson screen, and each shows in the footer and the help", () => {
   const taken = new Set(
-    [...KEYMAP.lesson, ...KEYMAP.clients].flatMap((binding) =>
+    [...KEYMAP.lesson, ...KEYMAP.clients, ...KEYMAP.servers].flatMap((binding) =>
       binding.keys.filter((key) => !key.ctrl).map((key) => key.input),
     ),
   );
@@ -42,7 +42,9 @@ test("no lesson's switch takes a key of the lesson screen, and each shows in the
     for (const { key, label } of entry.switches!) {
       assert.ok(!taken.has(key), `lesson ${entry.slug}: switch ${key} is a key of the lesson screen`);
       assert.ok(
-        hintsFor(entry.clients ? 'clients' : 'lesson', entry).some((hint) => hint.label === label),
+        hintsFor(entry.clients ? 'clients' : entry.servers ? 'servers' : 'lesson', entry).some(
+          (hint) => hint.label === label,
+        ),
         `${label} in the footer`,
       );
       const section = helpSections(false, entry).find((candidate) => candidate.title === "This lesson's switches");

@@ -23,14 +23,14 @@ import { FIXTURE_ENV, LABELS } from './clients-fixture.js';
 const BOUND = { timeout: 45_000 };
 const LESSON_PROCESS = /lessons\/[^ ]+\/(server|client)\.ts/;
 
-async function assertLeftNothing(pids: number[], port: number): Promise<void> {
+async function assertLeftNothing(pids: number[], port: number | number[]): Promise<void> {
   try {
     await waitFor(
       () => pids.every((pid) => !isAlive(pid)),
       `lesson processes ${pids.join(', ')} to exit on their own`,
       15_000,
     );
-    assert.ok(await portIsFree(port), `port ${port} is still bound`);
+    for (const one of [port].flat()) assert.ok(await portIsFree(one), `port ${one} is still bound`);
   } finally {
     // A failed run must not leave its orphans to the next test.
     for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
@@ -113,6 +113,57 @@ describe('a lesson runner that is killed leaves nothing running', () => {
         }, 'the client of run 2');
         process.kill(ui.pid, 'SIGKILL');
         await assertLeftNothing(lessonPids, port);
+      },
+    );
+
+    test(
+      'SIGKILL to the UI while a lesson runs three servers: every server and the client exit on their own, the ports are free',
+      BOUND,
+      async () => {
+        assert.equal(missing, undefined, missing);
+        const name = `${session}-servers`;
+        const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          name,
+          '-x',
+          '120',
+          '-y',
+          '40',
+          '-c',
+          ROOT,
+          'env -u CI node --import tsx src/cli/lesson.ts 18; sleep 600',
+        );
+        try {
+          const panePid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
+          const ui = await waitFor(
+            () => descendants(panePid).find((entry) => entry.args.includes('src/cli/lesson.ts')),
+            'the UI process',
+          );
+          // Mid-run: three servers and the client running.
+          const lessonPids = await waitFor(
+            () => {
+              const found = descendants(ui.pid).filter((entry) => LESSON_PROCESS.test(entry.args));
+              return found.length === 4 && found.some((entry) => entry.args.includes('client.ts')) && found;
+            },
+            'three servers and the client',
+            30_000,
+          );
+          const screen = await waitFor(() => {
+            const text = tmux('capture-pane', '-p', '-t', name);
+            return (text.match(/│ [abc] · :\d+/g) ?? []).length === 3 && text;
+          }, 'the three ports');
+          const ports = [...screen.matchAll(/│ [abc] · :(\d+)/g)].map((match) => Number(match[1]));
+          process.kill(ui.pid, 'SIGKILL');
+          await assertLeftNothing(
+            lessonPids.map((entry) => entry.pid),
+            ports,
+          );
+        } finally {
+          spawnSync('tmux', ['kill-session', '-t', name]);
+        }
       },
     );
 

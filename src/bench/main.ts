@@ -27,6 +27,8 @@ Measures, on this machine, in one run:
                       and one client stream of many tiny messages (the retry buffer's cliff)
   chat fan-out        lesson 13: messages a second reaching all three members of a room,
                       and the same with a fourth member that reads nothing
+  load balancing      lesson 18: round_robin's spread over three backends, counted by each,
+                      and what a per-call ORCA load report costs a unary call
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -39,6 +41,7 @@ const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
 const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
 const { measureChatFanout, printChatFanout } = await import('./chat-fanout.js');
+const { measureLoadBalancing, printLoadBalancing } = await import('./load-balancing.js');
 
 const machine = {
   cpus: cpus().length,
@@ -88,11 +91,14 @@ printFlowControl(flowControl, console.log);
 console.log('\n== chat fan-out (lesson 13) ==');
 const chatFanout = await measureChatFanout({ quick });
 printChatFanout(chatFanout, console.log);
+console.log('\n== load balancing (lesson 18) ==');
+const loadBalancing = await measureLoadBalancing({ quick });
+printLoadBalancing(loadBalancing, console.log);
 
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout, loadBalancing }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);

@@ -8,6 +8,8 @@ Usage: npm run server -- <lesson> [--host H] [--port P] [--rest-port R]
 
 Runs a lesson's gRPC server in the foreground until Ctrl-C (SIGINT) or SIGTERM.
 Every call is logged on its own line when it ends, whatever its status.
+A lesson that runs several servers (18) starts each as its own process, on
+ports P, P+1, ... (each on a free port if P is 0), its lines tagged with its label.
 
   <lesson>       lesson number (1, 01) or slug (01-unary); see npm run lesson -- --list
   --host H       address to bind (default 127.0.0.1)
@@ -37,5 +39,14 @@ if (lesson.rest) {
   args.push('--rest-port', String(restPort));
 } else if (values['rest-port'] !== undefined) {
   fail(`lesson ${lesson.slug} has no REST endpoint; --rest-port is for lessons that do`, EXIT_USAGE);
+}
+if (lesson.servers) {
+  if (port !== 0 && port + lesson.servers.length - 1 > 65_535)
+    fail(
+      `--port ${port} leaves no room for the lesson's ${lesson.servers.length} servers (P to P+${lesson.servers.length - 1})`,
+      EXIT_USAGE,
+    );
+  const { runListedServers } = await import('./listed-servers.js');
+  await runListedServers(lesson, host, port);
 }
 await runLessonFile(lesson.serverPath, args);

@@ -63,7 +63,9 @@ grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials
   if (!internals.interceptors.includes(logCall)) internals.interceptors.unshift(logCall);
   bindAsync.call(this, port, credentials, (error, boundPort) => {
     if (!error) {
-      send({ type: 'listening', protocol: 'grpc', port: boundPort });
+      // A unix socket has no port to report (grpc-js gives 1): the parent's
+      // clients reach the server on its TCP port, which it reports.
+      if (!port.startsWith('unix:')) send({ type: 'listening', protocol: 'grpc', port: boundPort });
       stopWithParent();
     }
     callback(error, boundPort);
@@ -147,7 +149,7 @@ if (process.send) {
   // the process) alive; unref it, so a client whose calls are done still exits.
   process.on('message', (message) => {
     if (!isFaultMessage(message)) return;
-    applyFault(message.fault);
+    applyFault(message.fault, message.server);
     // Its rows first, then the word that it is done (the parent may be waiting to kill the server).
     void sink.flush().then(() => send({ type: 'fault-applied', fault: message.fault }));
   });

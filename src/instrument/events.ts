@@ -40,6 +40,13 @@ export type WireEvent =
       /** Request headers, response headers, trailers, or a trailers-only response (headers that end the call). */
       kind: HeaderKind;
       headers: HeaderPair[];
+      /**
+       * Request headers: the address at the other end of the HTTP/2
+       * connection the call went on ("127.0.0.1:43405", "[::1]:43405", or
+       * "unix socket"), which is the backend that serves it when a channel
+       * balances over several.
+       */
+      peer?: string;
     }
   /** The channel's connection setup, reported on the call that started it: IDLE, CONNECTING, READY... */
   | { type: 'connectivity'; call: number; ms: number; state: string }

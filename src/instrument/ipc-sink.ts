@@ -58,10 +58,18 @@ export type ClientFault = Exclude<FaultKind, 'deadline'>;
 /** The environment variable in which a parent gives a lesson client a deadline (ms) for each of its calls. */
 export const DEADLINE_ENV = 'GRPC_TUTORIAL_DEADLINE_MS';
 
+/** Which of a lesson's several servers a 'kill-server' fault is about: its label and the port it listened on. */
+export interface KilledServer {
+  label: string;
+  port?: number;
+}
+
 /** Parent to client: apply a fault now. */
 export interface FaultMessage {
   type: 'fault';
   fault: ClientFault;
+  /** For 'kill-server' in a lesson with several servers: the one killed (only calls on it are hit). */
+  server?: KilledServer;
 }
 
 /** Client to parent: the fault is applied and its timeline rows are sent (they arrive before this). */

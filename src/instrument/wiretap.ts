@@ -24,7 +24,8 @@ import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type FaultKind, type HeaderPair, type WireEvent } from './events.js';
-import type { ClientFault } from './ipc-sink.js';
+import type { ClientFault, KilledServer } from './ipc-sink.js';
+import { formatAddress, peerPort } from '../address.js';
 import { decodePreview } from './decode.js';
 import { methodKindOf } from './wire-format.js';
 
@@ -57,6 +58,8 @@ interface OpenCall {
   channelCall: ChannelCall;
   /** Its HTTP/2 stream, once grpc-js has opened it. */
   reading?: ReadingControl;
+  /** The address at the other end of that stream's connection. */
+  peer?: string;
   /** Messages the application sent, as it sent them, that have not gone into the stream yet. */
   unsent: Buffer[];
   /** The prefixes of messages that arrived on the stream and that grpc-js has not handed on yet. */
@@ -92,15 +95,16 @@ export const UI_CANCEL_DETAILS = 'cancelled from the lesson UI';
 
 let installed = false;
 /** The installed tap's fault handler. */
-let faultHandler: ((fault: ClientFault) => void) | undefined;
+let faultHandler: ((fault: ClientFault, server?: KilledServer) => void) | undefined;
 
 /**
  * Applies a fault to the calls this process has in flight (or, for pause,
- * to every call until resume): the tap reports each as a 'fault' row.
+ * to every call until resume): the tap reports each as a 'fault' row. A
+ * 'kill-server' of one of several servers marks only the calls on its port.
  */
-export function applyFault(fault: ClientFault): void {
+export function applyFault(fault: ClientFault, server?: KilledServer): void {
   if (!faultHandler) throw new Error('no wire tap is installed');
-  faultHandler(fault);
+  faultHandler(fault, server);
 }
 
 /**
@@ -129,7 +133,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   const fault = (kind: FaultKind, detail: string, call?: CallState) =>
     emit({ type: 'fault', call: call?.id, ms: call ? since(call) : performance.now(), fault: kind, detail });
 
-  faultHandler = (kind) => {
+  faultHandler = (kind, server) => {
     const calls = [...openCalls.values()];
     switch (kind) {
       case 'cancel':
@@ -153,10 +157,19 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         }
         return;
       }
-      case 'kill-server':
+      case 'kill-server': {
+        if (server) {
+          // One of several backends: only the calls on its connection are hit.
+          const on = calls.filter((open) => open.peer !== undefined && peerPort(open.peer) === server.port);
+          if (on.length === 0) fault(kind, `server ${server.label} killed (SIGKILL): no call in flight on it`);
+          for (const { state } of on)
+            fault(kind, `server ${server.label} killed (SIGKILL) while this call was in flight on it`, state);
+          return;
+        }
         if (calls.length === 0) fault(kind, 'server killed (SIGKILL): no call in flight');
         for (const { state } of calls) fault(kind, 'server killed (SIGKILL) while this call was in flight', state);
         return;
+      }
     }
   };
   undo.push(() => (faultHandler = undefined));
@@ -190,8 +203,17 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
     direction: 'client->server' | 'server->client',
     kind: 'request' | 'response' | 'trailers' | 'trailers-only',
     raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders,
+    peer?: string,
   ) => {
-    emit({ type: 'headers', call: call.id, ms: since(call), direction, kind, headers: headerPairs(raw) });
+    emit({
+      type: 'headers',
+      call: call.id,
+      ms: since(call),
+      direction,
+      kind,
+      headers: headerPairs(raw),
+      ...(peer === undefined ? {} : { peer }),
+    });
   };
 
   // Connection setup: the first call on an idle channel makes it connect.
@@ -299,7 +321,9 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         const call = open.state;
         open.reading = readingControl(stream);
         if (readingPaused) open.reading.hold();
-        headers(call, 'client->server', 'request', requestHeaders);
+        // The connection a channel's load-balancing policy picked for this call.
+        open.peer = peerOf(this);
+        headers(call, 'client->server', 'request', requestHeaders, open.peer);
         open.sendEncoding = headerValue(requestHeaders['grpc-encoding']);
         // What the client sends is reported when it goes into the HTTP/2
         // stream, not when the application writes it: a message written
@@ -449,6 +473,12 @@ export function prefixReader(onPrefix: (prefix: MessagePrefix) => void): (chunk:
       }
     }
   };
+}
+
+/** The address at the other end of an HTTP/2 session's socket; a unix socket has none to give. */
+function peerOf(session: http2.Http2Session): string {
+  const { remoteAddress, remotePort } = session.socket ?? {};
+  return remoteAddress && remotePort ? formatAddress(remoteAddress, remotePort) : 'unix socket';
 }
 
 function headerValue(value: string | string[] | number | undefined): string | undefined {

@@ -3,6 +3,7 @@ import type { FaultKind, HeaderKind, HeaderPair, MessageEvent, WireEvent } from 
 import { messagePreview } from '../instrument/decode.js';
 import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
+import { peerPort } from '../address.js';
 
 export function formatMs(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
@@ -79,4 +80,15 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
     case 'fault':
       return `${formatMs(event.ms)}  fault ${FAULT_LABEL[event.fault]}: ${event.detail}`;
   }
+}
+
+/**
+ * Which of a lesson's several servers a call went to, from the peer of its
+ * request headers (see WireEvent 'headers'): the label of the server that
+ * listens on that port, or the peer itself if none does ("unix socket").
+ */
+export function backendOf(peer: string, ports: ReadonlyMap<string, number>): string {
+  const port = peerPort(peer);
+  for (const [label, listening] of ports) if (listening === port) return label;
+  return peer;
 }

@@ -5,6 +5,9 @@
 // calls when asked over IPC (see wiretap.ts), and the server is killed from here.
 // A lesson that lists `clients` runs them all at once instead, each its own
 // process with a stdin to type into; their events carry the client's label.
+// A lesson that lists `servers` runs each as its own server.ts process on its
+// own port, and its client gets one target naming them all; their events carry
+// the server's label.
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Lesson } from '../lessons.js';
@@ -16,17 +19,22 @@ import {
   isFaultAppliedMessage,
   isListeningMessage,
   type ClientFault,
+  type KilledServer,
   type ParentMessage,
 } from '../instrument/ipc-sink.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
+import { multiAddressTarget } from '../address.js';
 import { endStdinThenStop, spawnLessonFile, stopChild, writeLine, type Stream } from './child.js';
 
 export type Side = 'server' | 'client';
 
-/** `client`: which of the lesson's clients (its label), in a lesson that runs several (Lesson.clients). */
+/**
+ * `client`: which of the lesson's clients (its label), in a lesson that runs several (Lesson.clients);
+ * `server`: which of its servers, in a lesson that runs several (Lesson.servers).
+ */
 export type SessionEvent =
-  | { type: 'output'; side: Side; stream: Stream; line: string; client?: string }
-  | { type: 'server-listening'; port: number }
+  | { type: 'output'; side: Side; stream: Stream; line: string; client?: string; server?: string }
+  | { type: 'server-listening'; port: number; server?: string }
   | { type: 'client-start'; run: number; names?: string[]; deadlineMs?: number; args?: string[]; client?: string }
   | {
       type: 'exit';
@@ -36,6 +44,7 @@ export type SessionEvent =
       signal: NodeJS.Signals | null;
       expected: boolean;
       client?: string;
+      server?: string;
     }
   | { type: 'wire'; run: number; events: WireEvent[]; client?: string };
 
@@ -70,37 +79,104 @@ interface RunningClient {
 
 /** The key of the lesson's one client in the session's map of clients. */
 const ONE_CLIENT = '';
+/** The key of the lesson's one server in the session's map of servers. */
+const ONE_SERVER = '';
+
+/** A server process of the session: the lesson's one server, or one of the servers it lists. */
+interface ServerSlot {
+  /** Its label, for one of a lesson's several servers; undefined for the lesson's one server. */
+  label?: string;
+  /** What the lesson's entry gives it besides --host and --port. */
+  args: string[];
+  child?: ChildProcess;
+  /** The port it listens on, while it does. */
+  port?: number;
+  /** The port it last listened on: a restart asks for it again. */
+  lastPort?: number;
+  /** Lessons with a REST endpoint too: its port. */
+  restPort?: number;
+  /** Stopped on purpose: its exit is no failure. */
+  stopping: boolean;
+  /** Settles once its process's exit has been handled (and reported). */
+  gone: Promise<void>;
+}
 
 export class LessonSession {
   readonly lesson: Lesson;
   private readonly host: string;
   private readonly startTimeoutMs: number;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
-  private server?: ChildProcess;
-  /** Settles once the current server's exit has been handled (and reported). */
-  private serverGone: Promise<void> = Promise.resolve();
+  /** The server processes, by label (ONE_SERVER for a lesson's one server), in the lesson's order. */
+  private readonly servers = new Map<string, ServerSlot>();
   /** The client processes running, by label (ONE_CLIENT for a lesson's one client). */
   private readonly clients = new Map<string, RunningClient>();
   /** When the last client process started (performance.now()), for a fault with no call to time it by. */
   private clientStartedAt = 0;
-  private stoppingServer = false;
   /** Clients stopped on purpose (a new run replaced them): their exit is no failure. */
   private readonly stoppedClients = new WeakSet<ChildProcess>();
   private runs = 0;
-  port?: number;
-  /** The port the server last listened on: a restart asks for it again. */
-  private lastPort?: number;
-  /** Lessons with a REST endpoint too: its port. */
-  restPort?: number;
 
   constructor(lesson: Lesson, options: SessionOptions = {}) {
     this.lesson = lesson;
     this.host = options.host ?? '127.0.0.1';
     this.startTimeoutMs = options.startTimeoutMs ?? 20_000;
+    const listed = lesson.servers ?? [{ label: undefined, args: [] }];
+    for (const { label, args } of listed)
+      this.servers.set(label ?? ONE_SERVER, { label, args, stopping: false, gone: Promise.resolve() });
+  }
+
+  /** The port the lesson's one server (the first of several) listens on, while it does. */
+  get port(): number | undefined {
+    return this.firstServer().port;
+  }
+
+  /** Set by a test whose client runs against a server it started itself. */
+  set port(port: number | undefined) {
+    const slot = this.firstServer();
+    slot.port = port;
+    slot.lastPort = port;
+  }
+
+  /** Lessons with a REST endpoint too: its port. */
+  get restPort(): number | undefined {
+    return this.firstServer().restPort;
   }
 
   get serverPid(): number | undefined {
-    return this.server?.pid;
+    return this.firstServer().child?.pid;
+  }
+
+  /** The process id of the server with this label (or of the lesson's one server), while it runs. */
+  serverPidOf(label?: string): number | undefined {
+    return this.serverSlot(label).child?.pid;
+  }
+
+  /** Whether the server with this label (or the lesson's one server) is running. */
+  isServerRunning(label?: string): boolean {
+    return this.serverSlot(label).child !== undefined;
+  }
+
+  /** The port the server with this label listens on, or last listened on if it is stopped. */
+  serverPort(label?: string): number | undefined {
+    const slot = this.serverSlot(label);
+    return slot.port ?? slot.lastPort;
+  }
+
+  private firstServer(): ServerSlot {
+    return this.servers.values().next().value!;
+  }
+
+  /** The server with this label; without one, the lesson's one server. Throws for a label the lesson does not list. */
+  private serverSlot(label?: string): ServerSlot {
+    if (label === undefined) return this.firstServer();
+    const slot = this.servers.get(label);
+    if (!slot || slot.label === undefined) throw new Error(`lesson ${this.lesson.slug} lists no server "${label}"`);
+    return slot;
+  }
+
+  /** The server with this label, or every server. */
+  private serverTargets(label?: string): ServerSlot[] {
+    return label === undefined ? [...this.servers.values()] : [this.serverSlot(label)];
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -116,72 +192,105 @@ export class LessonSession {
   }
 
   /**
-   * Starts the server and resolves with its port once it accepts calls. It
-   * comes back on the port it last had, so a client that keeps its target
-   * (a stream that reconnects, lesson 11) finds it again; on any free port if
-   * that one has been taken meanwhile.
+   * Starts the server and resolves with its port once it accepts calls; in a
+   * lesson with several servers, the one with this label, or without a label
+   * every one that is not running (resolving with the first's port). A server
+   * comes back on the port it last had, so a client that keeps its target (a
+   * stream that reconnects, lesson 11; a channel that balances over several
+   * backends, lesson 18) finds it again; on any free port if that one has been
+   * taken meanwhile.
    */
-  async startServer(): Promise<number> {
-    const previous = this.lastPort;
-    if (previous === undefined) return this.spawnServer(0);
+  async startServer(label?: string): Promise<number> {
+    if (label === undefined && this.lesson.servers) {
+      const slots = [...this.servers.values()];
+      const ports = await Promise.all(
+        slots.map((slot) => (slot.child ? Promise.resolve(slot.port!) : this.startSlot(slot))),
+      );
+      return ports[0];
+    }
+    return this.startSlot(this.serverSlot(label));
+  }
+
+  private async startSlot(slot: ServerSlot): Promise<number> {
+    const previous = slot.lastPort;
+    if (previous === undefined) return this.spawnServer(slot, 0);
     try {
-      return await this.spawnServer(previous);
+      return await this.spawnServer(slot, previous);
     } catch (error) {
       if (!/cannot listen on/.test((error as Error).message)) throw error;
-      return this.spawnServer(0);
+      return this.spawnServer(slot, 0);
     }
   }
 
-  private spawnServer(port: number): Promise<number> {
-    if (this.server) return Promise.reject(new Error('server already running'));
-    this.stoppingServer = false;
-    this.port = undefined;
-    this.restPort = undefined;
+  private spawnServer(slot: ServerSlot, port: number): Promise<number> {
+    if (slot.child) return Promise.reject(new Error(`${this.serverName(slot)} already running`));
+    slot.stopping = false;
+    slot.port = undefined;
+    slot.restPort = undefined;
     let gone!: () => void;
-    this.serverGone = new Promise((resolve) => (gone = resolve));
+    slot.gone = new Promise((resolve) => (gone = resolve));
+    const tagged = slot.label === undefined ? {} : { server: slot.label };
     return new Promise((resolve, reject) => {
       let lastError = '';
       const timer = setTimeout(() => {
-        reject(new Error(`server did not start listening within ${this.startTimeoutMs} ms`));
-        void this.stopServer();
+        reject(new Error(`${this.serverName(slot)} did not start listening within ${this.startTimeoutMs} ms`));
+        void this.stopSlot(slot);
       }, this.startTimeoutMs);
-      const args = ['--host', this.host, '--port', String(port), ...(this.lesson.rest ? ['--rest-port', '0'] : [])];
+      const args = [
+        '--host',
+        this.host,
+        '--port',
+        String(port),
+        ...(this.lesson.rest ? ['--rest-port', '0'] : []),
+        ...slot.args,
+      ];
       const server = spawnLessonFile(this.lesson.serverPath, args, {
         onLine: (stream, line) => {
           if (stream === 'stderr') lastError = line;
-          this.emit({ type: 'output', side: 'server', stream, line });
+          this.emit({ type: 'output', side: 'server', stream, line, ...tagged });
         },
         onMessage: (message) => {
           if (!isListeningMessage(message)) return;
-          if (message.protocol === 'grpc') this.port = message.port;
+          if (message.protocol === 'grpc') slot.port = message.port;
           // An HTTP port is the lesson's REST side only where it has one (lesson 05);
           // elsewhere it is the server's own business (lesson 17's metrics).
-          else if (this.lesson.rest) this.restPort = message.port;
+          else if (this.lesson.rest) slot.restPort = message.port;
           // Ready once every endpoint the lesson serves is bound.
-          if (this.port === undefined || (this.lesson.rest && this.restPort === undefined)) return;
+          if (slot.port === undefined || (this.lesson.rest && slot.restPort === undefined)) return;
           clearTimeout(timer);
-          this.lastPort = this.port;
-          this.emit({ type: 'server-listening', port: this.port });
-          resolve(this.port);
+          slot.lastPort = slot.port;
+          this.emit({ type: 'server-listening', port: slot.port, ...tagged });
+          resolve(slot.port);
         },
         onExit: (code, signal) => {
           clearTimeout(timer);
-          if (this.server === server) this.server = undefined;
-          this.port = undefined;
-          this.emit({ type: 'exit', side: 'server', code, signal, expected: this.stoppingServer });
+          if (slot.child === server) slot.child = undefined;
+          slot.port = undefined;
+          this.emit({ type: 'exit', side: 'server', code, signal, expected: slot.stopping, ...tagged });
           gone();
-          reject(new Error(lastError || `server exited with code ${code ?? signal}`));
+          reject(new Error(lastError || `${this.serverName(slot)} exited with code ${code ?? signal}`));
         },
       });
-      this.server = server;
+      slot.child = server;
     });
   }
 
-  async stopServer(): Promise<void> {
-    const server = this.server;
+  /** "server", or "server b" in a lesson with several. */
+  private serverName(slot: ServerSlot): string {
+    return slot.label === undefined ? 'server' : `server ${slot.label}`;
+  }
+
+  /** Stops the server with this label, or every server if none is given. */
+  async stopServer(label?: string): Promise<void> {
+    await Promise.all(this.serverTargets(label).map((slot) => this.stopSlot(slot)));
+  }
+
+  private async stopSlot(slot: ServerSlot): Promise<void> {
+    const server = slot.child;
     if (!server) return;
-    this.stoppingServer = true;
+    slot.stopping = true;
     await stopChild(server);
+    await slot.gone;
   }
 
   async restartServer(): Promise<number> {
@@ -219,23 +328,34 @@ export class LessonSession {
   /**
    * Kills the server with SIGKILL, as a crash would, in the middle of whatever
    * the client is doing; resolves once it is gone (restart it with startServer).
-   * The client's calls in flight get a 'kill-server' row first, timed on each call.
+   * In a lesson with several servers, the one with this label, or every one.
+   * The client's calls in flight on it get a 'kill-server' row first, timed on each call.
    */
-  async killServer(): Promise<void> {
-    const server = this.server;
-    if (!server) throw new Error('the server is not running');
-    // Every client's calls are hit: they all talk to this one server.
-    const outcomes = await Promise.all(this.targets().map((client) => this.clientFault(client, 'kill-server')));
-    if (outcomes.every((outcome) => outcome === 'no-client')) {
-      this.emit({
-        type: 'wire',
-        run: this.runs,
-        events: [this.faultWithoutClient('server killed (SIGKILL): no client running')],
-      });
+  async killServer(label?: string): Promise<void> {
+    const slots = this.serverTargets(label).filter((slot) => slot.child);
+    if (slots.length === 0)
+      throw new Error(label === undefined ? 'the server is not running' : `server ${label} is not running`);
+    // Every client's calls are hit: they all talk to these servers.
+    for (const slot of slots) {
+      const killed = slot.label === undefined ? undefined : { label: slot.label, port: slot.port };
+      const outcomes = await Promise.all(
+        this.targets().map((client) => this.clientFault(client, 'kill-server', killed)),
+      );
+      if (outcomes.every((outcome) => outcome === 'no-client')) {
+        this.emit({
+          type: 'wire',
+          run: this.runs,
+          events: [this.faultWithoutClient(`${this.serverName(slot)} killed (SIGKILL): no client running`)],
+        });
+      }
     }
-    this.stoppingServer = true;
-    server.kill('SIGKILL');
-    await this.serverGone;
+    await Promise.all(
+      slots.map((slot) => {
+        slot.stopping = true;
+        slot.child!.kill('SIGKILL');
+        return slot.gone;
+      }),
+    );
   }
 
   /** A fault row the session writes itself: no client to time it, so ms counts from the last run's start. */
@@ -280,7 +400,11 @@ export class LessonSession {
    * with 'timeout' if it has not answered soon (it still gets the message), or
    * 'no-client' if it is no longer there to ask.
    */
-  private clientFault(client: RunningClient, fault: ClientFault): Promise<'applied' | 'timeout' | 'no-client'> {
+  private clientFault(
+    client: RunningClient,
+    fault: ClientFault,
+    server?: KilledServer,
+  ): Promise<'applied' | 'timeout' | 'no-client'> {
     const { child, faultWaiters } = client;
     if (!child.connected) return Promise.resolve('no-client');
     return new Promise((resolve) => {
@@ -297,15 +421,40 @@ export class LessonSession {
       const timer = setTimeout(() => done('timeout'), FAULT_MARK_TIMEOUT_MS);
       faultWaiters.add(onApplied);
       child.once('exit', onExit);
-      const message: ParentMessage = { type: 'fault', fault };
+      const message: ParentMessage = server ? { type: 'fault', fault, server } : { type: 'fault', fault };
       child.send(message, (error: Error | null) => {
         if (error) done('no-client');
       });
     });
   }
 
-  /** The client's arguments that say where the server is. */
+  /**
+   * Whether a client has somewhere to go: the server listens; in a lesson
+   * with several, each has listened once (a stopped one stays in the target).
+   */
+  hasTarget(): boolean {
+    if (this.lesson.servers) return [...this.servers.values()].every((slot) => slot.lastPort !== undefined);
+    return this.port !== undefined;
+  }
+
+  /**
+   * The client's arguments that say where the server is; in a lesson with
+   * several servers, one target naming every one of them, running or not (a
+   * stopped backend stays in the client's list, as a crashed one would).
+   */
   private targetArgs(): string[] {
+    if (this.lesson.servers) {
+      const slots = [...this.servers.values()];
+      const missing = slots.filter((slot) => slot.lastPort === undefined).map((slot) => slot.label);
+      if (missing.length) throw new Error(`server ${missing.join(', ')} has not started yet`);
+      return [
+        '--target',
+        multiAddressTarget(
+          this.host,
+          slots.map((slot) => slot.lastPort!),
+        ),
+      ];
+    }
     if (this.port === undefined) throw new Error('the server is not running');
     const args = ['--target', `${this.host}:${this.port}`];
     if (this.restPort !== undefined) args.push('--rest-target', `${this.host}:${this.restPort}`);

@@ -1,7 +1,7 @@
 // A plain-text run of one lesson: for pipes, CI logs and anyone without a
 // full-screen terminal. No escape codes, one event a line, in arrival order.
 import { lessonLabel, type Lesson } from '../lessons.js';
-import { formatWireEvent } from './format.js';
+import { backendOf, formatWireEvent } from './format.js';
 import { LessonSession, type SessionEvent } from './session.js';
 
 /** A transcript shows the start of a long timeline, not all of a benchmark's thousands of calls. */
@@ -26,8 +26,9 @@ export function formatSessionEvent(event: SessionEvent): string[] {
   }
 }
 
-/** The side a line is from, or the label of one of the clients a lesson runs at once. */
-const who = (event: { side: string; client?: string }) => (event.client ?? event.side).padEnd(6);
+/** The side a line is from, or the label of one of the clients (or servers) a lesson runs at once. */
+const who = (event: { side: string; client?: string; server?: string }) =>
+  (event.client ?? event.server ?? event.side).padEnd(6);
 
 /** Runs the lesson's server and client once, writing each event as a line; resolves with the client's exit code. */
 export async function runTranscript(
@@ -40,14 +41,26 @@ export async function runTranscript(
   write(lesson.summary);
   write('');
   // Output is written as it arrives; the timeline, whole and in order, after the run.
-  const timeline: string[] = [];
+  const timeline: (string | (() => string))[] = [];
   const methods = new Map<number, string>();
+  // A lesson with several servers: which one each call went to, by the port it listens on.
+  const ports = new Map<string, number>();
+  const backends = new Map<number, string>();
   session.subscribe((event) => {
     formatSessionEvent(event).forEach(write);
+    if (event.type === 'server-listening' && event.server !== undefined) ports.set(event.server, event.port);
     if (event.type !== 'wire') return;
     for (const wire of event.events) {
       if (wire.type === 'call') methods.set(wire.call, wire.method);
-      timeline.push(formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call)));
+      if (wire.type === 'headers' && wire.peer !== undefined && lesson.servers)
+        backends.set(wire.call, backendOf(wire.peer, ports));
+      const line = formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call));
+      // The call's line says where it went, known once its request is on a connection.
+      timeline.push(
+        wire.type === 'call' && lesson.servers
+          ? () => `${line}${backends.has(wire.call) ? ` → ${backends.get(wire.call)}` : ''}`
+          : line,
+      );
     }
   });
   try {
@@ -60,7 +73,7 @@ export async function runTranscript(
     await session.stop();
     write('');
     write('timeline (message sizes include the 5-byte gRPC prefix)');
-    for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${line}`);
+    for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${typeof line === 'string' ? line : line()}`);
     if (timeline.length > TIMELINE_LINES)
       write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI shows the latest)`);
   }

@@ -2,6 +2,9 @@ import { Text } from 'ink';
 import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 
+/** A server's label in the header: green while it listens. */
+const SERVER_COLOR = { listening: 'green', starting: 'yellow', stopped: 'gray', exited: 'red' } as const;
+
 export function Header({ store }: { store: UiStore }) {
   const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused, linePrompt, switchesOn } =
     store.state;
@@ -62,8 +65,20 @@ export function Header({ store }: { store: UiStore }) {
       <Text bold color="cyan">
         {String(lesson.number).padStart(2, '0')} {lesson.title}
       </Text>
-      <Text dimColor> · server </Text>
-      <Text color={serverText.color}>{serverText.text}</Text>
+      {lesson.servers ? (
+        // Each of several servers: its label, coloured by what it does (its pane's title says more).
+        <>
+          <Text dimColor> · servers</Text>
+          {[...store.state.listedServers].map(([label, { server: listed }]) => (
+            <Text key={label} color={SERVER_COLOR[listed.state]}>{` ${label}`}</Text>
+          ))}
+        </>
+      ) : (
+        <>
+          <Text dimColor> · server </Text>
+          <Text color={serverText.color}>{serverText.text}</Text>
+        </>
+      )}
       {lesson.clients ? (
         // Each of several clients: its label and whether it runs (its pane's title says more).
         [...store.state.listedClients].map(([label, listed]) => (

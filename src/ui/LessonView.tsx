@@ -2,16 +2,25 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { UiStore, PaneId, LogLine, TabPane } from './store.js';
 import type { StyledLine } from './styled.js';
-import { clientLabelOf, clientPanesOf, listedClientStatus, panesOf } from './store.js';
+import {
+  clientLabelOf,
+  clientPanesOf,
+  listedClientStatus,
+  listedServerStatus,
+  panesOf,
+  serverLabelOf,
+  serverPanesOf,
+} from './store.js';
 import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { useRenderers } from './useRenderers.js';
-import { TIMELINE_LEGEND, timelineLine, withClientLabel } from './timeline.js';
+import { TIMELINE_LEGEND, timelineLine, withBackend, withClientLabel } from './timeline.js';
+import { BackendBars } from './BackendBars.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
 type LessonPane = Exclude<PaneId, 'help'>;
-const PANE_TITLE: Record<Exclude<LessonPane, `client:${string}`>, string> = {
+const PANE_TITLE: Record<Exclude<LessonPane, `client:${string}` | `server:${string}`>, string> = {
   text: 'Lesson',
   source: 'Source',
   server: 'Server output',
@@ -31,7 +40,7 @@ const logLine = (line: LogLine): StyledLine => [{ text: line.text, color: LOG_CO
 export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
   const { size, focus, files, sourceTab, maximized, lesson } = state;
-  const layout = layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson));
+  const layout = layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson), serverPanesOf(lesson));
   // Timeline rows of a lesson with several clients lead with the client's label, in a column this wide.
   const labelWidth = Math.max(0, ...(lesson.clients ?? []).map((client) => client.label.length));
   // A pane not shown (one at a time on a small terminal) is laid out for the full width.
@@ -64,12 +73,17 @@ export function LessonView({ store }: { store: UiStore }) {
       case 'client':
         return ringLines(state.clientLog, logLine);
       case 'timeline':
-        return ringLines(state.timeline, (row) => withClientLabel(row, timelineLine(row), labelWidth));
+        return ringLines(state.timeline, (row) =>
+          withClientLabel(row, withBackend(row, timelineLine(row), store.backendOf(row)), labelWidth),
+        );
       case 'wire':
         return wire;
-      default:
-        // The pane of one of several clients.
+      default: {
+        // The pane of one of several clients, or of one of several servers.
+        const server = serverLabelOf(pane);
+        if (server !== undefined) return ringLines(store.listedServer(server).log, logLine);
         return ringLines(store.listedClient(clientLabelOf(pane)!).log, logLine);
+      }
     }
   };
   const titleOf = (pane: LessonPane): string => {
@@ -78,6 +92,8 @@ export function LessonView({ store }: { store: UiStore }) {
       // The label first: what gives way on a narrow pane is the end of the title.
       return `${label} · ${listedClientStatus(store.listedClient(label))}`;
     }
+    const server = serverLabelOf(pane);
+    if (server !== undefined) return `${server} · ${listedServerStatus(store.listedServer(server))}`;
     if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
     if (pane === 'timeline') {
       const kept =
@@ -88,8 +104,9 @@ export function LessonView({ store }: { store: UiStore }) {
     }
     return PANE_TITLE[pane as keyof typeof PANE_TITLE];
   };
-  /** A pane's name in the tab row of a small terminal: a client's is its label. */
-  const tabName = (pane: TabPane) => clientLabelOf(pane) ?? PANE_TITLE[pane as keyof typeof PANE_TITLE];
+  /** A pane's name in the tab row of a small terminal: a client's or a server's is its label. */
+  const tabName = (pane: TabPane) =>
+    clientLabelOf(pane) ?? serverLabelOf(pane) ?? PANE_TITLE[pane as keyof typeof PANE_TITLE];
   const paneAt = ({ pane, rect }: { pane: TabPane; rect: { width: number; height: number } }) => (
     <Pane
       key={pane}
@@ -139,6 +156,12 @@ export function LessonView({ store }: { store: UiStore }) {
           </Box>
         ))}
       </Box>
+      {layout.barRows ? (
+        <BackendBars
+          store={store}
+          slots={(layout.strip ?? []).map(({ pane, rect }) => ({ label: serverLabelOf(pane) ?? pane, rect }))}
+        />
+      ) : null}
       {layout.strip ? <Box flexDirection="row">{layout.strip.map(paneAt)}</Box> : null}
     </Box>
   );

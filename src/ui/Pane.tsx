@@ -32,8 +32,11 @@ export function Pane({ store, id, title, lines, width, height, focused, highligh
   const offset = store.visibleOffset(id, lines.length, inner);
   const visible = lines.slice(offset, offset + inner);
   const { follow } = store.state.scroll[id];
-  const position = lines.length > inner ? `${offset + 1}-${offset + visible.length}/${lines.length}` : '';
-  const following = follow && lines.length > inner ? ' follow' : '';
+  // A narrow pane (one of a strip at 80 columns) keeps room for its title: "56/56 ↓".
+  const narrow = width - 4 < 30;
+  const position =
+    lines.length > inner ? `${narrow ? '' : `${offset + 1}-`}${offset + visible.length}/${lines.length}` : '';
+  const following = follow && lines.length > inner ? (narrow ? ' ↓' : ' follow') : '';
   // Exactly one row: a title that wrapped would push the content down a line.
   const row = fitTitleRow(title, `${position}${following}`, width - 4);
   return (

@@ -2,13 +2,15 @@
 // nothing of React: the App forwards keys here, and tests can drive it directly.
 // A lesson that lists several clients runs them all: `r` starts every one, and
 // the keys for one client (a line typed for its stdin, leave or join, faults)
-// act on the client whose pane is focused.
+// act on the client whose pane is focused. A lesson that lists several
+// servers runs them all, and `K` and `S` act on the server whose pane is
+// focused (`K` on every server when none is).
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
 import { LESSONS, type Lesson } from '../lessons.js';
 import type { LessonSession, RunOptions } from '../runner/session.js';
 import { actionFor, keystrokes, lessonNumberText, type Action } from './keymap.js';
-import { clientLabelOf, panesOf, type UiStore } from './store.js';
+import { clientLabelOf, panesOf, serverLabelOf, serverPane, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';
 
@@ -42,6 +44,8 @@ export class LessonController {
   private progressWarned = false;
   /** A kill of the server (and its restart) is under way. */
   private killing = false;
+  /** The kills, stops and starts of servers asked for so far (see serverTask). */
+  private serverWork: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: UiStore,
@@ -53,6 +57,11 @@ export class LessonController {
   /** The running lesson server's process id, if there is one. */
   get serverPid(): number | undefined {
     return this.session?.serverPid;
+  }
+
+  /** The process id of the server with this label, in a lesson with several servers, while it runs. */
+  serverPidOf(label: string): number | undefined {
+    return this.session?.serverPidOf(label);
   }
 
   /** The running client's process id, or that of the client with this label in a lesson with several. */
@@ -120,7 +129,7 @@ export class LessonController {
     return this.enqueue(async () => {
       const session = this.session;
       if (!session) return;
-      if (session.port === undefined) throw new Error('the server is not running: press s to start it');
+      if (!session.hasTarget()) throw new Error('the server is not running: press s to start it');
       this.store.update((state) => (state.notice = ''));
       await session.stopClient(label);
       await this.run(session, label);
@@ -130,6 +139,39 @@ export class LessonController {
   /** The label of the client whose pane is focused, in a lesson with several clients. */
   private focusedClient(): string | undefined {
     return clientLabelOf(this.store.state.focus);
+  }
+
+  /** The label of the server whose pane is focused, in a lesson with several servers. */
+  private focusedServer(): string | undefined {
+    return serverLabelOf(this.store.state.focus);
+  }
+
+  /**
+   * S: the focused server stops (SIGTERM: it shuts down as on Ctrl-C) or, if
+   * it is stopped, starts again on its port. Not queued behind the client's
+   * run, as K is not: the run goes on meanwhile, and the point is to watch it;
+   * but after a K or S under way.
+   */
+  toggleServer(): Promise<void> {
+    const session = this.session;
+    const label = this.focusedServer();
+    if (!session) return Promise.resolve();
+    if (label === undefined) {
+      this.notice('S stops or starts the focused server: Tab to a server pane first');
+      return Promise.resolve();
+    }
+    return this.serverTask(async () => {
+      if (this.session !== session || this.closed) return;
+      this.notice('');
+      if (session.isServerRunning(label)) await session.stopServer(label);
+      else await this.startServer(session, label);
+    });
+  }
+
+  /** Kills, stops and starts of servers (K, S), one after another; an error ends up in the notice. */
+  private serverTask(task: () => Promise<void>): Promise<void> {
+    this.serverWork = this.serverWork.then(task).catch((error: Error) => this.notice(error.message));
+    return this.serverWork;
   }
 
   /**
@@ -151,7 +193,7 @@ export class LessonController {
     this.notice('');
     await this.enqueue(async () => {
       if (this.session !== session) return;
-      if (session.port === undefined) throw new Error('the server is not running: press s to start it');
+      if (!session.hasTarget()) throw new Error('the server is not running: press s to start it');
       await session.startClient(label, this.runOptions());
     });
   }
@@ -201,22 +243,27 @@ export class LessonController {
    * Kills the server (SIGKILL) whatever the client is doing, then starts it
    * again on the same port, where a client that reconnects finds it. Not queued: a client run holds the
    * queue until it ends, and a client may wait for the server to come back.
+   * In a lesson with several servers: the focused one, or every one.
    */
   async killServer(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    if (session.serverPid === undefined) return this.notice('the server is not running: press s to start it');
-    // A second K while the first is killing or restarting would only race it.
+    const label = this.focusedServer();
+    if (label !== undefined && !session.isServerRunning(label))
+      return this.notice(`server ${label} is not running: S starts it`);
+    if (session.serverPid === undefined && !session.lesson.servers)
+      return this.notice('the server is not running: press s to start it');
+    // A second K while the first is killing or restarting would only kill what just started.
     if (this.killing) return;
     this.killing = true;
     this.notice('');
     try {
-      await session.killServer();
-      // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
-      if (this.session !== session || this.closed) return;
-      await this.startServer(session);
-    } catch (error) {
-      this.notice((error as Error).message);
+      await this.serverTask(async () => {
+        await session.killServer(label);
+        // Closed meanwhile (another lesson, or quitting): start nothing that nobody would stop.
+        if (this.session !== session || this.closed) return;
+        await this.startServer(session, label);
+      });
     } finally {
       this.killing = false;
     }
@@ -226,14 +273,17 @@ export class LessonController {
     this.store.update((state) => (state.notice = text));
   }
 
-  private async startServer(session: LessonSession): Promise<void> {
-    this.store.serverStarting();
+  /** Starts the server; in a lesson with several, the one with this label, or every one not running. */
+  private async startServer(session: LessonSession, label?: string): Promise<void> {
+    this.store.serverStarting(label);
     try {
-      await session.startServer();
+      await session.startServer(label);
     } catch (error) {
       // The session's reason is the server's last stderr line, which after a Node crash is
       // its version banner; the store has kept the line that says what went wrong.
-      throw new Error(this.store.failure('server') ?? (error as Error).message);
+      const servers = session.lesson.servers?.map((server) => serverPane(server.label)) ?? ['server' as const];
+      const failed = servers.map((who) => this.store.failure(who)).find((why) => why !== undefined);
+      throw new Error(failed ?? (error as Error).message);
     }
   }
 
@@ -306,7 +356,12 @@ export class LessonController {
   handleKey(input: string, key: Key): void {
     for (const [char, stroke] of keystrokes(input, key)) {
       const mode = this.store.mode();
-      if ((mode === 'lesson' || mode === 'clients') && !stroke.ctrl && !stroke.meta && this.toggleSwitch(char))
+      if (
+        (mode === 'lesson' || mode === 'clients' || mode === 'servers') &&
+        !stroke.ctrl &&
+        !stroke.meta &&
+        this.toggleSwitch(char)
+      )
         continue;
       const action = actionFor(mode, char, stroke);
       if (action) this.handle(action, char);
@@ -507,6 +562,9 @@ export class LessonController {
         return;
       case 'kill-server':
         void this.killServer();
+        return;
+      case 'toggle-server':
+        void this.toggleServer();
         return;
       case 'edit-deadline':
         return this.store.update((draft) => (draft.deadlineDraft = draft.deadlineMs?.toString() ?? ''));

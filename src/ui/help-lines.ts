@@ -18,6 +18,11 @@ const CLIENTS_NOTES = [
 ];
 
 /** Words of `text` in lines of at most `width` characters; a word longer than that is split. */
+/** Said only in the help of a lesson that runs several servers. */
+const SERVERS_NOTES = [
+  "In a lesson with several servers, each server is its own process with its own pane, and the client gets one target that names them all (ipv4:127.0.0.1:p1,127.0.0.1:p2,...): its channel's load-balancing policy picks a backend for each call. The timeline's call rows end with the backend the call went to, and the bars above the server panes count the calls each served in the client's latest run. K kills the focused server and starts it again on the same port (every server if no server pane is focused); S stops it or starts it again.",
+];
+
 export function wrapWords(text: string, width: number): string[] {
   const size = Math.max(1, width);
   const lines: string[] = [];
@@ -66,7 +71,8 @@ export function helpLines(width: number, withClients = false, lesson?: Lesson): 
       for (const more of text.slice(1)) lines.push([indent, { text: more }]);
     }
   }
-  for (const note of withClients ? [...NOTES, ...CLIENTS_NOTES] : NOTES) {
+  const notes = withClients ? [...NOTES, ...CLIENTS_NOTES] : lesson?.servers ? [...NOTES, ...SERVERS_NOTES] : NOTES;
+  for (const note of notes) {
     lines.push([]);
     for (const line of wrapWords(note, width)) lines.push([{ text: line, dim: true }]);
   }

@@ -23,6 +23,7 @@ export type Action =
   | 'cancel-calls'
   | 'edit-deadline'
   | 'kill-server'
+  | 'toggle-server'
   | 'toggle-reading'
   | 'toggle-source'
   | 'wire-view'
@@ -67,8 +68,11 @@ export interface Binding {
   footer?: boolean;
 }
 
-/** `clients`: a lesson that runs several clients (Lesson.clients); `line`: the prompt for a client's stdin. */
-export type Mode = 'picker' | 'lesson' | 'clients' | 'wire' | 'names' | 'deadline' | 'line' | 'help';
+/**
+ * `clients`: a lesson that runs several clients (Lesson.clients); `servers`: one
+ * that runs several servers (Lesson.servers); `line`: the prompt for a client's stdin.
+ */
+export type Mode = 'picker' | 'lesson' | 'clients' | 'servers' | 'wire' | 'names' | 'deadline' | 'line' | 'help';
 
 const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescriptor => ({ input, ...more });
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
@@ -287,6 +291,32 @@ const CLIENTS_INSTEAD = new Map<Binding, Binding[]>([
 ]);
 const CLIENTS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => CLIENTS_INSTEAD.get(row) ?? [row]);
 
+/**
+ * A lesson with several servers: the lesson's keys, but `K` kills the focused
+ * server (every server when no server pane is focused), `S` stops the focused
+ * server or starts it again, and `s` restarts them all. K and S come right
+ * after r: at 80 columns the footer keeps only its first hints.
+ */
+const SERVER_KILL: Binding = {
+  ...KILL,
+  help: 'kill the focused server (SIGKILL) in the middle of its calls, then start it again on the same port; every server if no server pane is focused',
+};
+const STOP_START: Binding = {
+  keys: [key('S')],
+  label: 'stop/start',
+  help: "stop the focused server (it shuts down as on Ctrl-C), or start it again on its port if stopped; it stays in the client's target either way (Tab to a server pane first)",
+  action: 'toggle-server',
+  footer: true,
+};
+const SERVERS_ROWS: readonly Binding[] = [
+  ...LESSON_ROWS.slice(0, LESSON_ROWS.indexOf(RUN) + 1),
+  SERVER_KILL,
+  STOP_START,
+  ...LESSON_ROWS.slice(LESSON_ROWS.indexOf(RUN) + 1)
+    .filter((row) => row !== KILL)
+    .map((row) => (row.action === 'restart-server' ? { ...row, help: 'restart every server' } : row)),
+];
+
 export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   picker: [
     QUIT,
@@ -307,6 +337,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   ],
   lesson: LESSON_ROWS,
   clients: CLIENTS_ROWS,
+  servers: SERVERS_ROWS,
   wire: [
     QUIT,
     HELP,
@@ -460,7 +491,7 @@ export function footerKeyText(binding: Binding): string {
  */
 export function hintsFor(mode: Mode, lesson?: Lesson): Binding[] {
   const hints = KEYMAP[mode].filter((binding) => binding.footer);
-  if (!lesson?.switches || (mode !== 'lesson' && mode !== 'clients')) return hints;
+  if (!lesson?.switches || (mode !== 'lesson' && mode !== 'clients' && mode !== 'servers')) return hints;
   const after = hints.findIndex((binding) => binding.action === 'run-client') + 1;
   return [...hints.slice(0, after), ...switchBindings(lesson), ...hints.slice(after)];
 }
@@ -526,6 +557,7 @@ const MODE_TITLE: Record<Mode, string> = {
   picker: 'Lesson list',
   lesson: 'Lesson',
   clients: 'Lesson with several clients',
+  servers: 'Lesson with several servers',
   wire: 'Wire view',
   names: 'Names prompt (e)',
   deadline: 'Deadline prompt (d)',
@@ -536,7 +568,8 @@ const MODE_TITLE: Record<Mode, string> = {
 /**
  * The help's sections: the rows every screen shares, then each mode's own.
  * `withClients` (an open lesson that runs several clients): that lesson's keys
- * and its line prompt, in the place of the keys of a lesson with one client.
+ * and its line prompt, in the place of the keys of a lesson with one client;
+ * an open `lesson` that runs several servers: its keys in their place.
  */
 export function helpSections(withClients = false, lesson?: Lesson): { title: string; bindings: Binding[] }[] {
   const everywhere = KEYMAP.picker.filter(
@@ -545,7 +578,9 @@ export function helpSections(withClients = false, lesson?: Lesson): { title: str
   const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
   const modes: Mode[] = withClients
     ? ['picker', 'clients', 'wire', 'deadline', 'line', 'help']
-    : ['picker', 'lesson', 'wire', 'names', 'deadline', 'help'];
+    : lesson?.servers
+      ? ['picker', 'servers', 'wire', 'names', 'deadline', 'help']
+      : ['picker', 'lesson', 'wire', 'names', 'deadline', 'help'];
   return [
     { title: 'Everywhere', bindings: everywhere },
     ...modes.map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) })),

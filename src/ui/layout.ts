@@ -2,9 +2,11 @@
 // Wide terminals get two columns; small ones show the focused pane alone, with
 // a tab row to say which; a maximized pane takes the whole body. A lesson that
 // runs several clients shows their panes side by side in a strip across the
-// bottom, full width, so each keeps a readable width at 80 columns. Components
+// bottom, full width, so each keeps a readable width at 80 columns; a lesson
+// that runs several servers does the same with their panes, under one row of
+// bars (the calls each served), each above its server's pane. Components
 // render these sizes and the store scrolls by them: neither measures anything.
-import type { ClientPane, TabPane } from './store.js';
+import type { ClientPane, ServerPane, TabPane } from './store.js';
 
 export interface Rect {
   width: number;
@@ -16,8 +18,10 @@ export interface Layout {
   compact: boolean;
   /** Panes per column, top to bottom, with their sizes. */
   columns: { pane: TabPane; rect: Rect }[][];
-  /** Below the columns, left to right: the panes of a lesson's several clients (absent for one client). */
+  /** Below the columns, left to right: the panes of a lesson's several clients or servers (absent for one). */
   strip?: { pane: TabPane; rect: Rect }[];
+  /** Rows between the columns and the strip for the bars of a lesson's several servers (1), when it has them. */
+  barRows?: number;
 }
 
 /** Rows taken by the header and the footer; one more row stays free so Ink never fills the screen. */
@@ -31,13 +35,17 @@ function bodyRows(rows: number): number {
   return Math.max(4, rows - CHROME_ROWS);
 }
 
-/** `clients`: the panes of a lesson's several clients, in the place of the one client pane. */
+/**
+ * `clients`: the panes of a lesson's several clients, in the place of the one
+ * client pane; `servers`: of its several servers, in the place of the one server pane.
+ */
 export function layoutFor(
   columns: number,
   rows: number,
   focus: TabPane,
   maximized = false,
   clients: readonly ClientPane[] = [],
+  servers: readonly ServerPane[] = [],
 ): Layout {
   const body = bodyRows(rows);
   if (maximized) return { compact: false, columns: [[{ pane: focus, rect: { width: columns, height: body } }]] };
@@ -45,6 +53,7 @@ export function layoutFor(
     return { compact: true, columns: [[{ pane: focus, rect: { width: columns, height: body - 1 } }]] };
   }
   if (clients.length) return withClientStrip(columns, body, clients);
+  if (servers.length) return withServerStrip(columns, body, servers);
   const left = Math.floor(columns * 0.5);
   const right = columns - left;
   const textHeight = Math.floor(body * 0.45);
@@ -73,8 +82,6 @@ function withClientStrip(columns: number, body: number, clients: readonly Client
   const right = columns - left;
   const textHeight = Math.floor(top * 0.45);
   const serverHeight = Math.max(5, Math.floor(top * 0.25));
-  const width = Math.floor(columns / clients.length);
-  const extra = columns - width * clients.length;
   return {
     compact: false,
     columns: [
@@ -87,11 +94,45 @@ function withClientStrip(columns: number, body: number, clients: readonly Client
         { pane: 'timeline', rect: { width: right, height: top - serverHeight } },
       ],
     ],
-    strip: clients.map((pane, index) => ({
-      pane,
-      rect: { width: width + (index < extra ? 1 : 0), height: stripHeight },
-    })),
+    strip: stripOf(columns, stripHeight, clients),
   };
+}
+
+/**
+ * Two columns (the lesson and its source; the client and the timeline) over a
+ * row of bars and a strip of server panes: three rows of each server's output
+ * at 80x24.
+ */
+function withServerStrip(columns: number, body: number, servers: readonly ServerPane[]): Layout {
+  const barRows = 1;
+  const stripHeight = Math.max(6, Math.floor(body * 0.28));
+  const top = body - stripHeight - barRows;
+  const left = Math.floor(columns * 0.5);
+  const right = columns - left;
+  const textHeight = Math.floor(top * 0.45);
+  const clientHeight = Math.max(5, Math.floor(top * 0.3));
+  return {
+    compact: false,
+    columns: [
+      [
+        { pane: 'text', rect: { width: left, height: textHeight } },
+        { pane: 'source', rect: { width: left, height: top - textHeight } },
+      ],
+      [
+        { pane: 'client', rect: { width: right, height: clientHeight } },
+        { pane: 'timeline', rect: { width: right, height: top - clientHeight } },
+      ],
+    ],
+    barRows,
+    strip: stripOf(columns, stripHeight, servers),
+  };
+}
+
+/** Panes side by side across the whole width, the first ones a column wider when it does not divide evenly. */
+function stripOf(columns: number, height: number, panes: readonly TabPane[]): { pane: TabPane; rect: Rect }[] {
+  const width = Math.floor(columns / panes.length);
+  const extra = columns - width * panes.length;
+  return panes.map((pane, index) => ({ pane, rect: { width: width + (index < extra ? 1 : 0), height } }));
 }
 
 /** The wire view: the whole body, under the header. */

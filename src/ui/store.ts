@@ -7,6 +7,7 @@ import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 import type { Mode } from './keymap.js';
+import { backendOf } from '../runner/format.js';
 import { formatNames } from './names.js';
 import { usefulErrorLine } from './crash.js';
 
@@ -15,18 +16,26 @@ const STDERR_KEPT = 100;
 
 /** The pane of one of the clients a lesson runs at once (Lesson.clients), by its label. */
 export type ClientPane = `client:${string}`;
+/** The pane of one of the servers a lesson runs at once (Lesson.servers), by its label. */
+export type ServerPane = `server:${string}`;
 /** The panes Tab moves between; the wire view and the help open over them. */
-export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline' | ClientPane;
+export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline' | ClientPane | ServerPane;
 export type PaneId = TabPane | 'wire' | 'help';
 /** The panes of a lesson with one client. */
 export const PANES: readonly TabPane[] = ['text', 'source', 'server', 'client', 'timeline'];
 const ALL_PANES: readonly PaneId[] = [...PANES, 'wire', 'help'];
 
 export const clientPane = (label: string): ClientPane => `client:${label}`;
+export const serverPane = (label: string): ServerPane => `server:${label}`;
 
 /** The label of the client whose pane this is, if it is one of a lesson's several clients. */
 export function clientLabelOf(pane: PaneId): string | undefined {
   return pane.startsWith('client:') ? pane.slice('client:'.length) : undefined;
+}
+
+/** The label of the server whose pane this is, if it is one of a lesson's several servers. */
+export function serverLabelOf(pane: PaneId): string | undefined {
+  return pane.startsWith('server:') ? pane.slice('server:'.length) : undefined;
 }
 
 /** The panes of the clients a lesson runs at once, in its order; none for a lesson with one client. */
@@ -34,10 +43,22 @@ export function clientPanesOf(lesson: Lesson): ClientPane[] {
   return (lesson.clients ?? []).map((client) => clientPane(client.label));
 }
 
-/** The panes Tab moves between in this lesson: its clients' panes take the place of the one client pane. */
+/** The panes of the servers a lesson runs at once, in its order; none for a lesson with one server. */
+export function serverPanesOf(lesson: Lesson): ServerPane[] {
+  return (lesson.servers ?? []).map((server) => serverPane(server.label));
+}
+
+/**
+ * The panes Tab moves between in this lesson: its clients' panes take the
+ * place of the one client pane; its servers' panes, of the one server pane,
+ * after the timeline (one Tab from it reaches the first server).
+ */
 export function panesOf(lesson: Lesson): TabPane[] {
   const clients = clientPanesOf(lesson);
-  return clients.length ? ['text', 'source', 'server', ...clients, 'timeline'] : [...PANES];
+  if (clients.length) return ['text', 'source', 'server', ...clients, 'timeline'];
+  const servers = serverPanesOf(lesson);
+  if (servers.length) return ['text', 'source', 'client', 'timeline', ...servers];
+  return [...PANES];
 }
 
 export interface LogLine {
@@ -75,6 +96,30 @@ export interface ListedClientState {
   log: RingBuffer<LogLine>;
   client: ClientState;
   readingPaused: boolean;
+}
+
+/** One of the servers a lesson runs at once: its pane's lines and its process. */
+export interface ListedServerState {
+  log: RingBuffer<LogLine>;
+  server: ServerState;
+  /** The port it listens on, or last listened on: calls that went there are its. */
+  port?: number;
+}
+
+/** What one of several servers is doing, in a word or two (its pane's title is short at 80 columns). */
+export function listedServerStatus({ server }: ListedServerState): string {
+  switch (server.state) {
+    case 'listening':
+      return `:${server.port}`;
+    case 'exited':
+      return server.signal === 'SIGKILL'
+        ? 'killed'
+        : server.expected
+          ? 'stopped'
+          : `exited ${server.signal ?? server.code}`;
+    default:
+      return server.state;
+  }
 }
 
 /** What one of several clients is doing, in a word or two (its pane's title is short at 80 columns). */
@@ -119,6 +164,13 @@ export interface UiState {
   clientLog: RingBuffer<LogLine>;
   /** A lesson that runs several clients (Lesson.clients): each one's state, by label, in the lesson's order. */
   listedClients: Map<string, ListedClientState>;
+  /** A lesson that runs several servers (Lesson.servers): each one's state, by label, in the lesson's order. */
+  listedServers: Map<string, ListedServerState>;
+  /**
+   * A lesson that runs several servers: how many calls of the client's
+   * latest run each served (ended OK on a connection to it), by label.
+   */
+  served: Map<string, number>;
   timeline: RingBuffer<TimelineRow>;
   /** The lesson's text and source, as last read from disk. */
   files: { text: string; server: string; client: string };
@@ -141,7 +193,7 @@ export interface StoreOptions {
   floodEvents?: number;
 }
 
-const FOLLOWING: Record<Exclude<PaneId, ClientPane>, boolean> = {
+const FOLLOWING: Record<Exclude<PaneId, ClientPane | ServerPane>, boolean> = {
   text: false,
   source: false,
   server: true,
@@ -153,10 +205,12 @@ const FOLLOWING: Record<Exclude<PaneId, ClientPane>, boolean> = {
 
 /** Whether a pane follows new lines at the bottom (logs and the timeline), rather than being read from the top. */
 const follows = (pane: PaneId): boolean =>
-  clientLabelOf(pane) !== undefined ? true : FOLLOWING[pane as keyof typeof FOLLOWING];
+  clientLabelOf(pane) !== undefined || serverLabelOf(pane) !== undefined
+    ? true
+    : FOLLOWING[pane as keyof typeof FOLLOWING];
 
 function freshScroll(lesson?: Lesson): Record<PaneId, ScrollState> {
-  const panes = [...ALL_PANES, ...(lesson ? clientPanesOf(lesson) : [])];
+  const panes = [...ALL_PANES, ...(lesson ? [...clientPanesOf(lesson), ...serverPanesOf(lesson)] : [])];
   return Object.fromEntries(panes.map((pane) => [pane, { offset: 0, follow: follows(pane) }])) as Record<
     PaneId,
     ScrollState
@@ -183,6 +237,8 @@ export class UiStore {
   private readonly logCapacity: number;
   /** Method path of each call of the open lesson, keyed by run and call. */
   private readonly methods = new Map<string, string>();
+  /** A lesson with several servers: the label of the one each call went to, keyed as `methods`. */
+  private readonly backends = new Map<string, string>();
   private pending?: NodeJS.Timeout;
 
   constructor(options: StoreOptions = {}) {
@@ -209,6 +265,8 @@ export class UiStore {
       serverLog: new RingBuffer(options.logCapacity ?? 1_000),
       clientLog: new RingBuffer(options.logCapacity ?? 1_000),
       listedClients: new Map(),
+      listedServers: new Map(),
+      served: new Map(),
       timeline: new RingBuffer(options.timelineCapacity ?? 2_000),
       files: { text: '', server: '', client: '' },
       notice: '',
@@ -232,7 +290,7 @@ export class UiStore {
     if (help) return 'help';
     if (screen === 'picker') return 'picker';
     if (wireView) return 'wire';
-    return lesson.clients ? 'clients' : 'lesson';
+    return lesson.clients ? 'clients' : lesson.servers ? 'servers' : 'lesson';
   }
 
   /** Marks the state changed; listeners hear of it once per frame at most. */
@@ -274,6 +332,13 @@ export class UiStore {
           { log: new RingBuffer(this.logCapacity), client: { state: 'idle' }, readingPaused: false },
         ]),
       );
+      state.listedServers = new Map(
+        (lesson.servers ?? []).map(({ label }) => [
+          label,
+          { log: new RingBuffer(this.logCapacity), server: { state: 'stopped' } },
+        ]),
+      );
+      state.served = new Map((lesson.servers ?? []).map(({ label }) => [label, 0]));
       state.linePrompt = undefined;
       // A focused client pane this lesson does not have: its clients' first pane, or the one client pane.
       const panes = panesOf(lesson);
@@ -283,6 +348,7 @@ export class UiStore {
       state.selected = undefined;
       state.wireView = false;
       this.methods.clear();
+      this.backends.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
       state.switchesOn = new Set();
@@ -292,23 +358,52 @@ export class UiStore {
     this.forget('server');
     this.forget('client');
     for (const label of this.state.listedClients.keys()) this.forget(clientPane(label));
+    for (const label of this.state.listedServers.keys()) this.forget(serverPane(label));
   }
 
-  /** A new process on this side (or of this listed client): what the last one printed and why it failed no longer apply. */
-  private forget(who: Side | ClientPane): void {
+  /** A new process on this side (or of this listed client or server): what the last one printed and why it failed no longer apply. */
+  private forget(who: Side | ClientPane | ServerPane): void {
     this.stderr[who] = [];
     delete this.failures[who];
   }
 
-  /** The server is being started (again). */
-  serverStarting(): void {
-    this.forget('server');
-    this.update((state) => (state.server = { state: 'starting' }));
+  /** The server is being started (again); in a lesson with several, the one with this label, or every one. */
+  serverStarting(label?: string): void {
+    const { lesson } = this.state;
+    if (!lesson.servers) {
+      this.forget('server');
+      this.update((state) => (state.server = { state: 'starting' }));
+      return;
+    }
+    const labels = label === undefined ? lesson.servers.map((server) => server.label) : [label];
+    for (const one of labels) this.forget(serverPane(one));
+    this.update(() => {
+      for (const one of labels) this.listedServer(one).server = { state: 'starting' };
+    });
   }
 
-  /** Why this side's last process failed: its exit and the useful line of what it printed. */
-  failure(side: Side): string | undefined {
-    return this.failures[side];
+  /**
+   * Why this side's last process failed (or that of the listed client or
+   * server with this pane): its exit and the useful line of what it printed.
+   */
+  failure(who: Side | ClientPane | ServerPane): string | undefined {
+    return this.failures[who];
+  }
+
+  /** The state of the listed server with this label (made on the spot for one the lesson does not list). */
+  listedServer(label: string): ListedServerState {
+    const { listedServers } = this.state;
+    let found = listedServers.get(label);
+    if (!found) {
+      found = { log: new RingBuffer(this.logCapacity), server: { state: 'stopped' } };
+      listedServers.set(label, found);
+    }
+    return found;
+  }
+
+  /** A timeline row's backend: the label of the server its call went to, in a lesson with several. */
+  backendOf(row: TimelineRow): string | undefined {
+    return this.backends.get(`${row.run}/${row.client ?? ''}/${row.event.call}`);
   }
 
   /** The state of the listed client with this label (made on the spot for one the lesson does not list). */
@@ -325,12 +420,18 @@ export class UiStore {
   /** Folds one event of the lesson's session into the state. */
   apply(event: SessionEvent): void {
     const state = this.state;
-    // An event of one of several clients goes to that client's pane and state.
+    // An event of one of several clients goes to that client's pane and state; of one of several servers, to its.
     const listed = 'client' in event && event.client !== undefined ? this.listedClient(event.client) : undefined;
-    const who = 'client' in event && event.client !== undefined ? clientPane(event.client) : undefined;
+    const server = 'server' in event && event.server !== undefined ? this.listedServer(event.server) : undefined;
+    const who =
+      'client' in event && event.client !== undefined
+        ? clientPane(event.client)
+        : 'server' in event && event.server !== undefined
+          ? serverPane(event.server)
+          : undefined;
     switch (event.type) {
       case 'output': {
-        const log = event.side === 'server' ? state.serverLog : (listed?.log ?? state.clientLog);
+        const log = event.side === 'server' ? (server?.log ?? state.serverLog) : (listed?.log ?? state.clientLog);
         log.push({ text: event.line, tone: event.stream === 'stderr' ? 'error' : 'normal' });
         if (event.stream === 'stderr') {
           const kept = (this.stderr[who ?? event.side] ??= []);
@@ -340,9 +441,14 @@ export class UiStore {
         break;
       }
       case 'server-listening':
-        state.server = { state: 'listening', port: event.port };
+        if (server) {
+          server.server = { state: 'listening', port: event.port };
+          server.port = event.port;
+        } else state.server = { state: 'listening', port: event.port };
         break;
       case 'client-start':
+        // The bars count the calls of the latest run.
+        for (const label of state.served.keys()) state.served.set(label, 0);
         if (listed && who) {
           this.forget(who);
           listed.client = { state: 'running', run: event.run };
@@ -364,7 +470,7 @@ export class UiStore {
       case 'exit': {
         const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
         const failed = event.code !== 0 && !event.expected;
-        const name = event.client ?? event.side;
+        const name = event.client ?? (event.server === undefined ? event.side : `server ${event.server}`);
         const key = who ?? event.side;
         let exited = `${name} exited with ${how}`;
         if (failed) {
@@ -383,6 +489,9 @@ export class UiStore {
           listed.readingPaused = false;
           listed.log.push(line);
           if (event.code === 0) state.completed.add(state.lesson.slug);
+        } else if (server) {
+          server.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
+          server.log.push(line);
         } else if (event.side === 'server') {
           state.server = { state: 'exited', code: event.code, signal: event.signal, expected: event.expected };
           state.serverLog.push(line);
@@ -399,6 +508,17 @@ export class UiStore {
         for (const wire of event.events) {
           const key = `${event.run}/${event.client ?? ''}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
+          if (wire.type === 'headers' && wire.peer !== undefined && state.lesson.servers) {
+            const ports = new Map(
+              [...state.listedServers].flatMap(([label, { port }]) => (port === undefined ? [] : [[label, port]])),
+            );
+            this.backends.set(key, backendOf(wire.peer, ports));
+          }
+          if (wire.type === 'status' && wire.code === 0) {
+            const backend = this.backends.get(key);
+            if (backend !== undefined && state.served.has(backend))
+              state.served.set(backend, state.served.get(backend)! + 1);
+          }
           if (wire.type === 'fault' && (wire.fault === 'pause' || wire.fault === 'resume')) {
             if (listed) listed.readingPaused = wire.fault === 'pause';
             else state.readingPaused = wire.fault === 'pause';
@@ -443,12 +563,14 @@ export class UiStore {
 
   /** Lines a pane holds: the buffers' own length, else what the pane last rendered. */
   lineCount(pane: PaneId): number {
-    const { serverLog, clientLog, timeline, listedClients } = this.state;
+    const { serverLog, clientLog, timeline, listedClients, listedServers } = this.state;
     if (pane === 'server') return serverLog.length;
     if (pane === 'client') return clientLog.length;
     if (pane === 'timeline') return timeline.length;
     const label = clientLabelOf(pane);
     if (label !== undefined) return listedClients.get(label)?.log.length ?? 0;
+    const serverLabel = serverLabelOf(pane);
+    if (serverLabel !== undefined) return listedServers.get(serverLabel)?.log.length ?? 0;
     return this.renderedLines[pane] ?? 0;
   }
 
@@ -457,7 +579,10 @@ export class UiStore {
     const { size, focus, maximized, lesson } = this.state;
     if (pane === 'help') return contentRows(helpRect(size.columns, size.rows));
     if (pane === 'wire') return contentRows(wireRect(size.columns, size.rows));
-    const rect = rectOf(layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson)), pane);
+    const rect = rectOf(
+      layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson), serverPanesOf(lesson)),
+      pane,
+    );
     return rect ? contentRows(rect) : 1;
   }
 

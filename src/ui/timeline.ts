@@ -75,3 +75,12 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
 export function withClientLabel(row: TimelineRow, line: StyledLine, width: number): StyledLine {
   return row.client === undefined ? line : [{ text: `${row.client.padEnd(width)} `, bold: true }, ...line];
 }
+
+/**
+ * A call's row in a lesson with several servers says, right after the method,
+ * the backend the call went to, once it is known: "run 1 · call 4 SayHello → b unary".
+ */
+export function withBackend(row: TimelineRow, line: StyledLine, backend: string | undefined): StyledLine {
+  if (row.event.type !== 'call' || backend === undefined) return line;
+  return [...line.slice(0, 2), { text: ` → ${backend}`, color: 'magenta', bold: true }, ...line.slice(2)];
+}
