@@ -6,7 +6,7 @@
 // address list whenever a backend comes or goes. The channel's load-balancing
 // policy (round_robin, as in lesson 18) spreads the calls over whatever the
 // resolver last said.
-//   npx tsx lessons/19-discovery-on-etcd/client.ts [--target etcd:///helloworld] [--name N]... [--etcd H:P,H:P,...]
+//   npx tsx lessons/19-discovery-on-etcd/client.ts [--target etcd:///helloworld] [--name N]... [--etcd H:P,H:P,...] [--watch-seconds S]
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -320,16 +320,67 @@ export async function runClient({
     const back = await resolution((backends) => backends.some((backend) => backend.name === leaving.name));
     console.log(`${leaving.name} registers again with a new lease: etcd lists ${listed(back)}`);
     await untilEachAnswers(client, back, names);
-    console.log(`round_robin, 9 calls: ${spread(await callMany(client, 9, names))}`);
+    console.log(`round_robin again, 9 calls: ${spread(await callMany(client, 9, names))}`);
   } finally {
     client.close();
   }
 }
 
-async function main(): Promise<void> {
-  const { target, names, etcd } = clientFlags();
+/**
+ * Calls every 200 ms for `seconds`, saying each second where the calls went,
+ * and every list etcd gives: kill, stop or start a backend meanwhile.
+ */
+export async function watch({
+  target = `etcd:///${SERVICE}`,
+  names = ['world'],
+  etcd,
+  seconds,
+}: {
+  target?: string;
+  names?: string[];
+  etcd?: string[];
+  seconds: number;
+}): Promise<void> {
+  const service = /^etcd:\/\/[^/]*\/(.+)$/.exec(target)?.[1] ?? SERVICE;
+  const endpoints = etcd ?? clusterForClient();
+  if (!endpoints) throw new Error('no etcd cluster of this lesson is running: start its servers, or pass --etcd');
+  const client = clientFor(endpoints, service);
+  let last = '';
+  const onUpdate = (_service: string, backends: Backend[]) => {
+    if (listed(backends) !== last) console.log(`etcd lists ${listed(backends) || 'no backend'}`);
+    last = listed(backends);
+  };
+  resolutions.on('update', onUpdate);
+  let second = new Map<string, number>();
+  const end = Date.now() + seconds * 1_000;
+  let nextReport = Date.now() + 1_000;
   try {
-    await runClient({ target, names, etcd });
+    for (let call = 0; Date.now() < end; call++) {
+      let outcome: string;
+      try {
+        outcome = backendOf(await sayHello(client, names[call % names.length], 1_000));
+      } catch (error) {
+        outcome = grpc.status[(error as grpc.ServiceError).code] ?? 'error';
+      }
+      second.set(outcome, (second.get(outcome) ?? 0) + 1);
+      if (Date.now() >= nextReport) {
+        console.log(`last second: ${spread(second)}`);
+        second = new Map();
+        nextReport += 1_000;
+      }
+      await sleep(200);
+    }
+  } finally {
+    resolutions.off('update', onUpdate);
+    client.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { target, names, etcd, watchSeconds } = clientFlags();
+  try {
+    if (watchSeconds > 0) await watch({ target, names, etcd, seconds: watchSeconds });
+    else await runClient({ target, names, etcd });
   } catch (error) {
     const { code, details, message } = error as grpc.ServiceError;
     console.error(`error: ${code === undefined ? message : `${grpc.status[code]} (status ${code}): ${details}`}`);
@@ -337,19 +388,22 @@ async function main(): Promise<void> {
   }
 }
 
-function clientFlags(): { target: string; names?: string[]; etcd?: string[] } {
+function clientFlags(): { target: string; names?: string[]; etcd?: string[]; watchSeconds: number } {
   try {
     const { values } = parseArgs({
       options: {
         target: { type: 'string', default: `etcd:///${SERVICE}` },
         name: { type: 'string', multiple: true },
         etcd: { type: 'string' },
+        'watch-seconds': { type: 'string', default: '0' },
       },
     });
     const etcd = values.etcd?.split(',');
     if (etcd && !etcd.every((endpoint) => /^[^\s:,]+:\d+$/.test(endpoint)))
       throw new Error(`--etcd must list host:port addresses separated by commas, got "${values.etcd}"`);
-    return { target: values.target, names: values.name, etcd };
+    if (!/^\d+$/.test(values['watch-seconds']))
+      throw new Error(`--watch-seconds must be a whole number, got "${values['watch-seconds']}"`);
+    return { target: values.target, names: values.name, etcd, watchSeconds: Number(values['watch-seconds']) };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}`);
     process.exit(2);

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   }
   console.log(`listening on ${address} as backend ${name}`);
   console.log(
-    `registered in etcd under ${servicePrefix('helloworld')}${address} (lease ${registration.leaseId}, TTL ${LEASE_TTL_SECONDS} s)`,
+    `registered in etcd at ${endpoints.join(',')} under ${servicePrefix('helloworld')}${address} (lease ${registration.leaseId}, TTL ${LEASE_TTL_SECONDS} s)`,
   );
 }
 
