@@ -171,7 +171,17 @@ export async function register({
     }
   };
 
-  await writeEntry();
+  // etcd may be electing a leader (a member just went away): writes wait for
+  // one, so a first attempt that times out is tried again, for a while.
+  for (const giveUpAt = Date.now() + 10_000; ;) {
+    try {
+      await writeEntry();
+      break;
+    } catch (error) {
+      if (Date.now() > giveUpAt) throw error;
+      await sleep(250);
+    }
+  }
   void keepAliveLoop();
   return {
     get leaseId() {
