@@ -35,6 +35,7 @@ import {
   spawnProcess,
   stopProcess,
   waitFor,
+  tmuxMissing,
   type Spawned,
 } from './helpers.js';
 
@@ -269,7 +270,8 @@ describe('lesson 19 leaves nothing running', { skip: skipWhenMissing(etcdMissing
   test('the transcript runner, SIGKILLed mid-run: its backends, the launcher and the three etcd members all exit', async () => {
     const run = spawnCli('lesson', ['19'], { CI: 'true' });
     const clusterDir = join(tmpdir(), `grpc-lesson-19-${userInfo().uid}`, String(run.child.pid));
-    // The launcher (--dir D), the members' watchdogs and the members (--data-dir D/etcd/mN) of this run's cluster.
+    // The launcher (--dir D), the members' watchdogs and the members (--data-dir D/etcd/mN) of this run's
+    // cluster: D is named after the process that started the servers.
     const ours = () => processes().filter(({ args }) => args.includes(`${clusterDir}/`) || args.endsWith(clusterDir));
     try {
       await waitFor(
@@ -288,6 +290,36 @@ describe('lesson 19 leaves nothing running', { skip: skipWhenMissing(etcdMissing
       );
     } finally {
       await stopProcess(run);
+    }
+  });
+});
+
+const tmuxMissingHere = etcdMissing ?? tmuxMissing();
+describe('lesson 19 in the terminal UI (in tmux)', { skip: skipWhenMissing(tmuxMissingHere) }, () => {
+  const session = `l19-orphans-${process.pid}`;
+  after(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+
+  test('SIGKILL to the UI: its backends, the launcher and the three etcd members all exit', async () => {
+    const started = spawnSync('tmux', [
+      ...['new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', ROOT],
+      `env -u CI ${process.execPath} --import tsx src/cli/lesson.ts 19`,
+    ]);
+    assert.equal(started.status, 0, started.stderr?.toString());
+    const ui = Number(
+      spawnSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout,
+    );
+    const clusterDir = join(tmpdir(), `grpc-lesson-19-${userInfo().uid}`, String(ui));
+    const ours = () => processes().filter(({ args }) => args.includes(`${clusterDir}/`) || args.endsWith(clusterDir));
+    try {
+      await waitFor(
+        () => ours().filter(({ args }) => /^\S*etcd --name m\d/.test(args)).length === 3,
+        'three etcd members under the UI',
+        30_000,
+      );
+      process.kill(ui, 'SIGKILL');
+      await waitFor(() => ours().length === 0, 'every etcd member and the launcher to exit', 15_000);
+    } finally {
+      for (const { pid } of ours()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 });
