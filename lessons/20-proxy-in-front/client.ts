@@ -31,6 +31,8 @@ const DEFAULT_TARGET = 'ipv4:127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053';
 /** Watching (--watch-seconds): a call this often, each with this long to get through. */
 const WATCH_INTERVAL_MS = 200;
 const WATCH_TIMEOUT_MS = 1_000;
+/** Watching: no backend answering for this long means they are gone for good (the lesson has ended). */
+const WATCH_GIVE_UP_MS = 5_000;
 
 export type Via = 'l7' | 'l4';
 const VIA_LABEL: Record<Via, string> = { l7: 'L7 (grpc_pass)', l4: 'L4 (stream)' };
@@ -42,9 +44,20 @@ export interface Answer {
   forwardedFor: string;
 }
 
-/** A client of the proxy at 127.0.0.1:port: to the channel, the proxy is the server. */
-export function proxyClient(port: number): HelloWorldServiceClient {
-  return new rpc_package.HelloWorldService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+/**
+ * A client of the proxy at 127.0.0.1:port: to the channel, the proxy is the
+ * server. grpc-js shares one connection among all the clients of one target
+ * with the same options (its global subchannel pool), so a second client
+ * made while the first is open would ride the same connection, and the L4
+ * proxy would put both on one backend. `ownConnection` asks for a pool of
+ * its own: a connection of its own.
+ */
+export function proxyClient(port: number, { ownConnection = false } = {}): HelloWorldServiceClient {
+  return new rpc_package.HelloWorldService(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+    ownConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {},
+  );
 }
 
 export function sayHello(client: HelloWorldServiceClient, name: string, timeoutMs = 5_000): Promise<Answer> {
@@ -114,12 +127,16 @@ export async function runClient({ target, names = ['world'] }: { target: string;
     const l4 = await withClient(nginx.l4Port, (client) => callMany(client, 9, names));
     console.log(`${VIA_LABEL.l4}, 9 calls on one channel: ${spread(l4)}`);
 
-    // An L4 proxy balances connections: three channels, three connections,
-    // each to the next backend. Many clients spread; one busy client does not.
+    // An L4 proxy balances connections: three channels at once, each with a
+    // connection of its own, each given to the next backend. Many clients
+    // spread; one busy client does not.
+    const channels = [0, 1, 2].map(() => proxyClient(nginx.l4Port, { ownConnection: true }));
     const perChannel = new Map<string, number>();
-    for (let channel = 0; channel < 3; channel++) {
-      const answered = await withClient(nginx.l4Port, (client) => callMany(client, 3, names));
-      for (const [backend, count] of answered) perChannel.set(backend, (perChannel.get(backend) ?? 0) + count);
+    try {
+      for (const answered of await Promise.all(channels.map((client) => callMany(client, 3, names))))
+        for (const [backend, count] of answered) perChannel.set(backend, (perChannel.get(backend) ?? 0) + count);
+    } finally {
+      for (const client of channels) client.close();
     }
     console.log(`${VIA_LABEL.l4}, 3 channels of 3 calls: ${spread(perChannel)}`);
 
@@ -179,15 +196,21 @@ export async function watch({
     const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
     const end = Date.now() + seconds * 1_000;
     let nextReport = Date.now() + 1_000;
+    let lastAnswer = Date.now();
     try {
       for (let call = 0; Date.now() < end; call++) {
         try {
           const { backend } = await sayHello(client, names[call % names.length], WATCH_TIMEOUT_MS);
           add(second, backend);
           add(total, backend);
+          lastAnswer = Date.now();
         } catch (error) {
           // Every backend down: nginx answers HTTP 502, which the client reads as UNAVAILABLE.
           add(second, grpc.status[(error as grpc.ServiceError).code] ?? 'error');
+          if (Date.now() - lastAnswer > WATCH_GIVE_UP_MS) {
+            console.log(`no backend answered for ${WATCH_GIVE_UP_MS / 1000} s: stopping`);
+            break;
+          }
         }
         if (Date.now() >= nextReport) {
           console.log(`last second: ${spread(second)}`);
