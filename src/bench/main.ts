@@ -27,6 +27,8 @@ Measures, on this machine, in one run:
                       and one client stream of many tiny messages (the retry buffer's cliff)
   load balancing      lesson 17: round_robin's spread over three backends, counted by each,
                       and what a per-call ORCA load report costs a unary call
+  nginx hop           lesson 20: a unary call through nginx's grpc_pass (L7) and stream
+                      proxy (L4) against the backend called directly (needs nginx)
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -39,6 +41,7 @@ const { measureFirstFrame } = await import('./first-frame.js');
 const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js');
 const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
 const { measureLoadBalancing, printLoadBalancing } = await import('./load-balancing.js');
+const { measureNginxHop, printNginxHop } = await import('./nginx-hop.js');
 
 const machine = {
   cpus: cpus().length,
@@ -89,10 +92,14 @@ console.log('\n== load balancing (lesson 17) ==');
 const loadBalancing = await measureLoadBalancing({ quick });
 printLoadBalancing(loadBalancing, console.log);
 
+console.log('\n== the nginx hop (lesson 20) ==');
+const nginxHop = await measureNginxHop({ quick });
+printNginxHop(nginxHop, console.log);
+
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, loadBalancing }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, loadBalancing, nginxHop }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
