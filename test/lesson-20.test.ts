@@ -31,6 +31,16 @@ import {
 
 const BOUND = { timeout: 60_000 };
 
+/** Running, and not a zombie waiting for its new parent to reap it. */
+function running(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 interface Backend {
   name: string;
   port: number;
@@ -236,7 +246,7 @@ describe('lesson 20: nginx in front', { skip: skipWhenMissing(missingNginx) }, (
       .map((line) => line.trim().split(/\s+/)[3]);
     assert.deepEqual(listening.sort(), [`127.0.0.1:${nginx.l4Port}`, `127.0.0.1:${nginx.l7Port}`].sort());
     await nginx.stop();
-    assert.equal(isAlive(nginx.pid), false);
+    assert.equal(running(nginx.pid), false);
     assert.equal(existsSync(dir), false, 'the temp dir is removed');
   });
 
@@ -257,9 +267,17 @@ describe('lesson 20: nginx in front', { skip: skipWhenMissing(missingNginx) }, (
       );
       client.kill('SIGKILL');
       await exited;
+      // Gone for good: dead, and reaped by whoever adopted it.
       await waitFor(() => !isAlive(nginx.pid), `nginx ${nginx.pid} to die with its client`, 5_000);
+      // Its temp dir stays (nobody was left to remove it) until the next nginx of the lesson starts.
+      const dir = /-p (\S+)/.exec(nginx.args)![1];
+      assert.ok(existsSync(dir));
+      const next = await startNginx(backends.map((backend) => `127.0.0.1:${backend.port}`));
+      await next.stop();
+      assert.equal(existsSync(dir), false, 'the next start removes it');
     } finally {
       client.kill('SIGKILL');
+      for (const entry of descendants(client.pid!)) if (running(entry.pid)) process.kill(entry.pid, 'SIGKILL');
     }
   });
 
@@ -283,9 +301,9 @@ describe('lesson 20: nginx in front', { skip: skipWhenMissing(missingNginx) }, (
         assert.ok(pids.length >= 4, `three backends, a client and nginx: ${pids.length}`);
         process.kill(run.child.pid!, 'SIGKILL');
         try {
-          await waitFor(() => pids.every((pid) => !isAlive(pid)), 'every lesson process to exit', 15_000);
+          await waitFor(() => pids.every((pid) => !running(pid)), 'every lesson process to exit', 15_000);
         } finally {
-          for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+          for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
         }
       } finally {
         await stopProcess(run);
@@ -396,9 +414,9 @@ describe('the terminal UI (in tmux)', { skip: skipWhenMissing(missingNginx ?? mi
       process.kill(ui.pid, 'SIGKILL');
       try {
         // The backends go with the UI; the watch gives up once none has answered for 5 s, and stops nginx.
-        await waitFor(() => pids.every((pid) => !isAlive(pid)), 'every lesson process to exit', 20_000);
+        await waitFor(() => pids.every((pid) => !running(pid)), 'every lesson process to exit', 20_000);
       } finally {
-        for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+        for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
       }
     },
   );

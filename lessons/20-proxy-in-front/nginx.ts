@@ -5,7 +5,16 @@
 // listening on loopback only. Debian: `apt-get install nginx libnginx-mod-stream`.
 //   npx tsx lessons/20-proxy-in-front/nginx.ts [--backends H:P,H:P,H:P] [--l7-port P] [--l4-port P]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +120,28 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+const DIR_PREFIX = 'grpc-lesson-20-nginx-';
+
+/**
+ * Removes the temp dirs of nginx processes that are gone: one whose parent
+ * was killed outright (SIGKILL) died with it, but nobody was left to clean up.
+ */
+function removeStaleDirs(): void {
+  for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith(DIR_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    try {
+      process.kill(Number(readFileSync(join(dir, 'nginx.pid'), 'utf8')), 0);
+      continue; // its nginx is running
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'EPERM') continue; // another user's nginx, running
+      // No pid file: one starting now (leave it), or one that stopped long ago.
+      if (code === 'ENOENT' && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 60_000) continue;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Starts nginx in front of `backends` (host:port each), on free loopback
  * ports unless given; resolves once both proxies listen.
@@ -121,7 +152,8 @@ export async function startNginx(
 ): Promise<RunningNginx> {
   const missing = nginxMissing();
   if (missing) throw new Error(missing);
-  const dir = mkdtempSync(join(tmpdir(), 'grpc-lesson-20-nginx-'));
+  removeStaleDirs();
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   const ports = { l7: l7Port || (await freePort()), l4: l4Port || (await freePort()) };
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, backends, ports.l7, ports.l4));
   // -p: every relative path is inside the temp dir; daemon off: it stays our
