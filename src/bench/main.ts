@@ -29,6 +29,8 @@ Measures, on this machine, in one run:
                       and the same with a fourth member that reads nothing
   load balancing      lesson 18: round_robin's spread over three backends, counted by each,
                       and what a per-call ORCA load report costs a unary call
+  nginx hop           lesson 20: a unary call through nginx's grpc_pass (L7) and stream
+                      proxy (L4) against the backend called directly (needs nginx)
 Prints ratios and writes everything to bench-results.json (--out to change).
 --quick runs fewer rounds and smaller counts, for a smoke test.`);
   process.exit(0);
@@ -42,6 +44,7 @@ const { measureRestVsGrpc, printRestVsGrpc } = await import('./rest-vs-grpc.js')
 const { measureFlowControl, printFlowControl } = await import('./flow-control.js');
 const { measureChatFanout, printChatFanout } = await import('./chat-fanout.js');
 const { measureLoadBalancing, printLoadBalancing } = await import('./load-balancing.js');
+const { measureNginxHop, printNginxHop } = await import('./nginx-hop.js');
 
 const machine = {
   cpus: cpus().length,
@@ -95,10 +98,14 @@ console.log('\n== load balancing (lesson 18) ==');
 const loadBalancing = await measureLoadBalancing({ quick });
 printLoadBalancing(loadBalancing, console.log);
 
+console.log('\n== the nginx hop (lesson 20) ==');
+const nginxHop = await measureNginxHop({ quick });
+printNginxHop(nginxHop, console.log);
+
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout, loadBalancing }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout, loadBalancing, nginxHop }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
