@@ -144,9 +144,10 @@ function call(
   );
 }
 
-// The lesson's output on the console would only clutter the test's.
+// The lesson's log lines would only clutter the test's output: kept here instead.
 const log = console.log;
-before(() => (console.log = () => {}));
+const logged: string[] = [];
+before(() => (console.log = (line: string) => logged.push(line)));
 after(() => (console.log = log));
 
 describe('lesson 21, judged by the servers', { timeout: 30_000 }, () => {
@@ -217,6 +218,16 @@ describe('lesson 21, judged by the servers', { timeout: 30_000 }, () => {
         assert.equal(copy.code, undefined, 'a stalled copy answered');
         assert.ok(copy.cancelledAt! - copy.at < STALL_MS, `cancelled ${copy.cancelledAt! - copy.at} ms in`);
       }
+      // And they stopped: once their stall is over, neither has finished its work for nobody.
+      await waitFor(() => performance.now() > copies[1].at + STALL_MS + 100, 'the stall to be over');
+      assert.deepEqual(
+        logged.filter((line) => line.startsWith('SayHelloSlow copy')),
+        [
+          'SayHelloSlow copy 3: OK at once',
+          ...logged.filter((line) => /^SayHelloSlow copy [12]: cancelled after \d+ ms/.test(line)),
+        ],
+      );
+      assert.equal(logged.filter((line) => /^SayHelloSlow copy [12]: cancelled/.test(line)).length, 2);
     } finally {
       client.close();
       await server.stop();
