@@ -29,6 +29,8 @@ Measures, on this machine, in one run:
                       and the same with a fourth member that reads nothing
   load balancing      lesson 18: round_robin's spread over three backends, counted by each,
                       and what a per-call ORCA load report costs a unary call
+  TLS cost            lesson 15: unary p50 and one stream's throughput with mutual TLS
+                      against plaintext, on loopback
   nginx hop           lesson 20: a unary call through nginx's grpc_pass (L7) and stream
                       proxy (L4) against the backend called directly (needs nginx)
 Prints ratios and writes everything to bench-results.json (--out to change).
@@ -45,6 +47,7 @@ const { measureFlowControl, printFlowControl } = await import('./flow-control.js
 const { measureChatFanout, printChatFanout } = await import('./chat-fanout.js');
 const { measureLoadBalancing, printLoadBalancing } = await import('./load-balancing.js');
 const { measureNginxHop, printNginxHop } = await import('./nginx-hop.js');
+const { measureTlsCost, printTlsCost } = await import('./tls-cost.js');
 
 const machine = {
   cpus: cpus().length,
@@ -98,6 +101,10 @@ console.log('\n== load balancing (lesson 18) ==');
 const loadBalancing = await measureLoadBalancing({ quick });
 printLoadBalancing(loadBalancing, console.log);
 
+console.log('\n== TLS against plaintext (lesson 15) ==');
+const tlsCost = await measureTlsCost({ quick });
+printTlsCost(tlsCost, console.log);
+
 console.log('\n== the nginx hop (lesson 20) ==');
 const nginxHop = await measureNginxHop({ quick });
 printNginxHop(nginxHop, console.log);
@@ -105,7 +112,7 @@ printNginxHop(nginxHop, console.log);
 const seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout, loadBalancing, nginxHop }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, restVsGrpc, instrumentation, ui, firstFrame, flowControl, chatFanout, loadBalancing, tlsCost, nginxHop }, null, 2)}\n`,
 );
 console.log(`\ndone in ${seconds} s; results in ${values.out}`);
 process.exit(0);
