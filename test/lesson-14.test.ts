@@ -42,6 +42,7 @@ import {
   type ObservedServer,
   type Spawned,
 } from './helpers.js';
+import { listen } from '../src/runtime/serve.js';
 
 /** Every test here ends in a second or two; a hang fails by name. */
 const BOUND = { timeout: 30_000 };
@@ -95,11 +96,7 @@ async function startLessonServer(): Promise<LessonServer> {
 async function serve(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation) {
   const server = new grpc.Server();
   server.addService(service, implementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const port = await listen(server, '127.0.0.1', 0);
   return { port, server };
 }
 

@@ -36,6 +36,7 @@ import {
   stopProcess,
   waitFor,
 } from './helpers.js';
+import { listen } from '../src/runtime/serve.js';
 
 /** Every test here ends in a few seconds; a hang fails by name. */
 const BOUND = { timeout: 30_000 };
@@ -100,9 +101,7 @@ async function startWatchedServer(credentials: grpc.ServerCredentials): Promise<
   } finally {
     grpc.Server.prototype.addService = addService;
   }
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  const port = await listen(server, '127.0.0.1', 0, credentials);
   return { port, calls, handled, stop: () => server.forceShutdown() };
 }
 

@@ -28,6 +28,7 @@ import {
   tmuxMissing,
   waitFor,
 } from './helpers.js';
+import { listen } from '../src/runtime/serve.js';
 
 const BOUND = { timeout: 60_000 };
 
@@ -74,11 +75,7 @@ async function startBackend(name: string): Promise<Backend> {
       },
     });
   const server = createServer({ interceptors: [record] }, name);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const port = await listen(server, '127.0.0.1', 0);
   return { name, port, served: () => served, seen, kill: () => server.forceShutdown() };
 }
 
@@ -322,11 +319,7 @@ async function startBackendOn(old: Backend): Promise<Backend> {
       },
     });
   const server = createServer({ interceptors: [count] }, old.name);
-  await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${old.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  await listen(server, '127.0.0.1', old.port);
   const backend = { ...old, served: () => served, seen: [], kill: () => server.forceShutdown() };
   backendsRunning.push(backend);
   return backend;

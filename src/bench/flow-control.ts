@@ -27,6 +27,7 @@ import type { ProtoGrpcType } from '../generated/flowcontrol.js';
 import type { Chunk__Output } from '../generated/rpc_package/Chunk.js';
 import type { ProducerMessage } from './flow-control-producer.js';
 import { PYTHON, generatePythonCode, pythonGrpcMissing } from '../python.js';
+import { listen } from '../runtime/serve.js';
 
 const PRODUCER = fileURLToPath(new URL('./flow-control-producer.ts', import.meta.url));
 const LESSON = findLesson('10')!;
@@ -230,11 +231,7 @@ async function tinyMessagesCliff(counts: number[]): Promise<TinyMessagesRun[]> {
   const log = console.log;
   console.log = () => {};
   const server = createServer();
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const port = await listen(server, '127.0.0.1', 0);
   const target = `127.0.0.1:${port}`;
   const retry = watchRetryLayer();
   const runs: TinyMessagesRun[] = [];

@@ -1,5 +1,5 @@
 // Lesson 15's measurement: what TLS costs against plaintext, on loopback.
-// The same HelloWorldService (SayHello, LotsOfReplies) is served twice in
+// The benchmarks' baseline HelloWorldService (bare-hello.ts) is served twice in
 // this process, once insecure and once with lesson 15's credentials (its CA,
 // a server certificate and a client certificate: mutual TLS); calls go one
 // after another on one channel each, the two interleaved round by round so
@@ -13,6 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 import { findLesson } from '../lessons.js';
 import { loadHelloWorld } from '../proto.js';
 import { median, ratio } from '../compare/stats.js';
+import { listen } from '../runtime/serve.js';
+import { bareHelloServer } from './bare-hello.js';
 import type { HelloWorldServiceClient } from '../generated/rpc_package/HelloWorldService.js';
 import type { HelloReply__Output } from '../generated/rpc_package/HelloReply.js';
 
@@ -29,38 +31,6 @@ export interface TlsCostResult {
   tlsMsgPerSec: number;
   /** TLS over plaintext throughput: 1 is no cost, below 1 slower. */
   streamRatio: number;
-}
-
-function helloServer(): grpc.Server {
-  const { rpc_package } = loadHelloWorld();
-  const server = new grpc.Server();
-  server.addService(rpc_package.HelloWorldService.service, {
-    SayHello(call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
-      callback(null, { message: `Hello, ${call.request.name}!` });
-    },
-    async LotsOfReplies(call: grpc.ServerWritableStream<{ name: string; reply_count: number }, unknown>) {
-      const count = call.request.reply_count;
-      for (let sequence = 1; sequence <= count && !call.cancelled; sequence++) {
-        if (!call.write({ message: `Hello, ${call.request.name}! (${sequence} of ${count})`, sequence })) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              call.off('drain', done).off('cancelled', done);
-              resolve();
-            };
-            call.on('drain', done).on('cancelled', done);
-          });
-        }
-      }
-      if (!call.cancelled) call.end();
-    },
-  });
-  return server;
-}
-
-function bind(server: grpc.Server, credentials: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', credentials, (error, port) => (error ? reject(error) : resolve(port))),
-  );
 }
 
 const sayHello = (client: HelloWorldServiceClient) =>
@@ -98,10 +68,10 @@ export async function measureTlsCost({ quick = false } = {}): Promise<TlsCostRes
   const callsPerRound = quick ? 100 : 400;
   const messages = quick ? 10_000 : 50_000;
 
-  const plainServer = helloServer();
-  const tlsServer = helloServer();
-  const plainPort = await bind(plainServer, grpc.ServerCredentials.createInsecure());
-  const tlsPort = await bind(tlsServer, tls.serverCredentials(certificates));
+  const plainServer = bareHelloServer();
+  const tlsServer = bareHelloServer();
+  const plainPort = await listen(plainServer, '127.0.0.1', 0);
+  const tlsPort = await listen(tlsServer, '127.0.0.1', 0, tls.serverCredentials(certificates));
   const { rpc_package } = loadHelloWorld();
   const plain = new rpc_package.HelloWorldService(`127.0.0.1:${plainPort}`, grpc.credentials.createInsecure());
   const secure = new rpc_package.HelloWorldService(

@@ -22,10 +22,15 @@ function listenFailure(address: string, message: string): ListenError {
  * Binds the server and resolves with the port it got (ask for 0 to get a free one).
  * Serving starts as soon as the bind succeeds: grpc-js needs no start() call.
  */
-export function listen(server: grpc.Server, host: string, port: number): Promise<number> {
+export function listen(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials = grpc.ServerCredentials.createInsecure(),
+): Promise<number> {
   const address = formatAddress(host, port);
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+    server.bindAsync(address, credentials, (error, boundPort) => {
       if (!error) return resolve(boundPort);
       reject(listenFailure(address, error.message));
     });
