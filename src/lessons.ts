@@ -201,8 +201,13 @@ export function findLesson(ref: string): Lesson | undefined {
   return LESSONS.find((lesson) => lesson.slug === wanted || lesson.slug.replace(/^\d+-/, '') === wanted);
 }
 
+/** A lesson's number as the lists show it: 01, 13. */
+export function lessonNumberText(number: number): string {
+  return String(number).padStart(2, '0');
+}
+
 export function lessonLabel(lesson: Lesson): string {
-  return `${String(lesson.number).padStart(2, '0')}  ${lesson.title}`;
+  return `${lessonNumberText(lesson.number)}  ${lesson.title}`;
 }
 
 export function unknownLessonMessage(ref: string): string {

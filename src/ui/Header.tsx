@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { lessonNumberText } from '../lessons.js';
 import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 
@@ -63,7 +64,7 @@ export function Header({ store }: { store: UiStore }) {
   return (
     <Text wrap="truncate-end">
       <Text bold color="cyan">
-        {String(lesson.number).padStart(2, '0')} {lesson.title}
+        {lessonNumberText(lesson.number)} {lesson.title}
       </Text>
       {lesson.servers ? (
         // Each of several servers: its label, coloured by what it does (its pane's title says more).

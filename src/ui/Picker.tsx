@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { LESSONS } from '../lessons.js';
+import { LESSONS, lessonNumberText } from '../lessons.js';
 import type { UiStore } from './store.js';
 import { wrapWords } from './help-lines.js';
 
@@ -46,7 +46,7 @@ export function Picker({ store }: { store: UiStore }) {
           <Text key={lesson.slug} wrap="truncate-end" inverse={current}>
             {current ? '▶ ' : '  '}
             {completed.has(lesson.slug) ? <Text color="green">✓ </Text> : '  '}
-            {String(lesson.number).padStart(2, '0')} {lesson.title}
+            {lessonNumberText(lesson.number)} {lesson.title}
             <Text dimColor> [{lesson.kinds.map((kind) => KIND_LABEL[kind]).join(', ')}]</Text>
           </Text>
         );

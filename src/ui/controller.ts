@@ -7,9 +7,9 @@
 // focused (`K` on every server when none is).
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { Key } from 'ink';
-import { LESSONS, type Lesson } from '../lessons.js';
+import { LESSONS, lessonNumberText, type Lesson } from '../lessons.js';
 import type { LessonSession, RunOptions } from '../runner/session.js';
-import { actionFor, keystrokes, lessonNumberText, type Action } from './keymap.js';
+import { actionFor, keystrokes, type Action } from './keymap.js';
 import { clientLabelOf, panesOf, serverLabelOf, serverPane, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';

@@ -2,7 +2,7 @@
 // an action. The matcher, the footer's hints and the help screen are all made
 // from these tables, so they cannot disagree.
 import type { Key } from 'ink';
-import { LESSONS, type Lesson } from '../lessons.js';
+import { LESSONS, lessonNumberText, type Lesson } from '../lessons.js';
 
 export type Action =
   | 'quit'
@@ -118,11 +118,6 @@ const PROMPT_QUIT: Binding = {
   action: 'quit',
   footer: true,
 };
-
-/** A lesson's number as the picker shows it: 01, 13. */
-export function lessonNumberText(number: number): string {
-  return String(number).padStart(2, '0');
-}
 
 // The lesson's keys that a lesson with several clients changes.
 const RUN: Binding = {
