@@ -262,12 +262,14 @@ describe('lesson 20: nginx in front', { skip: skipWhenMissing(missingNginx) }, (
         'the client to start nginx',
         20_000,
       );
+      const dir = /-p (\S+)/.exec(nginx.args)![1];
+      // Up, not only started: a dir with no pid file yet counts as an nginx starting now, and is kept.
+      await waitFor(() => existsSync(join(dir, 'nginx.pid')), 'nginx to write its pid file', 20_000);
       client.kill('SIGKILL');
       await exited;
       // Gone for good: dead, and reaped by whoever adopted it.
       await waitFor(() => !isAlive(nginx.pid), `nginx ${nginx.pid} to die with its client`, 5_000);
       // Its temp dir stays (nobody was left to remove it) until the next nginx of the lesson starts.
-      const dir = /-p (\S+)/.exec(nginx.args)![1];
       assert.ok(existsSync(dir));
       const next = await startNginx(backends.map((backend) => `127.0.0.1:${backend.port}`));
       await next.stop();
