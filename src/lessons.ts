@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RpcKind } from './instrument/events.js';
+import { checkExercises, type ExerciseEntry } from './exercises/entry.js';
 
 export const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
 /** The environment variable that names a lesson list to read instead of lessons/lessons.json. */
@@ -81,6 +82,8 @@ export interface Lesson {
   servers?: LessonServer[];
   /** Keys that turn client args on and off in the UI (see LessonSwitch). */
   switches?: LessonSwitch[];
+  /** Programs for the learner to finish, verified against the reference side (see src/exercises/). */
+  exercises?: ExerciseEntry[];
   /**
    * What the lesson UI and `npm run client` run as the client side: the
    * lesson's client.ts, unless the entry names a program that drives it
@@ -95,7 +98,18 @@ export interface Lesson {
 
 type LessonEntry = Pick<
   Lesson,
-  'slug' | 'title' | 'summary' | 'kinds' | 'methods' | 'output' | 'tryIt' | 'rest' | 'clients' | 'servers' | 'switches'
+  | 'slug'
+  | 'title'
+  | 'summary'
+  | 'kinds'
+  | 'methods'
+  | 'output'
+  | 'tryIt'
+  | 'rest'
+  | 'clients'
+  | 'servers'
+  | 'switches'
+  | 'exercises'
 > & {
   clientProgram?: string;
 };
@@ -168,10 +182,11 @@ export function loadLessons(listPath: string): Lesson[] {
   const entries = JSON.parse(readFileSync(listPath, 'utf8')) as LessonEntry[];
   return entries.map((entry) => {
     const dir = `${base}/${entry.slug}/`;
-    const { clientProgram, clients, servers, switches, ...rest } = entry;
+    const { clientProgram, clients, servers, switches, exercises, ...rest } = entry;
     const checked = checkClients(entry.slug, clients);
     const checkedServers = checkServers(entry.slug, servers);
     const checkedSwitches = checkSwitches(entry.slug, switches);
+    const checkedExercises = checkExercises(entry.slug, exercises);
     // One or the other: no lesson needs both yet, and the UI lays out one strip.
     if (checked && checkedServers) throw new Error(`lesson ${entry.slug}: lists both clients and servers`);
     if (checkedServers && entry.rest) throw new Error(`lesson ${entry.slug}: servers cannot serve REST too`);
@@ -180,6 +195,7 @@ export function loadLessons(listPath: string): Lesson[] {
       ...(checked ? { clients: checked } : {}),
       ...(checkedServers ? { servers: checkedServers } : {}),
       ...(checkedSwitches ? { switches: checkedSwitches } : {}),
+      ...(checkedExercises ? { exercises: checkedExercises } : {}),
       number: Number.parseInt(entry.slug, 10),
       dir,
       textPath: `${dir}README.md`,

@@ -2,3 +2,5 @@
 import { fileURLToPath } from 'node:url';
 
 export const PROTO_DIR = fileURLToPath(new URL('../protos/', import.meta.url));
+/** The project's folder: paths shown to the learner are relative to it. */
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));

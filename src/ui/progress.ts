@@ -15,8 +15,17 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(config, 'grpc-live-tutorial');
 }
 
+/** What the learner has done in one exercise (by its key, "01-unary/server"). */
+export interface ExerciseProgress {
+  /** Its checks all passed once. */
+  passed?: boolean;
+  /** How many of its hints the learner has seen. */
+  hints?: number;
+}
+
 interface ProgressJson {
   completed: string[];
+  exercises?: Record<string, ExerciseProgress>;
 }
 
 export class ProgressFile {
@@ -42,7 +51,40 @@ export class ProgressFile {
     const completed = this.load();
     if (completed.has(slug)) return undefined;
     completed.add(slug);
-    const json: ProgressJson = { completed: [...completed].sort() };
+    return this.write({ ...this.read(), completed: [...completed].sort() });
+  }
+
+  /** Every exercise the learner has touched, by key. */
+  exercises(): Map<string, ExerciseProgress> {
+    const exercises = this.read().exercises ?? {};
+    return new Map(
+      Object.entries(exercises).filter(
+        ([, value]) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      ),
+    );
+  }
+
+  /** Records that an exercise passed, or that one more hint was seen; returns why it could not be saved. */
+  updateExercise(key: string, change: (progress: ExerciseProgress) => ExerciseProgress): string | undefined {
+    const json = this.read();
+    const exercises = { ...(json.exercises ?? {}) };
+    exercises[key] = change({ ...(exercises[key] ?? {}) });
+    return this.write({ ...json, exercises });
+  }
+
+  private read(): ProgressJson {
+    try {
+      const json = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<ProgressJson> | null;
+      return {
+        completed: Array.isArray(json?.completed) ? json.completed : [],
+        ...(typeof json?.exercises === 'object' && json.exercises !== null ? { exercises: json.exercises } : {}),
+      };
+    } catch {
+      return { completed: [] };
+    }
+  }
+
+  private write(json: ProgressJson): string | undefined {
     const temporary = `${this.path}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.path), { recursive: true });

@@ -1,0 +1,151 @@
+// Every exercise, checked both ways, as rustlings checks its own: the untouched
+// starting file fails verification, the reference solution passes, and the
+// metadata (checks, hints) matches the code. Then the learner's commands.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './helpers.js';
+
+// The learner's copies and progress go to folders of the test's own, never to
+// the learner's. The copies stay in the project, as deep as exercises/ is, so
+// that their imports resolve (node_modules, ../../protos).
+const home = mkdtempSync(join(tmpdir(), 'exercises-test-'));
+const copies = mkdtempSync(join(ROOT, '.exercises-test-'));
+process.env.GRPC_TUTORIAL_EXERCISES_DIR = copies;
+process.env.GRPC_TUTORIAL_STATE_DIR = join(home, 'state');
+after(() => {
+  rmSync(home, { recursive: true, force: true });
+  rmSync(copies, { recursive: true, force: true });
+});
+
+const { allExercises, findExercise } = await import('../src/exercises/exercises.js');
+const { checkNames, runChecks, STARTS_CHECK } = await import('../src/exercises/run-checks.js');
+type CheckReport = import('../src/exercises/run-checks.js').CheckReport;
+
+const exercises = allExercises();
+
+/** Runs the checks in this process; resolves with pass/fail per check name. */
+async function verify(exercise: (typeof exercises)[number], file: string) {
+  const results = new Map<string, CheckReport & { type: 'check' }>();
+  const passed = await runChecks(exercise, file, (report) => {
+    if (report.type === 'check' && report.state !== 'running') results.set(report.name, report);
+  });
+  return { passed, results };
+}
+
+test('there are at least 12 exercises, and both sides are written by the learner', () => {
+  assert.ok(exercises.length >= 12, `${exercises.length} exercises`);
+  assert.deepEqual(new Set(exercises.map((exercise) => exercise.side)), new Set(['server', 'client']));
+});
+
+describe('every exercise, both ways', { concurrency: 2 }, () => {
+  for (const exercise of exercises) {
+    test(`${exercise.key}: metadata matches the checks, every hint says something`, async () => {
+      assert.ok(existsSync(exercise.startPath), `${exercise.startPath} exists`);
+      assert.ok(existsSync(exercise.solutionPath), `${exercise.solutionPath} exists`);
+      assert.ok(exercise.hints.length >= 2 && exercise.hints.every((hint) => hint.trim().length > 10));
+      assert.match(readFileSync(exercise.startPath, 'utf8'), /TODO/);
+      const names = (await checkNames(exercise)).filter((name) => name !== STARTS_CHECK);
+      assert.deepEqual(names, exercise.checks);
+    });
+
+    test(`${exercise.key}: the untouched starting file fails`, async () => {
+      const { passed, results } = await verify(exercise, exercise.startPath);
+      assert.equal(passed, false);
+      const failed = [...results.values()].filter((result) => result.state === 'fail');
+      assert.ok(failed.length > 0);
+      for (const result of failed) if (result.state === 'fail') assert.ok(result.expected && result.actual);
+    });
+
+    test(`${exercise.key}: the reference solution passes`, async () => {
+      const { passed, results } = await verify(exercise, exercise.solutionPath);
+      const failures = [...results.values()].filter((result) => result.state === 'fail');
+      assert.deepEqual(failures, []);
+      assert.equal(passed, true);
+    });
+  }
+});
+
+describe('the learner commands', () => {
+  const env = { ...process.env, CI: '' };
+  const run = (script: string, ...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const server = findExercise('1', 'server');
+  if (typeof server === 'string') throw new Error(server);
+
+  test('exercise makes the copy, verify fails it with the failing check and its calls, exit 1', () => {
+    const made = run('exercise', '1', '--exercise', 'server');
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stdout, /made your copy: .*01-unary\/server\.ts/);
+    assert.equal(readFileSync(server.workPath, 'utf8'), readFileSync(server.startPath, 'utf8'));
+    const verified = run('verify', '1', '--exercise', '1');
+    assert.equal(verified.status, 1);
+    assert.match(verified.stdout, /pass {2}starts and listens/);
+    assert.match(
+      verified.stdout,
+      /FAIL {2}greets Ada by name\n {10}expected the reply "Hello, Ada!"\n {10}got {6}UNIMPLEMENTED/,
+    );
+    // The failing call, as the reference client saw it cross the wire.
+    assert.match(verified.stdout, /client → server +10 B {2}\{"name":"Ada"\}/);
+    assert.match(verified.stdout, /status UNIMPLEMENTED: SayHello is not written yet/);
+    assert.match(verified.stdout, /npm run exercise -- hint 1 --exercise 1/);
+  });
+
+  test('hints come one more at a time and are remembered; the solution waits for a pass', () => {
+    const first = run('exercise', 'hint', '1', '--exercise', '1');
+    assert.match(first.stdout, /^hint 1 of 3: /);
+    assert.doesNotMatch(first.stdout, /hint 2/);
+    const second = run('exercise', 'hint', '1', '--exercise', '1');
+    assert.match(second.stdout, /hint 2 of 3: /);
+    const early = run('exercise', 'solution', '1', '--exercise', '1');
+    assert.equal(early.status, 1);
+    assert.match(early.stderr, /has not passed yet; .* --yes shows it anyway/);
+  });
+
+  test('a right answer passes, exit 0, progress marked, solution offered; reset restores the start', () => {
+    writeFileSync(server.workPath, readFileSync(server.solutionPath, 'utf8'));
+    const verified = run('verify', '1', '--exercise', '1');
+    assert.equal(verified.status, 0, verified.stdout);
+    assert.match(verified.stdout, /all 5 checks pass\npassed; the reference solution: lessons\/01-unary\/server\.ts/);
+    const progress = JSON.parse(readFileSync(join(home, 'state', 'progress.json'), 'utf8'));
+    assert.deepEqual(progress.exercises['01-unary/server'], { hints: 2, passed: true });
+    const listed = run('exercise', 'list');
+    assert.match(listed.stdout, /01\/1 +server +passed +Greet by name/);
+    const solution = run('exercise', 'solution', '1', '--exercise', '1');
+    assert.equal(solution.status, 0);
+    assert.equal(solution.stdout, `// lessons/01-unary/server.ts\n${readFileSync(server.solutionPath, 'utf8')}`);
+    assert.equal(run('exercise', 'reset', '1', '--exercise', '1').status, 0);
+    assert.equal(readFileSync(server.workPath, 'utf8'), readFileSync(server.startPath, 'utf8'));
+  });
+
+  test('verify --all prints a row per exercise', () => {
+    const all = run('verify', '--all');
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /^exercise +side +status +hints +title/);
+    assert.match(all.stdout, /01\/1 +server +fails +2\/3 +Greet by name/);
+    assert.match(all.stdout, /01\/2 +client +not started +0\/3/);
+  });
+
+  test('bad input: one clear line and exit 2', () => {
+    for (const [args, message] of [
+      [['99'], /unknown lesson "99"/],
+      [['1'], /lesson 01-unary has 2 exercises; choose one with --exercise: 1 \(server\), 2 \(client\)/],
+      [['1', '--exercise', '7'], /no exercise "7"/],
+      [['1', '--exercise', '1', '--solution', '--start'], /choose one of --file, --solution and --start/],
+      [['--bogus'], /Unknown option '--bogus'/],
+    ] as const) {
+      const result = run('verify', ...args);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split('\n').length, 1);
+    }
+  });
+});
