@@ -1,0 +1,106 @@
+// The Simplified Chinese edition: every lesson text and the README have a
+// zh-CN version with the same shape as the English one. Same headings at the
+// same levels, the same code blocks byte for byte (programs print English),
+// the same "What to try" items with the same commands and keys.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { marked, type Token, type Tokens } from 'marked';
+import { LESSONS } from '../src/lessons.js';
+import { ROOT } from './helpers.js';
+
+/** The two sections the lesson list checks, by their names in each language. */
+const SECTION_NAMES: Record<string, string> = { 'What you will see': '你会看到什么', 'What to try': '动手试试' };
+
+interface Shape {
+  headings: number[];
+  code: string[];
+  /** The backticked spans of each "What to try" item (commands, keys, flags). */
+  tryIt: string[][];
+  /** Headings that must keep a fixed name: their text, in the language of the file. */
+  fixed: string[];
+}
+
+function shapeOf(markdown: string, language: 'en' | 'zh-CN'): Shape {
+  const tokens = marked.lexer(markdown);
+  const headings: number[] = [];
+  const code: string[] = [];
+  const fixed: string[] = [];
+  let tryIt: string[][] = [];
+  let section = '';
+  const names = Object.entries(SECTION_NAMES).map(([en, zh]) => (language === 'en' ? en : zh));
+  const walk = (list: Token[]) => {
+    for (const token of list) {
+      if (token.type === 'heading') {
+        const heading = token as Tokens.Heading;
+        headings.push(heading.depth);
+        section = heading.text;
+        if (names.includes(heading.text)) fixed.push(heading.text);
+      } else if (token.type === 'code') {
+        code.push((token as Tokens.Code).text);
+      } else if (token.type === 'list' && names.indexOf(section) === 1) {
+        tryIt = (token as Tokens.List).items.map((item) =>
+          [...item.raw.matchAll(/`([^`]+)`/g)].map((match) => match[1].replace(/\s+/g, ' ')),
+        );
+      }
+      const nested = (token as { tokens?: Token[]; items?: Token[] }).items ?? [];
+      if (token.type === 'list') for (const item of nested) walk((item as Tokens.ListItem).tokens);
+    }
+  };
+  walk(tokens);
+  return { headings, code, tryIt, fixed };
+}
+
+function assertSameShape(english: string, chinese: string): void {
+  const en = shapeOf(english, 'en');
+  const zh = shapeOf(chinese, 'zh-CN');
+  assert.deepEqual(zh.headings, en.headings, 'heading levels, in order');
+  assert.equal(zh.code.length, en.code.length, 'number of code blocks');
+  zh.code.forEach((block, index) => assert.equal(block, en.code[index], `code block ${index + 1}`));
+  assert.deepEqual(
+    zh.fixed,
+    en.fixed.map((name) => SECTION_NAMES[name]),
+    'the fixed section names',
+  );
+  assert.equal(zh.tryIt.length, en.tryIt.length, 'number of "What to try" items');
+  // Chinese word order differs: the same spans, in any order.
+  en.tryIt.forEach((spans, index) =>
+    assert.deepEqual(
+      [...zh.tryIt[index]].sort(),
+      [...spans].sort(),
+      `the commands and keys of "What to try" item ${index + 1}`,
+    ),
+  );
+}
+
+describe('every lesson has its Simplified Chinese text, shaped like the English', () => {
+  for (const lesson of LESSONS) {
+    test(lesson.slug, () => {
+      const path = lesson.textPath.replace(/README\.md$/, 'README.zh-CN.md');
+      assert.ok(existsSync(path), `${path} is missing`);
+      const chinese = readFileSync(path, 'utf8');
+      assert.match(chinese, /[\u4e00-\u9fff]/, 'it is written in Chinese');
+      assertSameShape(readFileSync(lesson.textPath, 'utf8'), chinese);
+    });
+  }
+});
+
+test('README.zh-CN.md is the README in Chinese, linked from the top of README.md', () => {
+  const english = readFileSync(`${ROOT}README.md`, 'utf8');
+  const chinese = readFileSync(`${ROOT}README.zh-CN.md`, 'utf8');
+  assert.match(english.split('\n').slice(0, 5).join('\n'), /\]\(README\.zh-CN\.md\)/);
+  assertSameShape(english, chinese);
+});
+
+test('the shape check catches a Chinese text that drifted', () => {
+  const english = '# A\n\n## What to try\n\n- Run `npm run lesson -- 1`.\n\n```text\nHello\n```\n';
+  const good = '# 甲\n\n## 动手试试\n\n- 运行 `npm run lesson -- 1`。\n\n```text\nHello\n```\n';
+  assertSameShape(english, good);
+  for (const bad of [
+    good.replace('## 动手试试', '### 动手试试'),
+    good.replace('Hello', '你好'),
+    good.replace('`npm run lesson -- 1`', '`npm run lesson -- 2`'),
+    good.replace('## 动手试试', '## 试试看'),
+  ])
+    assert.throws(() => assertSameShape(english, bad));
+});
