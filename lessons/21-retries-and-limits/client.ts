@@ -39,7 +39,7 @@ export const SERVICE_CONFIG = {
     {
       name: [method('SayHelloFlaky')],
       // Up to 4 attempts; between them a backoff of 0.1 s, then 0.2 s, 0.4 s
-      // (each moved up to 20% at random, so that clients do not retry in step).
+      // (each moved up or down by up to 20% at random, so clients do not retry in step).
       retryPolicy: {
         maxAttempts: 4,
         initialBackoff: '0.1s',
