@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { marked, type Token, type Tokens } from 'marked';
 import { LESSONS } from '../src/lessons.js';
 import { ROOT } from './helpers.js';
+import { languageFromEnv, parseLanguage } from '../src/i18n/lang.js';
+import { lessonSummary, lessonTextPath, lessonTitle } from '../src/i18n/lessons.js';
 
 /** The two sections the lesson list checks, by their names in each language. */
 const SECTION_NAMES: Record<string, string> = { 'What you will see': '你会看到什么', 'What to try': '动手试试' };
@@ -103,4 +105,33 @@ test('the shape check catches a Chinese text that drifted', () => {
     good.replace('## 动手试试', '## 试试看'),
   ])
     assert.throws(() => assertSameShape(english, bad));
+});
+
+test('every lesson has its title and summary in Chinese, and nothing else is listed', () => {
+  const words = JSON.parse(readFileSync(`${ROOT}lessons/lessons.zh-CN.json`, 'utf8')) as Record<
+    string,
+    { title: string; summary: string }
+  >;
+  assert.deepEqual(
+    Object.keys(words),
+    LESSONS.map((lesson) => lesson.slug),
+  );
+  for (const lesson of LESSONS) {
+    assert.match(lessonTitle(lesson, 'zh-CN'), /[\u4e00-\u9fff]/, lesson.slug);
+    assert.match(lessonSummary(lesson, 'zh-CN'), /[\u4e00-\u9fff]/, lesson.slug);
+    assert.equal(lessonTitle(lesson, 'en'), lesson.title);
+    assert.ok(existsSync(lessonTextPath(lesson, 'zh-CN')));
+  }
+});
+
+test('the language: --lang first, then LC_ALL, LC_MESSAGES, LANG; any zh locale is zh-CN', () => {
+  assert.equal(parseLanguage('zh-CN'), 'zh-CN');
+  assert.equal(parseLanguage('zh_cn'), 'zh-CN');
+  assert.equal(parseLanguage('en'), 'en');
+  assert.equal(parseLanguage('fr'), undefined);
+  assert.equal(languageFromEnv({ LANG: 'zh_CN.UTF-8' }), 'zh-CN');
+  assert.equal(languageFromEnv({ LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
+  assert.equal(languageFromEnv({ LC_ALL: '', LC_MESSAGES: 'zh_TW.UTF-8' }), 'zh-CN');
+  assert.equal(languageFromEnv({}), 'en');
+  assert.equal(languageFromEnv({ LANG: 'C.UTF-8' }), 'en');
 });
