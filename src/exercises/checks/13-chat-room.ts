@@ -1,14 +1,29 @@
-// Lesson 13's exercise: the room's fan-out. Our members join the learner's
-// room, each on a stream of its own, and compare what every one of them
-// received: every event, the sender's own included, numbered once by the
-// room and in the same order for all.
+// Lesson 13's exercises. The server: the room's fan-out. Our members join the
+// learner's room, each on a stream of its own, and compare what every one of
+// them received: every event, the sender's own included, numbered once by the
+// room and in the same order for all. The client: one member at the keyboard.
+// Our room records what reached it (the join, each message, the half-close)
+// and sends events of its own, one of them only after the half-close.
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '../../proto.js';
 import type { ProtoGrpcType } from '../../generated/chat.js';
 import type { ChatEvent__Output } from '../../generated/chat/ChatEvent.js';
 import type { ChatMessage } from '../../generated/chat/ChatMessage.js';
 import type { ChatRoomClient } from '../../generated/chat/ChatRoom.js';
-import { describeStatus, eventually, expectEqual, fail, serverExercise, show, type LessonChecks } from '../kit.js';
+import type { ChatMessage__Output } from '../../generated/chat/ChatMessage.js';
+import type { ChatRoomHandlers } from '../../generated/chat/ChatRoom.js';
+import {
+  clientExercise,
+  describeRun,
+  describeStatus,
+  eventually,
+  expectEqual,
+  fail,
+  serverExercise,
+  show,
+  type ClientRun,
+  type LessonChecks,
+} from '../kit.js';
 
 /** One of our members: its open call, and every event it received. */
 interface Member {
@@ -72,6 +87,34 @@ function room(target: string) {
       client.close();
     },
   };
+}
+
+/** What our room saw of the learner's member, and the word that makes its events unguessable. */
+interface RoomRecord {
+  word: string;
+  joins: string[];
+  texts: string[];
+  /** The member half-closed: 'end' came while the call was still open. */
+  halfClosed: boolean;
+  /** The call ended with our OK, not cancelled by the client. */
+  endedOk: boolean;
+  cancelled: boolean;
+}
+
+/** Who else is in our room: it greets the member, and says goodbye once the member has. */
+const HOST = 'host';
+
+/** The member's run: its stdin lines, with a deadline well under the check's. */
+const chatAs = (
+  runClient: (args?: string[], options?: { timeoutMs?: number; stdin?: string[] }) => Promise<ClientRun>,
+  name: string,
+  lines: string[],
+) => runClient(['--interactive', '--name', name], { stdin: lines, timeoutMs: 4_000 });
+
+/** Three lines of input and a name the learner cannot have typed into the file. */
+function randomChat(): { name: string; lines: string[] } {
+  const word = () => Math.random().toString(36).slice(2, 7);
+  return { name: `ada-${word()}`, lines: [`hello ${word()}`, `how are you, ${word()}?`, `bye ${word()}`] };
 }
 
 /** The SAID events a member received, as text. */
@@ -176,6 +219,115 @@ export const checks: LessonChecks = {
           } finally {
             chat.close();
           }
+        },
+      },
+    ],
+  }),
+
+  client: clientExercise<RoomRecord>({
+    reference() {
+      const record: RoomRecord = {
+        word: '',
+        joins: [],
+        texts: [],
+        halfClosed: false,
+        endedOk: false,
+        cancelled: false,
+      };
+      const chatHandler: ChatRoomHandlers['Chat'] = (call) => {
+        let sequence = 0;
+        let name = '';
+        const send = (kind: 'JOINED' | 'SAID', member: string, text = '') =>
+          call.write({ sequence: ++sequence, kind, member, text });
+        call.on('data', (message: ChatMessage__Output) => {
+          if (message.body === 'join') {
+            name = message.join ?? '';
+            record.joins.push(name);
+            send('JOINED', name);
+            send('SAID', HOST, `welcome, ${name} (${record.word})`);
+          } else {
+            record.texts.push(message.text ?? '');
+            // The room's echo: what the member said, as everyone read it.
+            send('SAID', name, message.text ?? '');
+          }
+        });
+        call.on('end', () => {
+          if (call.cancelled) return;
+          record.halfClosed = true;
+          // An event after the half-close: a member that stops reading when
+          // it stops sending never prints it.
+          send('SAID', HOST, `goodbye, ${name} (${record.word})`);
+          call.end();
+        });
+        call.on('finish', () => (record.endedOk = !call.cancelled));
+        call.on('cancelled', () => (record.cancelled = true));
+      };
+      const server = new grpc.Server();
+      server.addService((loadProto('chat.proto') as unknown as ProtoGrpcType).chat.ChatRoom.service, {
+        Chat: chatHandler,
+      });
+      return {
+        server,
+        reference: record,
+        reset() {
+          Object.assign(record, { word: Math.random().toString(36).slice(2, 8), joins: [], texts: [] });
+          Object.assign(record, { halfClosed: false, endedOk: false, cancelled: false });
+        },
+      };
+    },
+    checks: [
+      {
+        name: 'joins with its --name, then sends each line of input, in order',
+        async run({ reference, runClient }) {
+          const { name, lines } = randomChat();
+          const run = await chatAs(runClient, name, lines);
+          expectEqual('the room to see one join, as', [name], reference.joins);
+          if (JSON.stringify(reference.texts) !== JSON.stringify(lines))
+            fail(`the room to receive ${show(lines)}`, `${show(reference.texts)} (${describeRun(run)})`);
+        },
+      },
+      {
+        name: 'prints every event the room sends, in the order it came',
+        async run({ reference, runClient }) {
+          const { name, lines } = randomChat();
+          const run = await chatAs(runClient, name, lines);
+          const { word } = reference;
+          const expected = [
+            `* ${name} joined`,
+            `${HOST}: welcome, ${name} (${word})`,
+            ...lines.map((line) => `${name}: ${line}`),
+            `${HOST}: goodbye, ${name} (${word})`,
+          ];
+          // Only the events: whatever else the client prints is its own business.
+          const printed = run.stdout.filter((line) => expected.includes(line));
+          if (JSON.stringify(printed) !== JSON.stringify(expected))
+            fail(`the lines ${show(expected, 400)}`, `${show(run.stdout, 400)} (${describeRun(run)})`);
+        },
+      },
+      {
+        name: 'half-closes when its input ends, reads on to the end, exits 0',
+        async run({ reference, runClient }) {
+          const { name, lines } = randomChat();
+          const run = await chatAs(runClient, name, lines);
+          // Killed, its connection closed: the room then sees an 'end' that no
+          // half-close sent. What it saw before says more.
+          if (run.timedOut)
+            fail(
+              "a client that half-closes once stdin ends, and exits after the room's OK",
+              `${describeRun(run)}; the room had received ${reference.texts.length} of ${lines.length} messages`,
+            );
+          if (!reference.halfClosed)
+            fail(
+              'a half-close (call.end()) once stdin ended',
+              `${reference.cancelled ? 'a cancelled call' : 'no half-close'} (${describeRun(run)})`,
+            );
+          const goodbye = `${HOST}: goodbye, ${name} (${reference.word})`;
+          if (!reference.endedOk || !run.stdout.includes(goodbye))
+            fail(
+              `the event sent after the half-close, ${show(goodbye)}, then the room's OK`,
+              `${reference.endedOk ? 'OK' : 'a call cancelled before the OK'}, ${describeRun(run)}`,
+            );
+          if (run.code !== 0) fail('exit code 0', describeRun(run));
         },
       },
     ],
