@@ -1,8 +1,9 @@
 // Exercise: send a file as a stream of chunks (lesson 12, exercise 1).
-// Your copy is exercises/12-large-payloads/server.ts; `npm run verify -- 12`
-// runs it and downloads files from it, one bigger than the 4 MiB limit on a
-// message, with a client that keeps that limit. `npm run exercise -- hint 12`
-// gives a hint. The rest of the file already works: it is lesson 12's server.
+// Your copy is exercises/12-large-payloads/server.ts; `npm run verify -- 12
+// --exercise 1` runs it and downloads files from it, one bigger than the
+// 4 MiB limit on a message, with a client that keeps that limit. `npm run
+// exercise -- hint 12 --exercise 1` gives a hint. The rest of the file
+// already works: it is lesson 12's server.
 //   npx tsx exercises/12-large-payloads/server.ts [--host H] [--port P]
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';

@@ -1,8 +1,9 @@
 // Exercise: fan every event out to the whole room (lesson 13, exercise 1).
-// Your copy is exercises/13-chat-room/server.ts; `npm run verify -- 13` runs
-// it, joins its room with several members at once, and compares what each of
-// them received. `npm run exercise -- hint 13` gives a hint. The rest of the
-// file already works: it is lesson 13's server.
+// Your copy is exercises/13-chat-room/server.ts; `npm run verify -- 13
+// --exercise 1` runs it, joins its room with several members at once, and
+// compares what each of them received. `npm run exercise -- hint 13
+// --exercise 1` gives a hint. The rest of the file already works: it is
+// lesson 13's server.
 //   npx tsx exercises/13-chat-room/server.ts [--host H] [--port P]
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
