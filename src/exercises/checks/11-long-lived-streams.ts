@@ -29,6 +29,13 @@ interface FeedReference {
 
 const greeting = (name: string, sequence: number, count: number) => `Hello, ${name}! (${sequence} of ${count})`;
 
+/**
+ * How long a run of the learner's client may take: nearly as long as a check
+ * may (15 s), with a margin for stopping it. A right answer exits in a second
+ * or two; on a loaded machine, tsx alone has taken 10 s to start one.
+ */
+export const CLIENT_RUN_MS = 13_000;
+
 /** A name and a feed length the learner cannot have typed into the file. */
 function randomFeed(): { name: string; count: number } {
   return { name: `Ada-${Math.random().toString(36).slice(2, 7)}`, count: 6 + Math.floor(Math.random() * 5) };
@@ -97,7 +104,7 @@ export const checks: LessonChecks = {
           const { name, count } = randomFeed();
           const breakAfter = 2 + Math.floor(Math.random() * (count - 3));
           reference.plan = { breakAfter };
-          const run = await runClient(['--name', name, '--count', String(count)]);
+          const run = await runClient(['--name', name, '--count', String(count)], { timeoutMs: CLIENT_RUN_MS });
           const asked = reference.streams.map((stream) => stream.resume_after);
           if (asked.length > 0 && asked[0] !== 0)
             fail('a first Subscribe with resume_after 0 (from the start)', `resume_after ${asked[0]}`);
@@ -117,7 +124,7 @@ export const checks: LessonChecks = {
           const breakAfter = 2 + Math.floor(Math.random() * (count - 3));
           // The second stream starts with the greeting the first one ended on.
           reference.plan = { breakAfter, resendLast: true };
-          const run = await runClient(['--name', name, '--count', String(count)]);
+          const run = await runClient(['--name', name, '--count', String(count)], { timeoutMs: CLIENT_RUN_MS });
           expectWholeFeed(run, name, count);
         },
       },
@@ -127,7 +134,7 @@ export const checks: LessonChecks = {
           const { name, count } = randomFeed();
           // An answer, not a lost connection: asking again would get the same.
           reference.plan = { breakAfter: 2, breakWith: grpc.status.PERMISSION_DENIED };
-          const run = await runClient(['--name', name, '--count', String(count)]);
+          const run = await runClient(['--name', name, '--count', String(count)], { timeoutMs: CLIENT_RUN_MS });
           if (reference.streams.length !== 1)
             fail('one Subscribe, not asked again after PERMISSION_DENIED', `${reference.streams.length} of them`);
           if (run.code !== 1 || !run.stderr.join('\n').includes('PERMISSION_DENIED'))
@@ -140,12 +147,12 @@ export const checks: LessonChecks = {
           const { name, count } = randomFeed();
           // A feed that is down for good: every stream fails before its first greeting.
           reference.plan = { alwaysUnavailable: true };
-          const run = await runClient(['--name', name, '--count', String(count)], { timeoutMs: 4_000 });
+          const run = await runClient(['--name', name, '--count', String(count)], { timeoutMs: CLIENT_RUN_MS });
           const streams = reference.streams.length;
           if (run.timedOut || streams > 10)
             fail(
               'at most 10 Subscribe calls, then exit code 1 with UNAVAILABLE',
-              `${streams} Subscribe calls${run.timedOut ? ' in 4 s, and still asking' : ''}`,
+              `${streams} Subscribe calls${run.timedOut ? ', and still asking when the check stopped waiting' : ''}`,
             );
           if (streams < 2) fail('a second Subscribe after an UNAVAILABLE', `${streams} (${describeRun(run)})`);
           if (run.code !== 1 || !run.stderr.join('\n').includes('UNAVAILABLE'))

@@ -21,6 +21,7 @@ import {
   type ClientRun,
   type LessonChecks,
 } from '../kit.js';
+import { CLIENT_RUN_MS } from './11-long-lived-streams.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -170,7 +171,7 @@ async function uploadRun(
   runClient: (args?: string[], options?: { timeoutMs?: number }) => Promise<ClientRun>,
 ): Promise<{ name: string; run: ClientRun; upload: SeenUpload }> {
   const name = `notes-${Math.random().toString(36).slice(2, 7)}.txt`;
-  const run = await runClient(['--name', name], { timeoutMs: 6_000 });
+  const run = await runClient(['--name', name], { timeoutMs: CLIENT_RUN_MS });
   const upload = uploads[0];
   if (!upload) fail(`an Upload of ${name}`, `none (${describeRun(run)})`);
   return { name, run, upload };
