@@ -1,0 +1,167 @@
+// Lesson 08's exercise: a client that sends request metadata with SayHello and
+// reads the response headers and trailers. The reference server records the
+// headers that reach it, echoes each x- header back as lesson 08's server does,
+// and ends each call with the x-handled-ms trailer a check chose.
+import * as grpc from '@grpc/grpc-js';
+import { loadHelloWorld } from '../../proto.js';
+import type { HelloWorldServiceHandlers } from '../../generated/rpc_package/HelloWorldService.js';
+import { clientExercise, describeRun, expectEqual, fail, show, type LessonChecks } from '../kit.js';
+
+/** What the reference server saw of one call. */
+interface SeenCall {
+  method: 'SayHello' | 'LotsOfReplies';
+  name: string;
+  requestId?: string;
+  /** The x-trace-bin bytes, as hex; undefined if there were none. */
+  trace?: string;
+}
+
+interface Reference {
+  calls: SeenCall[];
+  /** The x-handled-ms trailer the server ends each call with; a check may change it. */
+  handled: string;
+}
+
+const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+function seen(method: SeenCall['method'], name: string, metadata: grpc.Metadata): SeenCall {
+  const [requestId] = metadata.get('x-request-id');
+  const [trace] = metadata.get('x-trace-bin');
+  return {
+    method,
+    name,
+    requestId: requestId === undefined ? undefined : String(requestId),
+    trace: Buffer.isBuffer(trace) ? trace.toString('hex') : undefined,
+  };
+}
+
+/** Lesson 08's echo: every x- request header, back as a response header. */
+function echoed(request: grpc.Metadata): grpc.Metadata {
+  const echo = new grpc.Metadata();
+  for (const key of Object.keys(request.getMap()))
+    if (key.startsWith('x-')) for (const value of request.get(key)) echo.add(key, value);
+  return echo;
+}
+
+function trailers(value: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('x-handled-ms', value);
+  return metadata;
+}
+
+/** The SayHello calls the server saw, or a failure saying there were none. */
+function sayHelloCalls(reference: Reference, run: Parameters<typeof describeRun>[0]): SeenCall[] {
+  const calls = reference.calls.filter((call) => call.method === 'SayHello');
+  if (calls.length === 0) fail('a SayHello call', `no SayHello reached the server (the client: ${describeRun(run)})`);
+  return calls;
+}
+
+/** Index of the first stdout line equal to `line`, or a failure naming what was printed. */
+function lineIndex(stdout: string[], line: string, run: Parameters<typeof describeRun>[0]): number {
+  const index = stdout.indexOf(line);
+  if (index < 0) fail(`the line ${show(line)}`, describeRun(run));
+  return index;
+}
+
+export const checks: LessonChecks = {
+  client: clientExercise<Reference>({
+    reference() {
+      const reference: Reference = { calls: [], handled: '' };
+      const sayHello: HelloWorldServiceHandlers['SayHello'] = (call, callback) => {
+        const { name } = call.request;
+        reference.calls.push(seen('SayHello', name, call.metadata));
+        if (name === '') {
+          callback({ code: grpc.status.INVALID_ARGUMENT, details: 'name must not be empty' });
+          return;
+        }
+        call.sendMetadata(echoed(call.metadata));
+        callback(null, { message: `Hello, ${name}!` }, trailers(reference.handled));
+      };
+      const lotsOfReplies: HelloWorldServiceHandlers['LotsOfReplies'] = (call) => {
+        const { name, reply_count } = call.request;
+        reference.calls.push(seen('LotsOfReplies', name, call.metadata));
+        call.sendMetadata(echoed(call.metadata));
+        const count = Math.min(reply_count || 3, 10);
+        for (let sequence = 1; sequence <= count; sequence++)
+          call.write({ message: `Hello, ${name}! (${sequence} of ${count})`, sequence });
+        call.end(trailers(reference.handled));
+      };
+      const server = new grpc.Server();
+      server.addService(loadHelloWorld().rpc_package.HelloWorldService.service, {
+        SayHello: sayHello,
+        LotsOfReplies: lotsOfReplies,
+      });
+      return {
+        server,
+        reference,
+        reset() {
+          reference.calls.splice(0);
+          reference.handled = '1.25';
+        },
+      };
+    },
+    checks: [
+      {
+        name: 'sends x-request-id and x-trace-bin with each SayHello',
+        async run({ reference, runClient }) {
+          const names = [randomName('Ada'), randomName('Grace')];
+          const run = await runClient(names.flatMap((name) => ['--name', name]));
+          const calls = sayHelloCalls(reference, run);
+          expectEqual(
+            'SayHello calls with the names',
+            names,
+            calls.map((call) => call.name),
+          );
+          // runClient numbers its calls: SayHello, LotsOfReplies, SayHello, ...
+          expectEqual(
+            'the x-request-id headers',
+            ['req-1', 'req-3'],
+            calls.map((call) => call.requestId ?? null),
+          );
+          const traces = calls.map((call) => call.trace);
+          if (traces.some((trace) => trace?.length !== 16))
+            fail('an x-trace-bin header of 8 bytes on each call', show(traces.map((trace) => trace ?? null)));
+          if (traces[0] === traces[1]) fail('a new x-trace-bin for each call', `the same bytes twice, ${traces[0]}`);
+        },
+      },
+      {
+        name: 'prints the headers that came back, then the reply',
+        async run({ reference, runClient }) {
+          const name = randomName('Linus');
+          const run = await runClient(['--name', name]);
+          sayHelloCalls(reference, run);
+          const reply = lineIndex(run.stdout, `Hello, ${name}!`, run);
+          const id = lineIndex(run.stdout, 'SayHello header x-request-id: req-1', run);
+          const trace = lineIndex(run.stdout, 'SayHello header x-trace-bin: 8 bytes, as sent', run);
+          if (id > reply || trace > reply)
+            fail('the header lines before the reply (the headers arrive first)', show(run.stdout.slice(0, reply + 1)));
+        },
+      },
+      {
+        name: 'prints the x-handled-ms trailer that arrived, after the reply',
+        async run({ reference, runClient }) {
+          // Not a number this time: the line must show what the server sent.
+          reference.handled = `slow-${Math.random().toString(36).slice(2, 6)}`;
+          const name = randomName('Barbara');
+          const run = await runClient(['--name', name]);
+          sayHelloCalls(reference, run);
+          const reply = lineIndex(run.stdout, `Hello, ${name}!`, run);
+          const trailer = lineIndex(run.stdout, `SayHello trailer x-handled-ms: "${reference.handled}"`, run);
+          if (trailer < reply)
+            fail('the trailer line after the reply (trailers end the call)', show(run.stdout.slice(0, trailer + 1)));
+        },
+      },
+      {
+        name: 'exits 1 and prints the status when SayHello fails',
+        async run({ reference, runClient }) {
+          const run = await runClient(['--name', '']);
+          sayHelloCalls(reference, run);
+          if (run.code !== 1 || !run.stderr.join('\n').includes('INVALID_ARGUMENT'))
+            fail('exit code 1 and INVALID_ARGUMENT on stderr', describeRun(run));
+          if (reference.calls.some((call) => call.method === 'LotsOfReplies'))
+            fail('no call after the failed SayHello', 'a LotsOfReplies call');
+        },
+      },
+    ],
+  }),
+};
