@@ -1,12 +1,28 @@
-// Lesson 09's exercise: a server interceptor that refuses a call without the
-// token before any handler runs. The checks call the learner's server with the
-// right token, a wrong one and none, on a unary call and on a stream.
+// Lesson 09's exercises. The server's: an interceptor that refuses a call
+// without the token before any handler runs; the checks call the learner's
+// server with the right token, a wrong one and none, unary and streaming. The
+// client's: an interceptor that adds the token to every call; the reference
+// server records the authorization header of each call that reaches it.
 import * as grpc from '@grpc/grpc-js';
 import { loadHelloWorld } from '../../proto.js';
 import type { HelloReply__Output } from '../../generated/rpc_package/HelloReply.js';
 import type { HelloRequest } from '../../generated/rpc_package/HelloRequest.js';
-import type { HelloWorldServiceClient } from '../../generated/rpc_package/HelloWorldService.js';
-import { describeStatus, expectEqual, fail, serverExercise, show, unary, type LessonChecks } from '../kit.js';
+import type {
+  HelloWorldServiceClient,
+  HelloWorldServiceHandlers,
+} from '../../generated/rpc_package/HelloWorldService.js';
+import {
+  clientExercise,
+  describeRun,
+  describeStatus,
+  expectEqual,
+  fail,
+  serverExercise,
+  show,
+  unary,
+  type ClientRun,
+  type LessonChecks,
+} from '../kit.js';
 
 /** The lesson's fixed token, as its client sends it. */
 const TOKEN = 'Bearer lesson-09-token';
@@ -61,6 +77,31 @@ function bidiHello(target: string, names: string[], authorization?: string) {
   );
 }
 
+/** What the reference server saw of one call. */
+interface SeenCall {
+  method: 'SayHello' | 'BidiHello';
+  /** The authorization header, or null without one. */
+  authorization: string | null;
+}
+
+function seen(method: SeenCall['method'], metadata: grpc.Metadata): SeenCall {
+  const [authorization] = metadata.get('authorization');
+  return { method, authorization: authorization === undefined ? null : String(authorization) };
+}
+
+const refusal = { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' };
+
+/** The calls of one method the server saw, at least `count` of them, or a failure saying what came. */
+function callsOf(reference: SeenCall[], method: SeenCall['method'], count: number, run: ClientRun, why = '') {
+  const calls = reference.filter((call) => call.method === method);
+  if (calls.length < count)
+    fail(
+      `${count === 1 ? `a ${method} call` : `${count} ${method} calls`}${why}`,
+      `${calls.length} (the client: ${describeRun(run)})`,
+    );
+  return calls;
+}
+
 export const checks: LessonChecks = {
   server: serverExercise({
     checks: [
@@ -102,6 +143,74 @@ export const checks: LessonChecks = {
             'the replies',
             names.map((name) => `Hello, ${name}!`),
             replies,
+          );
+        },
+      },
+    ],
+  }),
+
+  client: clientExercise<SeenCall[]>({
+    reference() {
+      const calls: SeenCall[] = [];
+      // Lesson 09's server, without interceptors: the handlers check the token themselves.
+      const sayHello: HelloWorldServiceHandlers['SayHello'] = (call, callback) => {
+        calls.push(seen('SayHello', call.metadata));
+        if (calls.at(-1)!.authorization !== TOKEN) return callback(refusal);
+        callback(null, { message: `Hello, ${call.request.name}!` });
+      };
+      const bidiHello: HelloWorldServiceHandlers['BidiHello'] = (call) => {
+        calls.push(seen('BidiHello', call.metadata));
+        if (calls.at(-1)!.authorization !== TOKEN) {
+          call.emit('error', refusal);
+          return;
+        }
+        let sequence = 0;
+        call.on('data', (request) => call.write({ message: `Hello, ${request.name}!`, sequence: ++sequence }));
+        call.on('end', () => call.end());
+      };
+      const server = new grpc.Server();
+      server.addService(loadHelloWorld().rpc_package.HelloWorldService.service, {
+        SayHello: sayHello,
+        BidiHello: bidiHello,
+      });
+      return { server, reference: calls, reset: () => calls.splice(0) };
+    },
+    checks: [
+      {
+        name: 'SayHello goes out with the token',
+        async run({ reference, runClient }) {
+          const name = randomName('Ada');
+          const run = await runClient(['--name', name]);
+          const [first] = callsOf(reference, 'SayHello', 1, run);
+          expectEqual('the authorization header', TOKEN, first.authorization);
+          if (!run.stdout.includes(`SayHello: Hello, ${name}!`))
+            fail(`the line "SayHello: Hello, ${name}!"`, describeRun(run));
+        },
+      },
+      {
+        name: 'the client without addToken sends no token',
+        async run({ reference, runClient }) {
+          const run = await runClient(['--name', randomName('Grace')]);
+          const calls = callsOf(reference, 'SayHello', 2, run, ', the second through the client without addToken');
+          if (calls[1].authorization !== null)
+            fail(
+              'no authorization header on the second SayHello (its client has no addToken)',
+              `authorization ${show(calls[1].authorization)}: the token went out where addToken was not`,
+            );
+        },
+      },
+      {
+        name: 'BidiHello carries the token too',
+        async run({ reference, runClient }) {
+          const names = [randomName('Linus'), randomName('Barbara')];
+          const run = await runClient(names.flatMap((name) => ['--name', name]));
+          const [bidi] = callsOf(reference, 'BidiHello', 1, run);
+          expectEqual('the authorization header of BidiHello', TOKEN, bidi.authorization);
+          const replies = names.map((name) => `BidiHello: Hello, ${name}!`);
+          expectEqual(
+            'the replies printed',
+            replies,
+            run.stdout.filter((line) => line.startsWith('BidiHello: ')),
           );
         },
       },
