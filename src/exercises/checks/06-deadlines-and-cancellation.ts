@@ -26,10 +26,14 @@ const frontClient = (target: string): FrontServiceClient =>
 
 const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** How long B works in the calls that end early: far longer than any check waits. */
-const LONG_WORK_MS = 1_500;
-/** How long after the end of A's call B gets to log that it stopped. */
-const STOP_WITHIN_MS = 700;
+/** How long B works in the calls that end early: longer than any check waits. */
+const LONG_WORK_MS = 2_000;
+/**
+ * How long after the end of A's call B gets to log that it stopped. A B that
+ * works on never logs a cancel (it ends normally), so this only bounds how
+ * long the check waits; it is generous for a loaded machine.
+ */
+const STOP_WITHIN_MS = 1_000;
 
 /** One Greet call on a new channel, closed after. */
 async function greet(target: string, request: GreetingRequest, deadlineMs: number) {
@@ -102,7 +106,7 @@ export const checks: LessonChecks = {
         async run({ target, serverOutput }) {
           const from = serverOutput().length;
           const client = frontClient(target);
-          const giveUpAfterMs = 300;
+          const giveUpAfterMs = 500;
           try {
             // A deadline far away, so that only the cancel can stop B in time.
             const ended = new Promise<grpc.ServiceError | null>((resolve) => {
