@@ -1,11 +1,27 @@
-// Lesson 08's exercise: a client that sends request metadata with SayHello and
-// reads the response headers and trailers. The reference server records the
+// Lesson 08's exercises. The client's: send request metadata with SayHello and
+// read the response headers and trailers; the reference server records the
 // headers that reach it, echoes each x- header back as lesson 08's server does,
-// and ends each call with the x-handled-ms trailer a check chose.
+// and ends each call with the x-handled-ms trailer a check chose. The server's:
+// echo the x- headers and end with the trailer; the checks call SayHello with
+// headers and read what came back.
+import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadHelloWorld } from '../../proto.js';
-import type { HelloWorldServiceHandlers } from '../../generated/rpc_package/HelloWorldService.js';
-import { clientExercise, describeRun, expectEqual, fail, show, type LessonChecks } from '../kit.js';
+import type { HelloReply__Output } from '../../generated/rpc_package/HelloReply.js';
+import type {
+  HelloWorldServiceClient,
+  HelloWorldServiceHandlers,
+} from '../../generated/rpc_package/HelloWorldService.js';
+import {
+  clientExercise,
+  describeRun,
+  describeStatus,
+  expectEqual,
+  fail,
+  serverExercise,
+  show,
+  type LessonChecks,
+} from '../kit.js';
 
 /** What the reference server saw of one call. */
 interface SeenCall {
@@ -61,6 +77,50 @@ function lineIndex(stdout: string[], line: string, run: Parameters<typeof descri
   const index = stdout.indexOf(line);
   if (index < 0) fail(`the line ${show(line)}`, describeRun(run));
   return index;
+}
+
+/** What one SayHello brought back: the reply or the error, the response headers (if any came) and the trailers. */
+interface Answer {
+  reply?: HelloReply__Output;
+  error?: grpc.ServiceError;
+  headers?: grpc.Metadata;
+  trailers: grpc.Metadata;
+}
+
+/** One SayHello with the given request headers, on a new channel, closed after. */
+function sayHelloWith(target: string, name: string, metadata: grpc.Metadata): Promise<Answer> {
+  const client: HelloWorldServiceClient = new (loadHelloWorld().rpc_package.HelloWorldService)(
+    target,
+    grpc.credentials.createInsecure(),
+  );
+  return new Promise<Answer>((resolve) => {
+    let headers: grpc.Metadata | undefined;
+    let result: Pick<Answer, 'reply' | 'error'> = {};
+    const call = client.SayHello({ name }, metadata, { deadline: Date.now() + 5_000 }, (error, reply) => {
+      result = error ? { error } : { reply };
+    });
+    call.on('metadata', (received) => (headers = received));
+    // 'status' comes after the callback: the trailers are its metadata.
+    call.on('status', (status) => resolve({ ...result, headers, trailers: status.metadata }));
+  }).finally(() => client.close());
+}
+
+function requestHeaders(): { metadata: grpc.Metadata; requestId: string; trace: Buffer } {
+  const requestId = `req-${Math.random().toString(36).slice(2, 8)}`;
+  const trace = randomBytes(8);
+  const metadata = new grpc.Metadata();
+  metadata.set('x-request-id', requestId);
+  metadata.set('x-trace-bin', trace);
+  return { metadata, requestId, trace };
+}
+
+/** The x-handled-ms trailer, checked to be there and a number of milliseconds. */
+function expectHandledTrailer(trailers: grpc.Metadata): void {
+  const [value] = trailers.get('x-handled-ms');
+  const own = Object.keys(trailers.getMap()).filter((key) => key.startsWith('x-'));
+  if (value === undefined)
+    fail('an x-handled-ms trailer', own.length ? `the trailers ${show(own)}` : "no trailers of the server's own");
+  if (!/^\d+(\.\d+)?$/.test(String(value))) fail('x-handled-ms as a number of milliseconds', show(String(value)));
 }
 
 export const checks: LessonChecks = {
@@ -160,6 +220,69 @@ export const checks: LessonChecks = {
             fail('exit code 1 and INVALID_ARGUMENT on stderr', describeRun(run));
           if (reference.calls.some((call) => call.method === 'LotsOfReplies'))
             fail('no call after the failed SayHello', 'a LotsOfReplies call');
+        },
+      },
+    ],
+  }),
+
+  server: serverExercise({
+    checks: [
+      {
+        name: 'greets by name',
+        async run({ target }) {
+          const name = randomName('Ada');
+          const { reply, error } = await sayHelloWith(target, name, new grpc.Metadata());
+          if (error) fail(`the reply "Hello, ${name}!"`, describeStatus(error));
+          expectEqual('the reply', `Hello, ${name}!`, reply?.message);
+        },
+      },
+      {
+        name: 'echoes each x- request header as a response header',
+        async run({ target }) {
+          const { metadata, requestId, trace } = requestHeaders();
+          const { headers, error } = await sayHelloWith(target, randomName('Grace'), metadata);
+          if (error) fail('a reply', describeStatus(error));
+          const [echoedId] = headers?.get('x-request-id') ?? [];
+          const [echoedTrace] = headers?.get('x-trace-bin') ?? [];
+          if (echoedId !== requestId)
+            fail(`the response header x-request-id: ${requestId}`, echoedId === undefined ? 'none' : show(echoedId));
+          if (!Buffer.isBuffer(echoedTrace) || !echoedTrace.equals(trace))
+            fail(
+              `the response header x-trace-bin with the ${trace.length} bytes sent`,
+              echoedTrace === undefined
+                ? 'none'
+                : show(Buffer.isBuffer(echoedTrace) ? echoedTrace.toString('hex') : echoedTrace),
+            );
+        },
+      },
+      {
+        name: 'echoes no header but the x- ones',
+        async run({ target }) {
+          const { metadata } = requestHeaders();
+          metadata.set('y-not-echoed', 'no');
+          const { headers, error } = await sayHelloWith(target, randomName('Linus'), metadata);
+          if (error) fail('a reply', describeStatus(error));
+          const echoed = Object.keys(headers?.getMap() ?? {}).filter((key) =>
+            ['y-not-echoed', 'user-agent', 'te'].includes(key),
+          );
+          if (echoed.length) fail('only x- headers echoed', `also ${show(echoed)}`);
+        },
+      },
+      {
+        name: 'ends the call with an x-handled-ms trailer',
+        async run({ target }) {
+          const { trailers, error } = await sayHelloWith(target, randomName('Barbara'), requestHeaders().metadata);
+          if (error) fail('a reply', describeStatus(error));
+          expectHandledTrailer(trailers);
+        },
+      },
+      {
+        name: 'a refused call carries the trailer too',
+        async run({ target }) {
+          const { trailers, error } = await sayHelloWith(target, '', requestHeaders().metadata);
+          if (error?.code !== grpc.status.INVALID_ARGUMENT)
+            fail('INVALID_ARGUMENT for an empty name', error ? describeStatus(error) : 'a reply');
+          expectHandledTrailer(trailers);
         },
       },
     ],
