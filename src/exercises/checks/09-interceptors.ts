@@ -89,11 +89,28 @@ function seen(method: SeenCall['method'], metadata: grpc.Metadata): SeenCall {
   return { method, authorization: authorization === undefined ? null : String(authorization) };
 }
 
+interface Reference {
+  calls: SeenCall[];
+  /** The names of the one run of the learner's client that every check reads. */
+  names: string[];
+  /** That run and the calls it made: each run of a client costs a second or more, so the checks share it. */
+  shared?: Promise<{ run: ClientRun; calls: SeenCall[] }>;
+}
+
+/** The learner's client, run once with the reference's names; later checks read the same run. */
+function sharedRun(reference: Reference, runClient: (args: string[]) => Promise<ClientRun>) {
+  reference.shared ??= runClient(reference.names.flatMap((name) => ['--name', name])).then((run) => ({
+    run,
+    calls: [...reference.calls],
+  }));
+  return reference.shared;
+}
+
 const refusal = { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' };
 
 /** The calls of one method the server saw, at least `count` of them, or a failure saying what came. */
-function callsOf(reference: SeenCall[], method: SeenCall['method'], count: number, run: ClientRun, why = '') {
-  const calls = reference.filter((call) => call.method === method);
+function callsOf(seenCalls: SeenCall[], method: SeenCall['method'], count: number, run: ClientRun, why = '') {
+  const calls = seenCalls.filter((call) => call.method === method);
   if (calls.length < count)
     fail(
       `${count === 1 ? `a ${method} call` : `${count} ${method} calls`}${why}`,
@@ -149,9 +166,10 @@ export const checks: LessonChecks = {
     ],
   }),
 
-  client: clientExercise<SeenCall[]>({
+  client: clientExercise<Reference>({
     reference() {
       const calls: SeenCall[] = [];
+      const reference: Reference = { calls, names: [randomName('Ada'), randomName('Grace')] };
       // Lesson 09's server, without interceptors: the handlers check the token themselves.
       const sayHello: HelloWorldServiceHandlers['SayHello'] = (call, callback) => {
         calls.push(seen('SayHello', call.metadata));
@@ -173,16 +191,16 @@ export const checks: LessonChecks = {
         SayHello: sayHello,
         BidiHello: bidiHello,
       });
-      return { server, reference: calls, reset: () => calls.splice(0) };
+      return { server, reference, reset: () => calls.splice(0) };
     },
     checks: [
       {
         name: 'SayHello goes out with the token',
         async run({ reference, runClient }) {
-          const name = randomName('Ada');
-          const run = await runClient(['--name', name]);
-          const [first] = callsOf(reference, 'SayHello', 1, run);
+          const { run, calls } = await sharedRun(reference, runClient);
+          const [first] = callsOf(calls, 'SayHello', 1, run);
           expectEqual('the authorization header', TOKEN, first.authorization);
+          const [name] = reference.names;
           if (!run.stdout.includes(`SayHello: Hello, ${name}!`))
             fail(`the line "SayHello: Hello, ${name}!"`, describeRun(run));
         },
@@ -190,26 +208,24 @@ export const checks: LessonChecks = {
       {
         name: 'the client without addToken sends no token',
         async run({ reference, runClient }) {
-          const run = await runClient(['--name', randomName('Grace')]);
-          const calls = callsOf(reference, 'SayHello', 2, run, ', the second through the client without addToken');
-          if (calls[1].authorization !== null)
+          const { run, calls } = await sharedRun(reference, runClient);
+          const sayHellos = callsOf(calls, 'SayHello', 2, run, ', the second through the client without addToken');
+          if (sayHellos[1].authorization !== null)
             fail(
               'no authorization header on the second SayHello (its client has no addToken)',
-              `authorization ${show(calls[1].authorization)}: the token went out where addToken was not`,
+              `authorization ${show(sayHellos[1].authorization)}: the token went out where addToken was not`,
             );
         },
       },
       {
         name: 'BidiHello carries the token too',
         async run({ reference, runClient }) {
-          const names = [randomName('Linus'), randomName('Barbara')];
-          const run = await runClient(names.flatMap((name) => ['--name', name]));
-          const [bidi] = callsOf(reference, 'BidiHello', 1, run);
+          const { run, calls } = await sharedRun(reference, runClient);
+          const [bidi] = callsOf(calls, 'BidiHello', 1, run);
           expectEqual('the authorization header of BidiHello', TOKEN, bidi.authorization);
-          const replies = names.map((name) => `BidiHello: Hello, ${name}!`);
           expectEqual(
             'the replies printed',
-            replies,
+            reference.names.map((name) => `BidiHello: Hello, ${name}!`),
             run.stdout.filter((line) => line.startsWith('BidiHello: ')),
           );
         },
