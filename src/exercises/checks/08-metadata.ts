@@ -20,6 +20,7 @@ import {
   fail,
   serverExercise,
   show,
+  type ClientRun,
   type LessonChecks,
 } from '../kit.js';
 
@@ -34,8 +35,24 @@ interface SeenCall {
 
 interface Reference {
   calls: SeenCall[];
-  /** The x-handled-ms trailer the server ends each call with; a check may change it. */
+  /**
+   * The x-handled-ms trailer the server ends each call with. Not a number, so
+   * that the client's line must show what arrived (a number prints as "a number").
+   */
   handled: string;
+  /** The names of the one run of the learner's client that the first three checks read. */
+  names: string[];
+  /** That run and the calls it made: each run of a client costs a second or more, so the checks share it. */
+  shared?: Promise<{ run: ClientRun; calls: SeenCall[] }>;
+}
+
+/** The learner's client, run once with the reference's names; later checks read the same run. */
+function sharedRun(reference: Reference, runClient: (args: string[]) => Promise<ClientRun>) {
+  reference.shared ??= runClient(reference.names.flatMap((name) => ['--name', name])).then((run) => ({
+    run,
+    calls: [...reference.calls],
+  }));
+  return reference.shared;
 }
 
 const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -66,14 +83,14 @@ function trailers(value: string): grpc.Metadata {
 }
 
 /** The SayHello calls the server saw, or a failure saying there were none. */
-function sayHelloCalls(reference: Reference, run: Parameters<typeof describeRun>[0]): SeenCall[] {
-  const calls = reference.calls.filter((call) => call.method === 'SayHello');
+function sayHelloCalls(seenCalls: SeenCall[], run: ClientRun): SeenCall[] {
+  const calls = seenCalls.filter((call) => call.method === 'SayHello');
   if (calls.length === 0) fail('a SayHello call', `no SayHello reached the server (the client: ${describeRun(run)})`);
   return calls;
 }
 
 /** Index of the first stdout line equal to `line`, or a failure naming what was printed. */
-function lineIndex(stdout: string[], line: string, run: Parameters<typeof describeRun>[0]): number {
+function lineIndex(stdout: string[], line: string, run: ClientRun): number {
   const index = stdout.indexOf(line);
   if (index < 0) fail(`the line ${show(line)}`, describeRun(run));
   return index;
@@ -126,7 +143,11 @@ function expectHandledTrailer(trailers: grpc.Metadata): void {
 export const checks: LessonChecks = {
   client: clientExercise<Reference>({
     reference() {
-      const reference: Reference = { calls: [], handled: '' };
+      const reference: Reference = {
+        calls: [],
+        handled: `slow-${Math.random().toString(36).slice(2, 6)}`,
+        names: [randomName('Ada'), randomName('Grace')],
+      };
       const sayHello: HelloWorldServiceHandlers['SayHello'] = (call, callback) => {
         const { name } = call.request;
         reference.calls.push(seen('SayHello', name, call.metadata));
@@ -154,22 +175,18 @@ export const checks: LessonChecks = {
       return {
         server,
         reference,
-        reset() {
-          reference.calls.splice(0);
-          reference.handled = '1.25';
-        },
+        reset: () => reference.calls.splice(0),
       };
     },
     checks: [
       {
         name: 'sends x-request-id and x-trace-bin with each SayHello',
         async run({ reference, runClient }) {
-          const names = [randomName('Ada'), randomName('Grace')];
-          const run = await runClient(names.flatMap((name) => ['--name', name]));
-          const calls = sayHelloCalls(reference, run);
+          const { run, calls: seenCalls } = await sharedRun(reference, runClient);
+          const calls = sayHelloCalls(seenCalls, run);
           expectEqual(
             'SayHello calls with the names',
-            names,
+            reference.names,
             calls.map((call) => call.name),
           );
           // runClient numbers its calls: SayHello, LotsOfReplies, SayHello, ...
@@ -187,10 +204,9 @@ export const checks: LessonChecks = {
       {
         name: 'prints the headers that came back, then the reply',
         async run({ reference, runClient }) {
-          const name = randomName('Linus');
-          const run = await runClient(['--name', name]);
-          sayHelloCalls(reference, run);
-          const reply = lineIndex(run.stdout, `Hello, ${name}!`, run);
+          const { run, calls } = await sharedRun(reference, runClient);
+          sayHelloCalls(calls, run);
+          const reply = lineIndex(run.stdout, `Hello, ${reference.names[0]}!`, run);
           const id = lineIndex(run.stdout, 'SayHello header x-request-id: req-1', run);
           const trace = lineIndex(run.stdout, 'SayHello header x-trace-bin: 8 bytes, as sent', run);
           if (id > reply || trace > reply)
@@ -200,12 +216,9 @@ export const checks: LessonChecks = {
       {
         name: 'prints the x-handled-ms trailer that arrived, after the reply',
         async run({ reference, runClient }) {
-          // Not a number this time: the line must show what the server sent.
-          reference.handled = `slow-${Math.random().toString(36).slice(2, 6)}`;
-          const name = randomName('Barbara');
-          const run = await runClient(['--name', name]);
-          sayHelloCalls(reference, run);
-          const reply = lineIndex(run.stdout, `Hello, ${name}!`, run);
+          const { run, calls } = await sharedRun(reference, runClient);
+          sayHelloCalls(calls, run);
+          const reply = lineIndex(run.stdout, `Hello, ${reference.names[0]}!`, run);
           const trailer = lineIndex(run.stdout, `SayHello trailer x-handled-ms: "${reference.handled}"`, run);
           if (trailer < reply)
             fail('the trailer line after the reply (trailers end the call)', show(run.stdout.slice(0, trailer + 1)));
@@ -215,7 +228,7 @@ export const checks: LessonChecks = {
         name: 'exits 1 and prints the status when SayHello fails',
         async run({ reference, runClient }) {
           const run = await runClient(['--name', '']);
-          sayHelloCalls(reference, run);
+          sayHelloCalls(reference.calls, run);
           if (run.code !== 1 || !run.stderr.join('\n').includes('INVALID_ARGUMENT'))
             fail('exit code 1 and INVALID_ARGUMENT on stderr', describeRun(run));
           if (reference.calls.some((call) => call.method === 'LotsOfReplies'))
