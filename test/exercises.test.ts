@@ -1,10 +1,9 @@
-// Every exercise, checked both ways, as rustlings checks its own: the untouched
-// starting file fails verification, the reference solution passes, and the
-// metadata (checks, hints) matches the code. Then the learner's commands.
+// The exercises as a whole, and the learner's commands. Each exercise is
+// checked both ways in test/exercises-lessons-*.test.ts (see exercise-checks.ts).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
@@ -22,51 +21,11 @@ after(() => {
 });
 
 const { allExercises, findExercise } = await import('../src/exercises/exercises.js');
-const { checkNames, runChecks, STARTS_CHECK } = await import('../src/exercises/run-checks.js');
-type CheckReport = import('../src/exercises/run-checks.js').CheckReport;
-
 const exercises = allExercises();
-
-/** Runs the checks in this process; resolves with pass/fail per check name. */
-async function verify(exercise: (typeof exercises)[number], file: string) {
-  const results = new Map<string, CheckReport & { type: 'check' }>();
-  const passed = await runChecks(exercise, file, (report) => {
-    if (report.type === 'check' && report.state !== 'running') results.set(report.name, report);
-  });
-  return { passed, results };
-}
 
 test('there are at least 12 exercises, and both sides are written by the learner', () => {
   assert.ok(exercises.length >= 12, `${exercises.length} exercises`);
   assert.deepEqual(new Set(exercises.map((exercise) => exercise.side)), new Set(['server', 'client']));
-});
-
-describe('every exercise, both ways', { concurrency: 2 }, () => {
-  for (const exercise of exercises) {
-    test(`${exercise.key}: metadata matches the checks, every hint says something`, async () => {
-      assert.ok(existsSync(exercise.startPath), `${exercise.startPath} exists`);
-      assert.ok(existsSync(exercise.solutionPath), `${exercise.solutionPath} exists`);
-      assert.ok(exercise.hints.length >= 2 && exercise.hints.every((hint) => hint.trim().length > 10));
-      assert.match(readFileSync(exercise.startPath, 'utf8'), /TODO/);
-      const names = (await checkNames(exercise)).filter((name) => name !== STARTS_CHECK);
-      assert.deepEqual(names, exercise.checks);
-    });
-
-    test(`${exercise.key}: the untouched starting file fails`, async () => {
-      const { passed, results } = await verify(exercise, exercise.startPath);
-      assert.equal(passed, false);
-      const failed = [...results.values()].filter((result) => result.state === 'fail');
-      assert.ok(failed.length > 0);
-      for (const result of failed) if (result.state === 'fail') assert.ok(result.expected && result.actual);
-    });
-
-    test(`${exercise.key}: the reference solution passes`, async () => {
-      const { passed, results } = await verify(exercise, exercise.solutionPath);
-      const failures = [...results.values()].filter((result) => result.state === 'fail');
-      assert.deepEqual(failures, []);
-      assert.equal(passed, true);
-    });
-  }
 });
 
 describe('the learner commands', () => {
