@@ -62,7 +62,7 @@ export function ExerciseView({ store }: { store: UiStore }) {
   const titles: Record<ExercisePane, string> = {
     'exercise-file':
       view.solution !== undefined
-        ? `Solution (read-only): ${projectPath(exercise.solutionPath)} · s: your file`
+        ? `Solution, read-only: ${projectPath(exercise.solutionPath)}`
         : `Your file: ${projectPath(exercise.workPath)}`,
     'exercise-hints': `Hints · ${view.hints} of ${exercise.hints.length} · h: next`,
     'exercise-checks': `Checks · ${passing} of ${checks.length} pass${view.verifying ? ' · verifying' : ''}`,

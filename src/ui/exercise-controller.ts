@@ -10,7 +10,15 @@ import type { RunningVerification, Verification } from '../exercises/verify.js';
 import { projectPath } from '../exercises/report.js';
 import type { UiStore } from './store.js';
 import type { ProgressFile, ExerciseProgress } from './progress.js';
-import { checkBlocks, exercisePaneColumns, exercisePanes, newExerciseView, selectedCheck } from './exercise-store.js';
+import {
+  checkBlocks,
+  exercisePaneColumns,
+  exercisePanes,
+  hintHeading,
+  hintLines,
+  newExerciseView,
+  selectedCheck,
+} from './exercise-store.js';
 import type { ExerciseView } from './exercise-store.js';
 import { loadRenderers } from './useRenderers.js';
 import { lineText } from './styled.js';
@@ -22,6 +30,9 @@ function readOrEmpty(path: string): string {
     return '';
   }
 }
+
+/** Notices a failing verification makes stale (a hint's or a copy's stay). */
+const STALE_ON_FAILURE = /^passed!|verifying/;
 
 export class ExerciseController {
   private running?: RunningVerification;
@@ -133,7 +144,7 @@ export class ExerciseController {
       else if (result.passed) {
         view.passed = true;
         state.notice = 'passed! s shows the reference solution';
-      } else state.notice = '';
+      } else if (STALE_ON_FAILURE.test(state.notice)) state.notice = '';
     });
     if (result.passed && !result.error) this.remember(view.exercise, (known) => ({ ...known, passed: true }));
   }
@@ -158,8 +169,10 @@ export class ExerciseController {
     const next = view.hints + 1;
     this.store.update((state) => {
       view.hints = next;
-      state.scroll['exercise-hints'] = { offset: 0, follow: true };
-      state.notice = `hint ${next} of ${total}`;
+      // The new hint from its first line (the pane keeps the earlier ones above it).
+      const lines = hintLines(view, exercisePaneColumns(view, state.size, 'exercise-hints')).map(lineText);
+      state.scroll['exercise-hints'] = { offset: lines.lastIndexOf(hintHeading(next, total)), follow: false };
+      state.notice = hintHeading(next, total);
     });
     this.remember(view.exercise, (known) => ({ ...known, hints: Math.max(known.hints ?? 0, next) }));
   }

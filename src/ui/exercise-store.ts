@@ -128,6 +128,8 @@ export function checkTimelineLines(view: ExerciseView): StyledLine[] {
   return checkTimelineRows(view).map(timelineLine);
 }
 
+export const hintHeading = (number: number, total: number) => `hint ${number} of ${total}`;
+
 /** The hints seen so far, each wrapped at `width`, numbered, a blank line between them. */
 export function hintLines(view: ExerciseView, width: number): StyledLine[] {
   const { hints } = view.exercise;
@@ -135,7 +137,7 @@ export function hintLines(view: ExerciseView, width: number): StyledLine[] {
     .slice(0, view.hints)
     .flatMap((hint, index) => [
       ...(index ? [[] as StyledLine] : []),
-      [{ text: `hint ${index + 1} of ${hints.length}`, bold: true, color: 'yellow' }],
+      [{ text: hintHeading(index + 1, hints.length), bold: true, color: 'yellow' }],
       ...wrapWords(hint, width).map((line): StyledLine => [{ text: line }]),
     ]);
 }
