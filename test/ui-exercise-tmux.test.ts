@@ -21,10 +21,16 @@ const WRONG = START.replace(
   'callback(null, { message: `Hi, ${call.request.name}!` });',
 );
 
-/** The checker and the learner's server: both have the copy's path on their command line. */
+/**
+ * The checker and the learner's server: both have the copy's path on their
+ * command line (the tmux server may have the folder's, from the session it started with).
+ */
 function processesOfCopies(): string[] {
   try {
-    return execFileSync('pgrep', ['-af', copies], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-af', `${copies}/`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

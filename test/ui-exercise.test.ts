@@ -72,7 +72,10 @@ const verified = (store: Store, run: number, timeoutMs = 30_000) =>
 /** Processes started from the test's copies (the learner's server) or verifying them (the checker). */
 function processesOfCopies(): string[] {
   try {
-    return execFileSync('pgrep', ['-af', copies], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-af', `${copies}/`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
