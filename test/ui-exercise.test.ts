@@ -23,7 +23,7 @@ const { LessonController } = await import('../src/ui/controller.js');
 const { UiStore } = await import('../src/ui/store.js');
 const { ProgressFile } = await import('../src/ui/progress.js');
 const { findExercise } = await import('../src/exercises/exercises.js');
-const { checkTimelineLines, checksOf } = await import('../src/ui/exercise-store.js');
+const { checkBlocks, checkTimelineLines, checksOf } = await import('../src/ui/exercise-store.js');
 const { lineText } = await import('../src/ui/styled.js');
 type Controller = InstanceType<typeof LessonController>;
 type Store = InstanceType<typeof UiStore>;
@@ -109,6 +109,15 @@ describe('the exercise view', () => {
     );
     assert.equal(checks[1].expected, 'the reply "Hello, Ada!"');
     assert.match(checks[1].actual!, /Hi, Ada!/);
+    // The checks pane at 80 columns: each failure's expected and got lines, wrapped, spaces kept.
+    const pane = checkBlocks(shown, 36).lines.map(lineText);
+    assert.ok(pane.includes('FAIL  greets Ada by name'), pane.join('\n'));
+    assert.ok(pane.includes('    expected the reply "Hello, Ada!"'), pane.join('\n'));
+    assert.ok(pane.includes('    got      "Hi, Ada!"'), pane.join('\n'));
+    assert.ok(
+      pane.some((line) => line.endsWith('the name "   "')),
+      pane.join('\n'),
+    );
     // The timeline shows the first failing check's call, as the lesson's timeline shows rows.
     const rows = checkTimelineLines(shown).map(lineText);
     assert.match(rows[0], /^run 2 · call \d+ SayHello unary$/);

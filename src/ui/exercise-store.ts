@@ -79,10 +79,24 @@ const MARK_COLOR: Record<CheckResult['state'], string | undefined> = {
   fail: 'red',
 };
 
+/** Lines of at most `width` characters, broken at a space where one is near; other spaces kept (a name of spaces is the point). */
+function wrapKeepingSpaces(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while ([...rest].length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(space === cut ? cut + 1 : cut);
+  }
+  lines.push(rest);
+  return lines;
+}
+
 /** A failure's "expected …" or "got …", wrapped under its own column. */
 function detailLines(label: string, text: string, width: number): StyledLine[] {
   const lead = `    ${label.padEnd(9)}`;
-  const wrapped = wrapWords(text, Math.max(8, width - lead.length));
+  const wrapped = wrapKeepingSpaces(text, Math.max(8, width - lead.length));
   return wrapped.map((part, index) => [
     { text: index === 0 ? lead : ' '.repeat(lead.length), dim: true },
     { text: part, color: label === 'expected' ? 'green' : 'red' },
