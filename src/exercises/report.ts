@@ -5,7 +5,13 @@ import { ROOT } from '../paths.js';
 import { exerciseLabel, type Exercise } from './exercises.js';
 import type { CheckResult, Verification } from './verify.js';
 
-const MARK: Record<CheckResult['state'], string> = { pending: '    ', running: ' .. ', pass: 'pass', fail: 'FAIL' };
+/** How a check's state is written in front of its name. */
+export const MARK: Record<CheckResult['state'], string> = {
+  pending: '    ',
+  running: ' .. ',
+  pass: 'pass',
+  fail: 'FAIL',
+};
 
 /** A path as the learner would type it from the project's folder. */
 export function projectPath(path: string): string {

@@ -7,6 +7,7 @@ import { LessonView } from './LessonView.js';
 import { Header } from './Header.js';
 import { Footer } from './Footer.js';
 import { Help } from './Help.js';
+import { ExerciseView } from './ExerciseView.js';
 
 export interface AppProps {
   store: UiStore;
@@ -34,7 +35,7 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
     };
   }, [stdout, store, trackTerminalSize]);
 
-  const { screen, help, size } = store.state;
+  const { screen, help, size, exercise } = store.state;
   // One row short of the terminal: a frame as tall as the screen makes Ink clear the scrollback.
   // The picker takes only the rows it needs: Ink's cost per frame grows with its area, and the
   // picker is the first frame a learner waits for.
@@ -45,6 +46,8 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
         <Help store={store} />
       ) : picker ? (
         <Picker store={store} />
+      ) : exercise ? (
+        <ExerciseView store={store} />
       ) : (
         <Box flexDirection="column" flexGrow={1}>
           <Header store={store} />

@@ -11,7 +11,7 @@ import {
   serverLabelOf,
   serverPanesOf,
 } from './store.js';
-import { contentColumns, layoutFor, rectOf, wireRect } from './layout.js';
+import { contentColumns, layoutFor, rectOf, wireRect, type ExercisePane } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { useRenderers } from './useRenderers.js';
 import { TIMELINE_LEGEND, timelineLine, withBackend, withClientLabel } from './timeline.js';
@@ -19,7 +19,7 @@ import { BackendBars } from './BackendBars.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
 
-type LessonPane = Exclude<PaneId, 'help'>;
+type LessonPane = Exclude<PaneId, 'help' | ExercisePane>;
 const PANE_TITLE: Record<Exclude<LessonPane, `client:${string}` | `server:${string}`>, string> = {
   text: 'Lesson',
   source: 'Source',

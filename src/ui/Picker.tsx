@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { LESSONS, lessonNumberText } from '../lessons.js';
 import type { UiStore } from './store.js';
 import { wrapWords } from './help-lines.js';
+import { exercisesOf } from '../exercises/exercises.js';
 
 const KIND_LABEL = {
   unary: 'unary',
@@ -11,7 +12,7 @@ const KIND_LABEL = {
 } as const;
 
 export function Picker({ store }: { store: UiStore }) {
-  const { pickerIndex, completed, size } = store.state;
+  const { pickerIndex, completed, size, exerciseProgress } = store.state;
   const done = LESSONS.filter((lesson) => completed.has(lesson.slug)).length;
   const selected = LESSONS[pickerIndex];
   // The summary, wrapped as Ink will wrap it, inside the one-column padding on each side.
@@ -42,11 +43,19 @@ export function Picker({ store }: { store: UiStore }) {
       </Text>
       {shown.map((lesson, offset) => {
         const current = first + offset === pickerIndex;
+        // Exercises passed of the lesson's exercises: "ex 1/2".
+        const exercises = exercisesOf(lesson);
+        const passed = exercises.filter((exercise) => exerciseProgress.get(exercise.key)?.passed).length;
         return (
           <Text key={lesson.slug} wrap="truncate-end" inverse={current}>
             {current ? '▶ ' : '  '}
             {completed.has(lesson.slug) ? <Text color="green">✓ </Text> : '  '}
             {lessonNumberText(lesson.number)} {lesson.title}
+            {exercises.length ? (
+              <Text
+                color={passed === exercises.length ? 'green' : 'yellow'}
+              >{` ex ${passed}/${exercises.length}`}</Text>
+            ) : null}
             <Text dimColor> [{lesson.kinds.map((kind) => KIND_LABEL[kind]).join(', ')}]</Text>
           </Text>
         );

@@ -13,6 +13,8 @@ import { actionFor, keystrokes, type Action } from './keymap.js';
 import { clientLabelOf, panesOf, serverLabelOf, serverPane, type UiStore } from './store.js';
 import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';
+import { ExerciseController } from './exercise-controller.js';
+import { exercisesOf } from '../exercises/exercises.js';
 
 export interface ControllerOptions {
   /** Restart and re-run when a lesson file is saved. */
@@ -46,12 +48,17 @@ export class LessonController {
   private killing = false;
   /** The kills, stops and starts of servers asked for so far (see serverTask). */
   private serverWork: Promise<void> = Promise.resolve();
+  /** The exercise view's work (E in a lesson with exercises). */
+  readonly exercises: ExerciseController;
 
   constructor(
     private readonly store: UiStore,
     private readonly options: ControllerOptions = {},
   ) {
     if (options.progress) for (const slug of options.progress.load()) store.state.completed.add(slug);
+    if (options.progress)
+      for (const [key, done] of options.progress.exercises()) store.state.exerciseProgress.set(key, done);
+    this.exercises = new ExerciseController(store, options.progress, options.watch !== false);
   }
 
   /** The running lesson server's process id, if there is one. */
@@ -83,6 +90,7 @@ export class LessonController {
     void this.session?.stop();
     return this.enqueue(async () => {
       if (this.target !== lesson) return;
+      await this.exercises.close();
       await this.closeSession();
       // Loaded on the first open, not before the picker's first frame.
       const { LessonSession } = await import('../runner/session.js');
@@ -347,6 +355,7 @@ export class LessonController {
   /** Stops every process and watcher; safe to call more than once. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    await this.exercises.close();
     await this.closeSession();
     await this.work.catch(() => {});
     await this.closeSession();
@@ -448,8 +457,8 @@ export class LessonController {
 
   /** The pane that scroll keys move: the help or the wire view while open. */
   private scrollTarget() {
-    const { help, wireView, focus } = this.store.state;
-    return help ? 'help' : wireView ? 'wire' : focus;
+    const { help, wireView, focus, exercise } = this.store.state;
+    return help ? 'help' : exercise ? exercise.focus : wireView ? 'wire' : focus;
   }
 
   /**
@@ -474,6 +483,23 @@ export class LessonController {
       return;
     }
     this.store.update((draft) => (draft.pickerIndex = LESSONS.indexOf(exact)));
+  }
+
+  /**
+   * E: the open lesson's first exercise not yet passed (or its first); 1-9 in
+   * the exercise view: the exercise with that number.
+   */
+  private openExercise(number?: number): void {
+    const { lesson, exerciseProgress, exercise: open } = this.store.state;
+    const exercises = exercisesOf(lesson);
+    if (exercises.length === 0) return this.notice(`lesson ${lessonNumberText(lesson.number)} has no exercise yet`);
+    const chosen =
+      number === undefined
+        ? (exercises.find((exercise) => !exerciseProgress.get(exercise.key)?.passed) ?? exercises[0])
+        : exercises[number - 1];
+    if (!chosen) return this.notice(`this lesson has ${exercises.length} exercise${exercises.length > 1 ? 's' : ''}`);
+    if (open?.exercise.key === chosen.key) return;
+    void this.exercises.open(chosen);
   }
 
   /** Does what a key's action says; `input` is the character typed, for keys that carry a value (1-9). */
@@ -520,9 +546,9 @@ export class LessonController {
       case 'maximize':
         return this.store.update((draft) => (draft.maximized = !draft.maximized));
       case 'focus-next':
-        return moveFocus(1);
+        return state.exercise ? this.exercises.moveFocus(1) : moveFocus(1);
       case 'focus-prev':
-        return moveFocus(-1);
+        return state.exercise ? this.exercises.moveFocus(-1) : moveFocus(-1);
       case 'run-client':
         void this.runClient();
         return;
@@ -577,11 +603,30 @@ export class LessonController {
       case 'leave-join':
         void this.leaveOrJoin();
         return;
+      case 'open-exercise':
+        return this.openExercise();
+      case 'pick-exercise':
+        return this.openExercise(Number(input));
+      case 'close-exercise':
+        void this.exercises.close();
+        return this.notice('');
+      case 'exercise-verify':
+        this.notice('verifying your file again');
+        void this.exercises.verify();
+        return;
+      case 'exercise-hint':
+        return this.exercises.hint();
+      case 'exercise-solution':
+        return this.exercises.toggleSolution();
+      case 'solution-yes':
+      case 'solution-no':
+        return this.exercises.answer(action === 'solution-yes');
       case 'scroll-up':
       case 'scroll-down': {
         const step = action === 'scroll-up' ? -1 : 1;
         const target = this.scrollTarget();
-        // In the timeline the arrows move the cursor, which scrolls with it.
+        // In the timeline the arrows move the cursor, which scrolls with it; in the checks, the selected check.
+        if (target === 'exercise-checks') return this.exercises.selectCheck(step);
         return target === 'timeline' ? this.store.select(step) : this.store.scroll(target, step);
       }
       case 'page-up':

@@ -9,6 +9,7 @@ const NOTES = [
   'In the names prompt, names are comma-separated; "" is an empty name (lesson 01\'s server answers it with INVALID_ARGUMENT); an empty line sends the lesson\'s own names.',
   "Saving the lesson's server.ts or client.ts restarts that side and runs the client again.",
   'Faults (x, d, K, space) are applied from outside the lesson code; each shows in the timeline as a fault row, followed by the status it caused. A deadline stays for later runs until an empty line clears it.',
+  "E opens a lesson's exercise: your copy of one of its files (exercises/<lesson>/<id>.ts, made on first use) beside its checks. Saving the copy verifies it again; a failing check says what it expected and what arrived, and the timeline under it shows that check's calls. Passes and hints seen are remembered, and the lesson list shows each lesson's exercises passed (ex 1/2).",
   "Space stops the client reading: replies stop at the client, and once unread ones fill the HTTP/2 window (64 KiB) the server's replies queue up unsent (its write() returns false once that queue is full). Small replies fit in the window: the server may finish before the client reads them.",
 ];
 

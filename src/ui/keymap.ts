@@ -43,7 +43,15 @@ export type Action =
   | 'edit-line'
   | 'line-send'
   | 'line-cancel'
-  | 'leave-join';
+  | 'leave-join'
+  | 'open-exercise'
+  | 'close-exercise'
+  | 'pick-exercise'
+  | 'exercise-hint'
+  | 'exercise-verify'
+  | 'exercise-solution'
+  | 'solution-yes'
+  | 'solution-no';
 
 /** Keys that are not characters, named as in the help. */
 export type KeyName =
@@ -66,13 +74,27 @@ export interface Binding {
   action: Action;
   /** Shown in the footer too (every row is in the help). */
   footer?: boolean;
+  /** In the footer only for a lesson with exercises, or with more than one. */
+  needs?: 'exercises' | 'several-exercises';
 }
 
 /**
  * `clients`: a lesson that runs several clients (Lesson.clients); `servers`: one
- * that runs several servers (Lesson.servers); `line`: the prompt for a client's stdin.
+ * that runs several servers (Lesson.servers); `line`: the prompt for a client's stdin;
+ * `exercise`: the exercise view; `solution`: its question before showing a solution early.
  */
-export type Mode = 'picker' | 'lesson' | 'clients' | 'servers' | 'wire' | 'names' | 'deadline' | 'line' | 'help';
+export type Mode =
+  | 'picker'
+  | 'lesson'
+  | 'clients'
+  | 'servers'
+  | 'wire'
+  | 'names'
+  | 'deadline'
+  | 'line'
+  | 'help'
+  | 'exercise'
+  | 'solution';
 
 const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescriptor => ({ input, ...more });
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
@@ -167,6 +189,14 @@ const PAUSE: Binding = {
 const LESSON_ROWS: readonly Binding[] = [
   QUIT,
   HELP,
+  {
+    keys: [key('E')],
+    label: 'exercise',
+    help: "open the lesson's exercise: your copy of a lesson file, verified on every save",
+    action: 'open-exercise',
+    footer: true,
+    needs: 'exercises',
+  },
   RUN,
   EDIT_NAMES,
   CANCEL,
@@ -401,6 +431,86 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     PROMPT_DELETE,
     PROMPT_QUIT,
   ],
+  exercise: [
+    QUIT,
+    HELP,
+    {
+      keys: [key('h')],
+      label: 'hint',
+      help: 'show the next hint (each says more)',
+      action: 'exercise-hint',
+      footer: true,
+    },
+    {
+      keys: [key('s')],
+      label: 'solution',
+      help: 'show the reference solution (asks first if your copy has not passed)',
+      action: 'exercise-solution',
+      footer: true,
+    },
+    {
+      keys: [key('r')],
+      label: 'verify',
+      help: 'verify your file now (saving it does too)',
+      action: 'exercise-verify',
+      footer: true,
+    },
+    {
+      keys: [named('escape'), key('E')],
+      label: 'lesson',
+      help: 'back to the lesson',
+      action: 'close-exercise',
+      footer: true,
+    },
+    {
+      keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => key(digit)),
+      label: 'exercise',
+      help: "open the lesson's exercise with that number",
+      action: 'pick-exercise',
+      footer: true,
+      needs: 'several-exercises',
+    },
+    { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+    {
+      keys: [named('tab', { shift: true })],
+      label: 'focus back',
+      help: 'focus the previous pane',
+      action: 'focus-prev',
+    },
+    {
+      keys: UP,
+      label: 'up',
+      help: 'scroll the focused pane up (checks: the previous check and its calls)',
+      action: 'scroll-up',
+    },
+    {
+      keys: DOWN,
+      label: 'down',
+      help: 'scroll the focused pane down (checks: the next check and its calls)',
+      action: 'scroll-down',
+    },
+    PAGE_UP,
+    PAGE_DOWN,
+    TOP,
+    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+  ],
+  solution: [
+    {
+      keys: [key('y')],
+      label: 'show it',
+      help: 'show the reference solution now',
+      action: 'solution-yes',
+      footer: true,
+    },
+    {
+      keys: [key('n'), named('escape')],
+      label: 'keep trying',
+      help: 'do not show it',
+      action: 'solution-no',
+      footer: true,
+    },
+    PROMPT_QUIT,
+  ],
   help: [
     QUIT,
     { keys: [key('?'), named('escape')], label: 'close', help: 'close this help', action: 'help', footer: true },
@@ -485,7 +595,11 @@ export function footerKeyText(binding: Binding): string {
  * switches (Lesson.switches) come right after `r`, since they change its runs.
  */
 export function hintsFor(mode: Mode, lesson?: Lesson): Binding[] {
-  const hints = KEYMAP[mode].filter((binding) => binding.footer);
+  const exercises = lesson?.exercises?.length ?? 0;
+  const hints = KEYMAP[mode].filter(
+    (binding) =>
+      binding.footer && (binding.needs === undefined || exercises > (binding.needs === 'several-exercises' ? 1 : 0)),
+  );
   if (!lesson?.switches || (mode !== 'lesson' && mode !== 'clients' && mode !== 'servers')) return hints;
   const after = hints.findIndex((binding) => binding.action === 'run-client') + 1;
   return [...hints.slice(0, after), ...switchBindings(lesson), ...hints.slice(after)];
@@ -558,6 +672,8 @@ const MODE_TITLE: Record<Mode, string> = {
   deadline: 'Deadline prompt (d)',
   line: 'Line prompt (e on a client pane)',
   help: 'This help',
+  exercise: 'Exercise view (E)',
+  solution: 'Solution prompt (s)',
 };
 
 /**
@@ -572,10 +688,10 @@ export function helpSections(withClients = false, lesson?: Lesson): { title: str
   );
   const own = (mode: Mode) => KEYMAP[mode].filter((binding) => !everywhere.includes(binding));
   const modes: Mode[] = withClients
-    ? ['picker', 'clients', 'wire', 'deadline', 'line', 'help']
+    ? ['picker', 'clients', 'wire', 'deadline', 'line', 'exercise', 'solution', 'help']
     : lesson?.servers
-      ? ['picker', 'servers', 'wire', 'names', 'deadline', 'help']
-      : ['picker', 'lesson', 'wire', 'names', 'deadline', 'help'];
+      ? ['picker', 'servers', 'wire', 'names', 'deadline', 'exercise', 'solution', 'help']
+      : ['picker', 'lesson', 'wire', 'names', 'deadline', 'exercise', 'solution', 'help'];
   return [
     { title: 'Everywhere', bindings: everywhere },
     ...modes.map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) })),

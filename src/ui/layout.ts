@@ -159,3 +159,59 @@ export function contentColumns(rect: Rect): number {
 export function rectOf(layout: Layout, pane: TabPane): Rect | undefined {
   return [...layout.columns.flat(), ...(layout.strip ?? [])].find((entry) => entry.pane === pane)?.rect;
 }
+
+/** The panes of the exercise view: the learner's file and the hints seen; the checks, a check's calls, the program's output. */
+export type ExercisePane =
+  'exercise-file' | 'exercise-hints' | 'exercise-checks' | 'exercise-timeline' | 'exercise-output';
+export const EXERCISE_PANES: readonly ExercisePane[] = [
+  'exercise-file',
+  'exercise-hints',
+  'exercise-checks',
+  'exercise-timeline',
+  'exercise-output',
+];
+
+export const isExercisePane = (pane: string): pane is ExercisePane =>
+  (EXERCISE_PANES as readonly string[]).includes(pane);
+
+export interface ExerciseLayout {
+  /** One pane at a time, with a tab row above it naming every pane. */
+  compact: boolean;
+  columns: { pane: ExercisePane; rect: Rect }[][];
+}
+
+/**
+ * The exercise view, under its one title row: the learner's file on the left
+ * (with the hints seen below it, when there are any), the checks, the selected
+ * check's calls and the program's output on the right. A small terminal shows
+ * the focused pane alone.
+ */
+export function exerciseLayout(columns: number, rows: number, focus: ExercisePane, withHints: boolean): ExerciseLayout {
+  const body = bodyRows(rows);
+  if (columns < 80 || rows < 22)
+    return { compact: true, columns: [[{ pane: focus, rect: { width: columns, height: body - 1 } }]] };
+  const left = Math.floor(columns * 0.5);
+  const right = columns - left;
+  const hintsHeight = withHints ? Math.max(5, Math.floor(body * 0.4)) : 0;
+  const outputHeight = Math.max(4, Math.floor(body * 0.15));
+  const checksHeight = Math.max(6, Math.floor(body * 0.4));
+  return {
+    compact: false,
+    columns: [
+      [
+        { pane: 'exercise-file', rect: { width: left, height: body - hintsHeight } },
+        ...(withHints ? [{ pane: 'exercise-hints' as const, rect: { width: left, height: hintsHeight } }] : []),
+      ],
+      [
+        { pane: 'exercise-checks', rect: { width: right, height: checksHeight } },
+        { pane: 'exercise-timeline', rect: { width: right, height: body - checksHeight - outputHeight } },
+        { pane: 'exercise-output', rect: { width: right, height: outputHeight } },
+      ],
+    ],
+  };
+}
+
+/** Where `pane` is in the exercise view, if it is shown. */
+export function exerciseRectOf(layout: ExerciseLayout, pane: ExercisePane): Rect | undefined {
+  return layout.columns.flat().find((entry) => entry.pane === pane)?.rect;
+}

@@ -5,7 +5,20 @@ import { LESSONS, type Lesson } from '../lessons.js';
 import type { WireEvent } from '../instrument/events.js';
 import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
-import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
+import {
+  EXERCISE_PANES,
+  contentRows,
+  exerciseLayout,
+  exerciseRectOf,
+  helpRect,
+  isExercisePane,
+  layoutFor,
+  rectOf,
+  wireRect,
+  type ExercisePane,
+} from './layout.js';
+import type { ExerciseView } from './exercise-store.js';
+import type { ExerciseProgress } from './progress.js';
 import type { Mode } from './keymap.js';
 import { backendOf } from '../runner/format.js';
 import { formatNames } from './names.js';
@@ -20,10 +33,10 @@ export type ClientPane = `client:${string}`;
 export type ServerPane = `server:${string}`;
 /** The panes Tab moves between; the wire view and the help open over them. */
 export type TabPane = 'text' | 'source' | 'server' | 'client' | 'timeline' | ClientPane | ServerPane;
-export type PaneId = TabPane | 'wire' | 'help';
+export type PaneId = TabPane | 'wire' | 'help' | ExercisePane;
 /** The panes of a lesson with one client. */
 export const PANES: readonly TabPane[] = ['text', 'source', 'server', 'client', 'timeline'];
-const ALL_PANES: readonly PaneId[] = [...PANES, 'wire', 'help'];
+const ALL_PANES: readonly PaneId[] = [...PANES, 'wire', 'help', ...EXERCISE_PANES];
 
 export const clientPane = (label: string): ClientPane => `client:${label}`;
 export const serverPane = (label: string): ServerPane => `server:${label}`;
@@ -176,6 +189,10 @@ export interface UiState {
   files: { text: string; server: string; client: string };
   notice: string;
   size: { columns: number; rows: number };
+  /** The exercise view, while it is open over the lesson (see exercise-store.ts). */
+  exercise?: ExerciseView;
+  /** What the learner has done in each exercise, by key (this run or, with a progress file, an earlier one). */
+  exerciseProgress: Map<string, ExerciseProgress>;
 }
 
 export interface StoreOptions {
@@ -201,6 +218,11 @@ const FOLLOWING: Record<Exclude<PaneId, ClientPane | ServerPane>, boolean> = {
   timeline: true,
   wire: false,
   help: false,
+  'exercise-file': false,
+  'exercise-hints': true,
+  'exercise-checks': false,
+  'exercise-timeline': true,
+  'exercise-output': true,
 };
 
 /** Whether a pane follows new lines at the bottom (logs and the timeline), rather than being read from the top. */
@@ -271,6 +293,7 @@ export class UiStore {
       files: { text: '', server: '', client: '' },
       notice: '',
       size: { columns: 100, rows: 30 },
+      exerciseProgress: new Map(),
     };
   }
 
@@ -289,6 +312,7 @@ export class UiStore {
     if (linePrompt !== undefined) return 'line';
     if (help) return 'help';
     if (screen === 'picker') return 'picker';
+    if (this.state.exercise) return this.state.exercise.confirming ? 'solution' : 'exercise';
     if (wireView) return 'wire';
     return lesson.clients ? 'clients' : lesson.servers ? 'servers' : 'lesson';
   }
@@ -579,6 +603,11 @@ export class UiStore {
     const { size, focus, maximized, lesson } = this.state;
     if (pane === 'help') return contentRows(helpRect(size.columns, size.rows));
     if (pane === 'wire') return contentRows(wireRect(size.columns, size.rows));
+    if (isExercisePane(pane)) {
+      const { exercise } = this.state;
+      const layout = exerciseLayout(size.columns, size.rows, exercise?.focus ?? pane, (exercise?.hints ?? 0) > 0);
+      return contentRows(exerciseRectOf(layout, pane) ?? { width: 0, height: 0 });
+    }
     const rect = rectOf(
       layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson), serverPanesOf(lesson)),
       pane,
