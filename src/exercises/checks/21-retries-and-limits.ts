@@ -96,11 +96,18 @@ export const checks: LessonChecks = {
       {
         name: 'lets 10 of 20 calls at once through, refuses the rest',
         async run({ target }) {
+          const started = performance.now();
           const outcomes = await burst(target, 'SayHelloLimited', 2 * BUCKET_SIZE);
+          // A token comes back every REFILL_MS: a burst that took longer (a busy
+          // machine) may fairly let one more through for each that passed.
+          const refilled = Math.floor((performance.now() - started) / REFILL_MS);
           const ok = countOf(outcomes, grpc.status.OK);
           const refused = countOf(outcomes, grpc.status.RESOURCE_EXHAUSTED);
-          if (ok !== BUCKET_SIZE || refused !== BUCKET_SIZE)
-            fail(`${BUCKET_SIZE} OK and ${BUCKET_SIZE} RESOURCE_EXHAUSTED`, tally(outcomes));
+          if (ok < BUCKET_SIZE || ok > BUCKET_SIZE + refilled || ok + refused !== outcomes.length)
+            fail(
+              `${BUCKET_SIZE} OK${refilled ? ` (up to ${BUCKET_SIZE + refilled}: the burst took ${refilled * REFILL_MS}+ ms)` : ''} and the rest RESOURCE_EXHAUSTED`,
+              tally(outcomes),
+            );
         },
       },
       {
