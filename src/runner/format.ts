@@ -4,6 +4,7 @@ import { messagePreview } from '../instrument/decode.js';
 import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import { peerPort } from '../address.js';
+import { protocolName, shortName } from '../instrument/tls.js';
 
 export function formatMs(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
@@ -55,6 +56,23 @@ export function messageSize(event: MessageEvent): { wire: string; compression?: 
   return { wire, compression: `${event.encoding ?? 'compressed'} (${byteSize(event.size)})` };
 }
 
+export type TransportEvent = Extract<WireEvent, { type: 'transport' }>;
+
+/** What a plaintext connection's row says: the contrast with TLS, in every lesson that has none. */
+export const PLAINTEXT_TRANSPORT = 'plaintext h2c (no TLS): anyone on the path reads these bytes';
+
+/**
+ * A connection's row: "TLS 1.3  TLS_AES_256_GCM_SHA384  ALPN h2  server cert
+ * CN=localhost, issuer CN=lesson 15 CA", or PLAINTEXT_TRANSPORT.
+ */
+export function transportText({ tls }: TransportEvent): string {
+  if (!tls) return PLAINTEXT_TRANSPORT;
+  const server = tls.server
+    ? `server cert ${shortName(tls.server.subject)}, issuer ${shortName(tls.server.issuer)}`
+    : 'no server cert';
+  return [protocolName(tls.protocol), tls.cipher, ...(tls.alpn ? [`ALPN ${tls.alpn}`] : []), server].join('  ');
+}
+
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
 export function formatWireEvent(event: WireEvent, method?: string): string {
   switch (event.type) {
@@ -75,6 +93,8 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
     }
     case 'connectivity':
       return `${formatMs(event.ms)}  channel ${event.state}`;
+    case 'transport':
+      return `${formatMs(event.ms)}  ${transportText(event)}`;
     case 'status':
       return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
     case 'fault':

@@ -2,12 +2,12 @@
 // read by components. Notifies at most once a frame, so a burst of a
 // thousand events costs one render.
 import { LESSONS, type Lesson } from '../lessons.js';
-import type { WireEvent } from '../instrument/events.js';
+import type { TlsBytes, WireEvent } from '../instrument/events.js';
 import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 import type { Mode } from './keymap.js';
-import { backendOf } from '../runner/format.js';
+import { backendOf, type TransportEvent } from '../runner/format.js';
 import { formatNames } from './names.js';
 import { usefulErrorLine } from './crash.js';
 
@@ -73,6 +73,16 @@ export interface TimelineRow {
   method?: string;
   /** The label of the client whose call it is, in a lesson that runs several. */
   client?: string;
+  /** The connection the call went on, once known: for the wire view to say what TLS did with the bytes. */
+  transport?: CallTransport;
+}
+
+/** A call's connection, for the wire view of its rows. */
+export interface CallTransport {
+  /** The connection's row: TLS and what its handshake agreed, or plaintext. */
+  connection: TransportEvent;
+  /** On TLS: the bytes in and out of TLS on that connection while the call was open, set when it ends. */
+  tlsBytes?: TlsBytes;
 }
 
 export interface ScrollState {
@@ -239,6 +249,10 @@ export class UiStore {
   private readonly methods = new Map<string, string>();
   /** A lesson with several servers: the label of the one each call went to, keyed as `methods`. */
   private readonly backends = new Map<string, string>();
+  /** Each connection's row, by run, client and connection number. */
+  private readonly connections = new Map<string, TransportEvent>();
+  /** Each call's connection, keyed as `methods`. */
+  private readonly transports = new Map<string, CallTransport>();
   private pending?: NodeJS.Timeout;
 
   constructor(options: StoreOptions = {}) {
@@ -349,6 +363,8 @@ export class UiStore {
       state.wireView = false;
       this.methods.clear();
       this.backends.clear();
+      this.connections.clear();
+      this.transports.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
       state.switchesOn = new Set();
@@ -508,6 +524,7 @@ export class UiStore {
         for (const wire of event.events) {
           const key = `${event.run}/${event.client ?? ''}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
+          this.noteTransport(`${event.run}/${event.client ?? ''}`, key, wire);
           if (wire.type === 'headers' && wire.peer !== undefined && state.lesson.servers) {
             const ports = new Map(
               [...state.listedServers].flatMap(([label, { port }]) => (port === undefined ? [] : [[label, port]])),
@@ -525,11 +542,31 @@ export class UiStore {
           }
           const row: TimelineRow = { run: event.run, event: wire, method: this.methods.get(key) };
           if (event.client !== undefined) row.client = event.client;
+          const transport = this.transports.get(key);
+          if (transport && (wire.type === 'message' || wire.type === 'headers')) row.transport = transport;
           state.timeline.push(row);
         }
         break;
     }
     this.changed();
+  }
+
+  /**
+   * Which connection a call went on: the connection's own row names its
+   * first call, later calls' request headers name it; a call's status on TLS
+   * brings the bytes TLS carried meanwhile.
+   */
+  private noteTransport(process: string, key: string, wire: WireEvent): void {
+    if (wire.type === 'transport') {
+      this.connections.set(`${process}/${wire.connection}`, wire);
+      this.transports.set(key, { connection: wire });
+    } else if (wire.type === 'headers' && wire.kind === 'request' && wire.connection !== undefined) {
+      const connection = this.connections.get(`${process}/${wire.connection}`);
+      if (connection) this.transports.set(key, { connection });
+    } else if (wire.type === 'status' && wire.tlsBytes) {
+      const transport = this.transports.get(key);
+      if (transport) transport.tlsBytes = wire.tlsBytes;
+    }
   }
 
   /** The selected timeline row, if it is still kept. */
