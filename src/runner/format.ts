@@ -112,3 +112,59 @@ export function backendOf(peer: string, ports: ReadonlyMap<string, number>): str
   for (const [label, listening] of ports) if (listening === port) return label;
   return peer;
 }
+
+/**
+ * The response header in which a backend may name itself. Behind a proxy a
+ * call's connection ends at the proxy, so its peer says nothing of the
+ * backend that served it; services often name the instance that answered in
+ * a response header (x-backend, x-served-by) for whoever debugs them through
+ * the proxy, and lesson 20's backends do.
+ */
+export const BACKEND_HEADER = 'x-backend';
+
+/**
+ * Where each call of a lesson with several servers went, for the timeline,
+ * the transcript and the bars. A call whose connection went to one of the
+ * servers' ports is that server's: the tap saw where it went. A call whose
+ * connection went elsewhere (a proxy in front) is the server's that its
+ * response headers name in BACKEND_HEADER, when that is one of the lesson's
+ * servers: the backend's own word, carried through the proxy.
+ */
+export class CallBackends {
+  private readonly calls = new Map<string, { peer: string; label?: string; direct: boolean }>();
+
+  /** Notes what one wire event of the call `key` says of where it went; `ports`: each server's port, by label. */
+  note(key: string, event: WireEvent, ports: ReadonlyMap<string, number>): void {
+    if (event.type !== 'headers') return;
+    if (event.kind === 'request' && event.peer !== undefined) {
+      const label = backendOf(event.peer, ports);
+      const direct = ports.has(label);
+      this.calls.set(key, { peer: event.peer, direct, ...(direct ? { label } : {}) });
+      return;
+    }
+    const call = this.calls.get(key);
+    if (!call || call.direct || event.direction !== 'server->client') return;
+    const named = event.headers.find(([name]) => name === BACKEND_HEADER)?.[1];
+    if (named !== undefined && ports.has(named)) call.label = named;
+  }
+
+  /** The label of the lesson's server that served the call, once known. */
+  label(key: string): string | undefined {
+    return this.calls.get(key)?.label;
+  }
+
+  /**
+   * What the call's row says of where it went: "b"; "b via 127.0.0.1:50060"
+   * through a proxy; the peer alone while no server is known ("unix socket").
+   */
+  text(key: string): string | undefined {
+    const call = this.calls.get(key);
+    if (!call) return undefined;
+    if (call.label === undefined) return call.peer;
+    return call.direct ? call.label : `${call.label} via ${call.peer}`;
+  }
+
+  clear(): void {
+    this.calls.clear();
+  }
+}

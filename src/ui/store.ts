@@ -7,7 +7,7 @@ import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import { contentRows, helpRect, layoutFor, rectOf, wireRect } from './layout.js';
 import type { Mode } from './keymap.js';
-import { backendOf, type TransportEvent } from '../runner/format.js';
+import { CallBackends, type TransportEvent } from '../runner/format.js';
 import { formatNames } from './names.js';
 import { usefulErrorLine } from './crash.js';
 
@@ -247,8 +247,8 @@ export class UiStore {
   private readonly logCapacity: number;
   /** Method path of each call of the open lesson, keyed by run and call. */
   private readonly methods = new Map<string, string>();
-  /** A lesson with several servers: the label of the one each call went to, keyed as `methods`. */
-  private readonly backends = new Map<string, string>();
+  /** A lesson with several servers: where each call went, keyed as `methods`. */
+  private readonly backends = new CallBackends();
   /** Each connection's row, by run, client and connection number. */
   private readonly connections = new Map<string, TransportEvent>();
   /** Each call's connection, keyed as `methods`. */
@@ -417,9 +417,13 @@ export class UiStore {
     return found;
   }
 
-  /** A timeline row's backend: the label of the server its call went to, in a lesson with several. */
+  /**
+   * A timeline row's backend, in a lesson with several servers: the label of
+   * the server that served its call ("b", or "b via 127.0.0.1:50060" through
+   * a proxy), or the address the call went to while that is not known.
+   */
   backendOf(row: TimelineRow): string | undefined {
-    return this.backends.get(`${row.run}/${row.client ?? ''}/${row.event.call}`);
+    return this.backends.text(`${row.run}/${row.client ?? ''}/${row.event.call}`);
   }
 
   /** The state of the listed client with this label (made on the spot for one the lesson does not list). */
@@ -525,14 +529,15 @@ export class UiStore {
           const key = `${event.run}/${event.client ?? ''}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
           this.noteTransport(`${event.run}/${event.client ?? ''}`, key, wire);
-          if (wire.type === 'headers' && wire.peer !== undefined && state.lesson.servers) {
+          if (wire.type === 'headers' && state.lesson.servers) {
             const ports = new Map(
               [...state.listedServers].flatMap(([label, { port }]) => (port === undefined ? [] : [[label, port]])),
             );
-            this.backends.set(key, backendOf(wire.peer, ports));
+            this.backends.note(key, wire, ports);
           }
+          // The bars count by the server that served the call (see CallBackends): through a proxy too.
           if (wire.type === 'status' && wire.code === 0) {
-            const backend = this.backends.get(key);
+            const backend = this.backends.label(key);
             if (backend !== undefined && state.served.has(backend))
               state.served.set(backend, state.served.get(backend)! + 1);
           }
