@@ -574,6 +574,6 @@ describe('wire view', () => {
     });
     await until('SayHello unary');
     app.stdin.write('w');
-    await until('Select a message or a headers row in the timeline');
+    await until('Select a message, a headers row or a connection row in the timeline');
   });
 });

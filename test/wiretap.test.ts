@@ -57,13 +57,14 @@ describe('wire tap: the four kinds of call', () => {
   });
   after(() => Promise.all(servers.map((server) => server.stop())));
 
-  test('unary: connection setup, request headers, request, half-close, response headers, reply, trailers, status', async () => {
+  test('unary: connection setup, the connection, request headers, request, half-close, response headers, reply, trailers, status', async () => {
     const events = await tappedRun('1', portOf['1'], ['Ada']);
     assert.deepEqual(shape(events), [
       'call',
       'channel IDLE',
       'channel CONNECTING',
       'channel READY',
+      'transport',
       'request headers',
       'send',
       'half-close',
@@ -97,6 +98,7 @@ describe('wire tap: the four kinds of call', () => {
   test('server streaming: one request, five replies, then the trailers', async () => {
     const events = await tappedRun('2', portOf['2'], ['Ada']);
     assert.deepEqual(shape(events).slice(4), [
+      'transport',
       'request headers',
       'send',
       'half-close',
@@ -121,6 +123,7 @@ describe('wire tap: the four kinds of call', () => {
   test('client streaming: requests go out once the stream is open, then half-close, then the one reply', async () => {
     const events = await tappedRun('3', portOf['3'], ['Ada', 'Grace', 'Linus']);
     assert.deepEqual(shape(events).slice(4), [
+      'transport',
       'request headers',
       'send',
       'send',
@@ -137,6 +140,7 @@ describe('wire tap: the four kinds of call', () => {
   test('bidirectional ping-pong interleaves request and reply', async () => {
     const events = await tappedRun('4', portOf['4'], ['Ada', 'Grace', 'Linus']);
     assert.deepEqual(shape(events).slice(4), [
+      'transport',
       'request headers',
       'send',
       'response',

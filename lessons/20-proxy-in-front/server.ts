@@ -39,6 +39,8 @@ function sayHelloAs(backend: string): HelloWorldServiceHandlers['SayHello'] {
     // the upstream's name, an L4 proxy passes on the client's own.
     const forwardedFor = call.metadata.get('x-forwarded-for')[0] ?? 'none';
     const seen = new grpc.Metadata();
+    // Behind a proxy the client cannot tell which backend answered: say it,
+    // so a slow or failing reply can be traced to the backend that sent it.
     seen.set('x-backend', backend);
     seen.set('x-seen-peer', call.getPeer());
     seen.set('x-seen-authority', String(call.metadata.get(':authority')[0] ?? call.getHost()));

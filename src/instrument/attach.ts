@@ -4,7 +4,9 @@
 // and `npm run client` before they start the lesson file:
 //
 // - every grpc-js server logs one line per finished call, and lesson 05's
-//   REST endpoint one per request, within one shared rate limit;
+//   REST endpoint one per request, within one shared rate limit; a TLS server
+//   also one per connection it accepts (what the handshake agreed, and the
+//   client's certificate, if it showed one);
 // - a server reports the ports it bound to a parent on an IPC channel, and
 //   shuts down when that parent goes away;
 // - a client run under a parent reports every call on the wire to it, and
@@ -20,11 +22,14 @@
 // It patches prototypes that every importer of grpc-js shares, so the order of
 // imports does not matter.
 import http from 'node:http';
+import http2 from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { callLogger, rateLimited, restCallLogger } from '../runtime/call-log.js';
 import { escapeControlChars } from '../runtime/control-chars.js';
 import { DEADLINE_ENV, createIpcSink, isFaultMessage, type ChildMessage } from './ipc-sink.js';
 import { applyFault, installWireTap } from './wiretap.js';
+import { serverTlsLine } from './tls.js';
 
 if (!process.env.GRPC_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
 
@@ -71,6 +76,17 @@ grpc.Server.prototype.bindAsync = function (this: grpc.Server, port, credentials
     callback(error, boundPort);
   });
 };
+
+// grpc-js serves TLS credentials with an http2 secure server: each
+// connection it accepts says, once its handshake is over, what TLS agreed and
+// whom the client's certificate names (mTLS). A handshake that fails makes no
+// connection, and no line.
+const createSecureServer = http2.createSecureServer;
+http2.createSecureServer = function (this: unknown, ...args: unknown[]) {
+  const server = (createSecureServer as (...all: unknown[]) => http2.Http2SecureServer).apply(this, args);
+  server.on('secureConnection', (socket: TLSSocket) => logLine(serverTlsLine(socket)));
+  return server;
+} as typeof http2.createSecureServer;
 
 // grpc-js answers a handler's exception with UNKNOWN and, on purpose, no
 // detail (it could leak internals). The learner should still see what broke.

@@ -47,10 +47,35 @@ export type WireEvent =
        * balances over several.
        */
       peer?: string;
+      /** Request headers: the connection the call went on (see 'transport'). */
+      connection?: number;
+    }
+  /**
+   * A connection, reported once, on the first call that goes out on it: TLS
+   * and what its handshake agreed, or plaintext HTTP/2 (h2c) without `tls`.
+   */
+  | {
+      type: 'transport';
+      call: number;
+      ms: number;
+      /** Connections numbered in the order the client process opened them; request headers name theirs. */
+      connection: number;
+      /** The address at the other end, as on request headers. */
+      peer: string;
+      tls?: TlsSummary;
     }
   /** The channel's connection setup, reported on the call that started it: IDLE, CONNECTING, READY... */
   | { type: 'connectivity'; call: number; ms: number; state: string }
-  | { type: 'status'; call: number; ms: number; code: number; codeName: string; details: string }
+  | {
+      type: 'status';
+      call: number;
+      ms: number;
+      code: number;
+      codeName: string;
+      details: string;
+      /** A call on a TLS connection: the bytes that went in and out of TLS on it while the call was open. */
+      tlsBytes?: TlsBytes;
+    }
   /**
    * A fault the learner injected from the lesson UI, on the call it hit; the
    * status it causes follows as the call's own. Without a call (none was in
@@ -64,6 +89,40 @@ export type WireEvent =
  * kill-server: the server was killed (SIGKILL) while the call was in flight.
  */
 export type FaultKind = 'cancel' | 'deadline' | 'pause' | 'resume' | 'kill-server';
+
+/** What a TLS handshake agreed, as the client's TLS socket reports it. */
+export interface TlsSummary {
+  /** tlsSocket.getProtocol(): "TLSv1.3". */
+  protocol: string;
+  /** The cipher suite's standard name: "TLS_AES_256_GCM_SHA384". */
+  cipher: string;
+  /** The application protocol both sides agreed in the handshake (ALPN): "h2" for HTTP/2. */
+  alpn?: string;
+  /** The certificate the server showed. */
+  server?: CertificateSummary;
+  /** The certificate the client holds for mTLS: TLS sends it only when the server asks for one. */
+  client?: CertificateSummary;
+}
+
+export interface CertificateSummary {
+  /** Distinguished names: "CN=localhost", "CN=lesson 15 CA". */
+  subject: string;
+  issuer: string;
+  validTo?: string;
+  fingerprint256?: string;
+}
+
+/**
+ * Bytes on a TLS connection over some time, counted by Node on both sides of
+ * TLS: what HTTP/2 handed TLS to send and the bytes TLS wrote to TCP for it,
+ * and the same for what arrived.
+ */
+export interface TlsBytes {
+  sent: number;
+  sentOnTcp: number;
+  received: number;
+  receivedOnTcp: number;
+}
 
 export type HeaderKind = 'request' | 'response' | 'trailers' | 'trailers-only';
 export type HeaderPair = [name: string, value: string];

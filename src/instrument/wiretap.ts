@@ -16,11 +16,18 @@
 // was compressed. Each message event pairs the two, in order: the size on the
 // wire and the flag from the stream, the decoded bytes from the call.
 //
+// Under the HTTP/2 session is its socket: a TLS socket for a channel with TLS
+// credentials, a plain TCP one otherwise. The first call on each connection
+// gets a row that says which (with what the TLS handshake agreed), and a call
+// on a TLS connection ends with the bytes that went in and out of TLS while it
+// was open: everything above, messages and headers, is what TLS encrypts.
+//
 // The same two places let the lesson UI inject faults from outside the lesson
 // code (applyFault): cancel the calls in flight, pause their reading, or clamp
 // the deadline each call is created with.
 import http2 from 'node:http2';
 import type { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type FaultKind, type HeaderPair, type WireEvent } from './events.js';
@@ -28,6 +35,7 @@ import type { ClientFault, KilledServer } from './ipc-sink.js';
 import { formatAddress, peerPort } from '../address.js';
 import { decodePreview } from './decode.js';
 import { methodKindOf } from './wire-format.js';
+import { bytesBetween, clientTlsSummary, isTlsSocket, readByteCounters, type ByteCounters } from './tls.js';
 
 export interface WireTapOptions {
   /** Messages up to this many bytes (decoded) are reported with their bytes (base64), for the wire view. */
@@ -67,6 +75,8 @@ interface OpenCall {
   /** grpc-encoding of the request headers, and of the response headers. */
   sendEncoding?: string;
   receiveEncoding?: string;
+  /** On a TLS connection: its socket, and its byte counters when the call's stream opened. */
+  tls?: { socket: TLSSocket; start: ByteCounters };
 }
 
 /** What a message's 5-byte prefix says: whether the payload is compressed, and its length as sent. */
@@ -204,6 +214,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
     kind: 'request' | 'response' | 'trailers' | 'trailers-only',
     raw: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders,
     peer?: string,
+    connection?: number,
   ) => {
     emit({
       type: 'headers',
@@ -213,6 +224,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
       kind,
       headers: headerPairs(raw),
       ...(peer === undefined ? {} : { peer }),
+      ...(connection === undefined ? {} : { connection }),
     });
   };
 
@@ -278,6 +290,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
           },
           onReceiveStatus: (status) => {
             openCalls.delete(call.id);
+            const end = open.tls && readByteCounters(open.tls.socket);
             emit({
               type: 'status',
               call: call.id,
@@ -285,6 +298,7 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
               code: status.code,
               codeName: grpc.status[status.code] ?? String(status.code),
               details: status.details,
+              ...(open.tls && end ? { tlsBytes: bytesBetween(open.tls.start, end) } : {}),
             });
             listener.onReceiveStatus(status);
           },
@@ -306,9 +320,13 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
   };
   undo.push(() => (metadataPrototype.toHttp2Headers = toHttp2Headers));
 
+  /** Each HTTP/2 session's connection number, and whether its row has gone out. */
+  const connections = new WeakMap<http2.ClientHttp2Session, { id: number; reported: boolean }>();
+  let lastConnection = 0;
   const connect = http2.connect;
   http2.connect = function (this: unknown, ...args: Parameters<typeof http2.connect>) {
     const session = connect.apply(this, args);
+    connections.set(session, { id: ++lastConnection, reported: false });
     const request = session.request;
     session.request = function (
       this: http2.ClientHttp2Session,
@@ -323,7 +341,25 @@ export function installWireTap(emit: (event: WireEvent) => void, options: WireTa
         if (readingPaused) open.reading.hold();
         // The connection a channel's load-balancing policy picked for this call.
         open.peer = peerOf(this);
-        headers(call, 'client->server', 'request', requestHeaders, open.peer);
+        const connection = connections.get(this);
+        // By now the handshake is over: grpc-js makes the session on a connected socket.
+        const socket = this.socket as unknown;
+        if (isTlsSocket(socket)) {
+          const start = readByteCounters(socket);
+          if (start) open.tls = { socket, start };
+        }
+        if (connection && !connection.reported) {
+          connection.reported = true;
+          emit({
+            type: 'transport',
+            call: call.id,
+            ms: since(call),
+            connection: connection.id,
+            peer: open.peer,
+            ...(isTlsSocket(socket) ? { tls: clientTlsSummary(socket) } : {}),
+          });
+        }
+        headers(call, 'client->server', 'request', requestHeaders, open.peer, connection?.id);
         open.sendEncoding = headerValue(requestHeaders['grpc-encoding']);
         // What the client sends is reported when it goes into the HTTP/2
         // stream, not when the application writes it: a message written

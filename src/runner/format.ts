@@ -4,6 +4,7 @@ import { messagePreview } from '../instrument/decode.js';
 import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import { peerPort } from '../address.js';
+import { protocolName, shortName } from '../instrument/tls.js';
 
 export function formatMs(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
@@ -55,6 +56,23 @@ export function messageSize(event: MessageEvent): { wire: string; compression?: 
   return { wire, compression: `${event.encoding ?? 'compressed'} (${byteSize(event.size)})` };
 }
 
+export type TransportEvent = Extract<WireEvent, { type: 'transport' }>;
+
+/** What a plaintext connection's row says: the contrast with TLS, in every lesson that has none. */
+export const PLAINTEXT_TRANSPORT = 'plaintext h2c (no TLS): anyone on the path reads these bytes';
+
+/**
+ * A connection's row: "TLS 1.3  TLS_AES_256_GCM_SHA384  ALPN h2  server cert
+ * CN=localhost, issuer CN=lesson 15 CA", or PLAINTEXT_TRANSPORT.
+ */
+export function transportText({ tls }: TransportEvent): string {
+  if (!tls) return PLAINTEXT_TRANSPORT;
+  const server = tls.server
+    ? `server cert ${shortName(tls.server.subject)}, issuer ${shortName(tls.server.issuer)}`
+    : 'no server cert';
+  return [protocolName(tls.protocol), tls.cipher, ...(tls.alpn ? [`ALPN ${tls.alpn}`] : []), server].join('  ');
+}
+
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
 export function formatWireEvent(event: WireEvent, method?: string): string {
   switch (event.type) {
@@ -75,6 +93,8 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
     }
     case 'connectivity':
       return `${formatMs(event.ms)}  channel ${event.state}`;
+    case 'transport':
+      return `${formatMs(event.ms)}  ${transportText(event)}`;
     case 'status':
       return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
     case 'fault':
@@ -91,4 +111,60 @@ export function backendOf(peer: string, ports: ReadonlyMap<string, number>): str
   const port = peerPort(peer);
   for (const [label, listening] of ports) if (listening === port) return label;
   return peer;
+}
+
+/**
+ * The response header in which a backend may name itself. Behind a proxy a
+ * call's connection ends at the proxy, so its peer says nothing of the
+ * backend that served it; services often name the instance that answered in
+ * a response header (x-backend, x-served-by) for whoever debugs them through
+ * the proxy, and lesson 20's backends do.
+ */
+export const BACKEND_HEADER = 'x-backend';
+
+/**
+ * Where each call of a lesson with several servers went, for the timeline,
+ * the transcript and the bars. A call whose connection went to one of the
+ * servers' ports is that server's: the tap saw where it went. A call whose
+ * connection went elsewhere (a proxy in front) is the server's that its
+ * response headers name in BACKEND_HEADER, when that is one of the lesson's
+ * servers: the backend's own word, carried through the proxy.
+ */
+export class CallBackends {
+  private readonly calls = new Map<string, { peer: string; label?: string; direct: boolean }>();
+
+  /** Notes what one wire event of the call `key` says of where it went; `ports`: each server's port, by label. */
+  note(key: string, event: WireEvent, ports: ReadonlyMap<string, number>): void {
+    if (event.type !== 'headers') return;
+    if (event.kind === 'request' && event.peer !== undefined) {
+      const label = backendOf(event.peer, ports);
+      const direct = ports.has(label);
+      this.calls.set(key, { peer: event.peer, direct, ...(direct ? { label } : {}) });
+      return;
+    }
+    const call = this.calls.get(key);
+    if (!call || call.direct || event.direction !== 'server->client') return;
+    const named = event.headers.find(([name]) => name === BACKEND_HEADER)?.[1];
+    if (named !== undefined && ports.has(named)) call.label = named;
+  }
+
+  /** The label of the lesson's server that served the call, once known. */
+  label(key: string): string | undefined {
+    return this.calls.get(key)?.label;
+  }
+
+  /**
+   * What the call's row says of where it went: "b"; "b via 127.0.0.1:50060"
+   * through a proxy; the peer alone while no server is known ("unix socket").
+   */
+  text(key: string): string | undefined {
+    const call = this.calls.get(key);
+    if (!call) return undefined;
+    if (call.label === undefined) return call.peer;
+    return call.direct ? call.label : `${call.label} via ${call.peer}`;
+  }
+
+  clear(): void {
+    this.calls.clear();
+  }
 }

@@ -1,7 +1,7 @@
 // A plain-text run of one lesson: for pipes, CI logs and anyone without a
 // full-screen terminal. No escape codes, one event a line, in arrival order.
 import { lessonLabel, type Lesson } from '../lessons.js';
-import { backendOf, formatWireEvent } from './format.js';
+import { CallBackends, formatWireEvent } from './format.js';
 import { LessonSession, type SessionEvent } from './session.js';
 
 /** A transcript shows the start of a long timeline, not all of a benchmark's thousands of calls. */
@@ -45,20 +45,22 @@ export async function runTranscript(
   const methods = new Map<number, string>();
   // A lesson with several servers: which one each call went to, by the port it listens on.
   const ports = new Map<string, number>();
-  const backends = new Map<number, string>();
+  const backends = new CallBackends();
   session.subscribe((event) => {
     formatSessionEvent(event).forEach(write);
     if (event.type === 'server-listening' && event.server !== undefined) ports.set(event.server, event.port);
     if (event.type !== 'wire') return;
     for (const wire of event.events) {
       if (wire.type === 'call') methods.set(wire.call, wire.method);
-      if (wire.type === 'headers' && wire.peer !== undefined && lesson.servers)
-        backends.set(wire.call, backendOf(wire.peer, ports));
+      if (lesson.servers) backends.note(String(wire.call), wire, ports);
       const line = formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call));
       // The call's line says where it went, known once its request is on a connection.
       timeline.push(
         wire.type === 'call' && lesson.servers
-          ? () => `${line}${backends.has(wire.call) ? ` → ${backends.get(wire.call)}` : ''}`
+          ? () => {
+              const backend = backends.text(String(wire.call));
+              return `${line}${backend === undefined ? '' : ` → ${backend}`}`;
+            }
           : line,
       );
     }

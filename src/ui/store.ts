@@ -2,7 +2,7 @@
 // read by components. Notifies at most once a frame, so a burst of a
 // thousand events costs one render.
 import { LESSONS, type Lesson } from '../lessons.js';
-import type { WireEvent } from '../instrument/events.js';
+import type { TlsBytes, WireEvent } from '../instrument/events.js';
 import type { SessionEvent, Side } from '../runner/session.js';
 import { RingBuffer } from './ring.js';
 import {
@@ -20,7 +20,7 @@ import {
 import type { ExerciseView } from './exercise-store.js';
 import type { ExerciseProgress } from './progress.js';
 import type { Mode } from './keymap.js';
-import { backendOf } from '../runner/format.js';
+import { CallBackends, type TransportEvent } from '../runner/format.js';
 import { formatNames } from './names.js';
 import { usefulErrorLine } from './crash.js';
 
@@ -86,6 +86,16 @@ export interface TimelineRow {
   method?: string;
   /** The label of the client whose call it is, in a lesson that runs several. */
   client?: string;
+  /** The connection the call went on, once known: for the wire view to say what TLS did with the bytes. */
+  transport?: CallTransport;
+}
+
+/** A call's connection, for the wire view of its rows. */
+export interface CallTransport {
+  /** The connection's row: TLS and what its handshake agreed, or plaintext. */
+  connection: TransportEvent;
+  /** On TLS: the bytes in and out of TLS on that connection while the call was open, set when it ends. */
+  tlsBytes?: TlsBytes;
 }
 
 export interface ScrollState {
@@ -259,8 +269,12 @@ export class UiStore {
   private readonly logCapacity: number;
   /** Method path of each call of the open lesson, keyed by run and call. */
   private readonly methods = new Map<string, string>();
-  /** A lesson with several servers: the label of the one each call went to, keyed as `methods`. */
-  private readonly backends = new Map<string, string>();
+  /** A lesson with several servers: where each call went, keyed as `methods`. */
+  private readonly backends = new CallBackends();
+  /** Each connection's row, by run, client and connection number. */
+  private readonly connections = new Map<string, TransportEvent>();
+  /** Each call's connection, keyed as `methods`. */
+  private readonly transports = new Map<string, CallTransport>();
   private pending?: NodeJS.Timeout;
 
   constructor(options: StoreOptions = {}) {
@@ -373,6 +387,8 @@ export class UiStore {
       state.wireView = false;
       this.methods.clear();
       this.backends.clear();
+      this.connections.clear();
+      this.transports.clear();
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
       state.switchesOn = new Set();
@@ -425,9 +441,13 @@ export class UiStore {
     return found;
   }
 
-  /** A timeline row's backend: the label of the server its call went to, in a lesson with several. */
+  /**
+   * A timeline row's backend, in a lesson with several servers: the label of
+   * the server that served its call ("b", or "b via 127.0.0.1:50060" through
+   * a proxy), or the address the call went to while that is not known.
+   */
   backendOf(row: TimelineRow): string | undefined {
-    return this.backends.get(`${row.run}/${row.client ?? ''}/${row.event.call}`);
+    return this.backends.text(`${row.run}/${row.client ?? ''}/${row.event.call}`);
   }
 
   /** The state of the listed client with this label (made on the spot for one the lesson does not list). */
@@ -532,14 +552,16 @@ export class UiStore {
         for (const wire of event.events) {
           const key = `${event.run}/${event.client ?? ''}/${wire.call}`;
           if (wire.type === 'call') this.methods.set(key, wire.method);
-          if (wire.type === 'headers' && wire.peer !== undefined && state.lesson.servers) {
+          this.noteTransport(`${event.run}/${event.client ?? ''}`, key, wire);
+          if (wire.type === 'headers' && state.lesson.servers) {
             const ports = new Map(
               [...state.listedServers].flatMap(([label, { port }]) => (port === undefined ? [] : [[label, port]])),
             );
-            this.backends.set(key, backendOf(wire.peer, ports));
+            this.backends.note(key, wire, ports);
           }
+          // The bars count by the server that served the call (see CallBackends): through a proxy too.
           if (wire.type === 'status' && wire.code === 0) {
-            const backend = this.backends.get(key);
+            const backend = this.backends.label(key);
             if (backend !== undefined && state.served.has(backend))
               state.served.set(backend, state.served.get(backend)! + 1);
           }
@@ -549,11 +571,31 @@ export class UiStore {
           }
           const row: TimelineRow = { run: event.run, event: wire, method: this.methods.get(key) };
           if (event.client !== undefined) row.client = event.client;
+          const transport = this.transports.get(key);
+          if (transport && (wire.type === 'message' || wire.type === 'headers')) row.transport = transport;
           state.timeline.push(row);
         }
         break;
     }
     this.changed();
+  }
+
+  /**
+   * Which connection a call went on: the connection's own row names its
+   * first call, later calls' request headers name it; a call's status on TLS
+   * brings the bytes TLS carried meanwhile.
+   */
+  private noteTransport(process: string, key: string, wire: WireEvent): void {
+    if (wire.type === 'transport') {
+      this.connections.set(`${process}/${wire.connection}`, wire);
+      this.transports.set(key, { connection: wire });
+    } else if (wire.type === 'headers' && wire.kind === 'request' && wire.connection !== undefined) {
+      const connection = this.connections.get(`${process}/${wire.connection}`);
+      if (connection) this.transports.set(key, { connection });
+    } else if (wire.type === 'status' && wire.tlsBytes) {
+      const transport = this.transports.get(key);
+      if (transport) transport.tlsBytes = wire.tlsBytes;
+    }
   }
 
   /** The selected timeline row, if it is still kept. */

@@ -4,7 +4,15 @@ export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to 
 // Timeline rows as styled lines: direction, time since the call started, size
 // on the wire, content, half-close, final status, and the faults injected.
 import { messagePreview } from '../instrument/decode.js';
-import { FAULT_LABEL, HEADER_LABEL, formatMs, headerList, messageSize, shortMethod } from '../runner/format.js';
+import {
+  FAULT_LABEL,
+  HEADER_LABEL,
+  formatMs,
+  headerList,
+  messageSize,
+  shortMethod,
+  transportText,
+} from '../runner/format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
@@ -53,6 +61,12 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
           color: event.state === 'READY' ? 'green' : event.state === 'TRANSIENT_FAILURE' ? 'red' : 'yellow',
           italic: true,
         },
+      ];
+    case 'transport':
+      // Green for TLS, yellow for a connection anyone on the path can read.
+      return [
+        { text: formatMs(event.ms), dim: true },
+        { text: `  ${transportText(event)}`, color: event.tls ? 'green' : 'yellow' },
       ];
     case 'status': {
       const ok = event.code === 0;

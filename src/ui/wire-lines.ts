@@ -4,17 +4,28 @@
 import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.js';
 import { annotate, hexOf, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
 import { messagePreview } from '../instrument/decode.js';
-import type { TimelineRow } from './store.js';
+import type { CallTransport, TimelineRow } from './store.js';
+import { PLAINTEXT_TRANSPORT, transportText, type TransportEvent } from '../runner/format.js';
+import { protocolName } from '../instrument/tls.js';
 import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
-import type { StyledLine } from './styled.js';
+import type { Segment, StyledLine } from './styled.js';
+import { wrapSegments } from './width.js';
 
 const HEX_COLUMN = 24;
 
 export function wireLines(row: TimelineRow | undefined): StyledLine[] {
   const event = row?.event;
-  if (row && event?.type === 'headers') return headerLines(event, row.method);
+  if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport);
+  if (event?.type === 'transport') return connectionLines(event);
   if (!row || !event || event.type !== 'message')
-    return [[{ text: 'Select a message or a headers row in the timeline (↑/↓ there), then press w.', dim: true }]];
+    return [
+      [
+        {
+          text: 'Select a message, a headers row or a connection row in the timeline (↑/↓ there), then press w.',
+          dim: true,
+        },
+      ],
+    ];
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
   const bytes = event.bytes === undefined ? undefined : Buffer.from(event.bytes, 'base64');
@@ -44,6 +55,7 @@ export function wireLines(row: TimelineRow | undefined): StyledLine[] {
         color: 'magenta',
       },
     ],
+    ...transportLines(row.transport, toServer, 'message'),
     [],
   ];
   // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix:
@@ -127,7 +139,7 @@ const HEADER_TITLE = {
   'trailers-only': 'trailers-only: the server ended the call without sending a message',
 } as const;
 
-function headerLines(event: HeadersEvent, method: string | undefined): StyledLine[] {
+function headerLines(event: HeadersEvent, method: string | undefined, transport?: CallTransport): StyledLine[] {
   const toServer = event.direction === 'client->server';
   const width = Math.max(...event.headers.map(([name]) => name.length));
   return [
@@ -143,6 +155,7 @@ function headerLines(event: HeadersEvent, method: string | undefined): StyledLin
         dim: true,
       },
     ],
+    ...transportLines(transport, toServer, 'headers'),
     [],
     ...event.headers.map(([name, value]): StyledLine => [
       {
@@ -169,6 +182,122 @@ function statusDetailLines(headers: HeadersEvent['headers']): StyledLine[] {
   for (const detail of status.details) {
     lines.push([{ text: `  ${detail.type}`, color: 'cyan', bold: true }, { text: `  ${detail.summary}` }]);
     if (detail.fields !== undefined) lines.push([{ text: `    ${JSON.stringify(detail.fields)}`, dim: true }]);
+  }
+  return lines;
+}
+
+const count = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
+
+/** Prose in the wire view wraps here: it fits an 80-column terminal, inside the view's border. */
+const PROSE_COLUMNS = 76;
+const prose = (segments: Segment[]) => wrapSegments(segments, PROSE_COLUMNS);
+
+/**
+ * What became of a message's (or headers') bytes on the TCP connection: on
+ * TLS, that what the view shows is what went into the encryption (or came
+ * out of it), and the bytes TLS added on the connection while the call was
+ * open, as Node counted them on both sides of TLS; on plaintext, that these
+ * very bytes crossed.
+ */
+function transportLines(
+  transport: CallTransport | undefined,
+  toServer: boolean,
+  what: 'message' | 'headers',
+): StyledLine[] {
+  if (!transport) return [];
+  const { tls } = transport.connection;
+  const these = what === 'message' ? 'these bytes' : 'these headers (HPACK-compressed in a HEADERS frame)';
+  if (!tls)
+    return prose([
+      { text: `${PLAINTEXT_TRANSPORT}: ${these} crossed the TCP connection as they are.`, color: 'yellow' },
+    ]);
+  const lines = prose([
+    { text: `${protocolName(tls.protocol)} ${tls.cipher}: `, color: 'green', bold: true },
+    {
+      text: toServer
+        ? `${these} are what the client wrote before TLS encrypted them; on the TCP connection they crossed inside TLS records only the server can read.`
+        : `${these} are what TLS decrypted on arrival; on the TCP connection they crossed inside TLS records only the client can read.`,
+      color: 'green',
+    },
+  ]);
+  const bytes = transport.tlsBytes;
+  if (!bytes) {
+    lines.push([{ text: 'What TLS added on the connection shows here once the call has ended.', dim: true }]);
+    return lines;
+  }
+  const row = (label: string, plain: number, onTcp: number): StyledLine => [
+    { text: `  ${label.padEnd(9)}` },
+    { text: `${count(plain)} of HTTP/2`.padStart(17), color: 'yellow' },
+    { text: `  ${count(onTcp)} on TCP`.padStart(18), color: 'green' },
+    { text: `  TLS added ${count(onTcp - plain)}`, color: 'magenta' },
+  ];
+  lines.push(
+    [{ text: 'Measured on this connection while the call was open:' }],
+    row('sent', bytes.sent, bytes.sentOnTcp),
+    row('received', bytes.received, bytes.receivedOnTcp),
+    ...prose([
+      {
+        text: 'TLS puts a header and an authentication tag on every record, and sends messages of its own (session tickets); other calls on the connection meanwhile count too.',
+        dim: true,
+      },
+    ]),
+  );
+  return lines;
+}
+
+/** The wire view of a connection's row: where it went, and everything its TLS handshake agreed. */
+function connectionLines(event: TransportEvent): StyledLine[] {
+  const { tls } = event;
+  const lines: StyledLine[] = [
+    [
+      { text: `connection ${event.connection}`, bold: true },
+      { text: `  to ${event.peer}` },
+      { text: `  first used at +${event.ms.toFixed(1)} ms of call ${event.call}`, dim: true },
+    ],
+    ...prose([{ text: transportText(event), color: tls ? 'green' : 'yellow', bold: true }]),
+    [],
+  ];
+  if (!tls) {
+    lines.push(
+      ...prose([
+        {
+          text: 'HTTP/2 straight on TCP: the headers, the messages and any token in them cross as the wire view shows them. Lesson 15 adds TLS.',
+        },
+      ]),
+    );
+    return lines;
+  }
+  const field = (name: string, value: string): StyledLine => [
+    { text: name.padEnd(22), color: 'cyan' },
+    { text: value, color: 'green' },
+  ];
+  lines.push(field('protocol', tls.protocol), field('cipher suite', tls.cipher), field('ALPN', tls.alpn ?? 'none'));
+  if (tls.server) {
+    lines.push(
+      [],
+      [{ text: 'the certificate the server showed', bold: true }],
+      field('subject', tls.server.subject),
+      field('issuer', tls.server.issuer),
+      ...(tls.server.validTo ? [field('valid until', tls.server.validTo)] : []),
+      // 32 bytes as hex pairs: two lines of 16, to fit 80 columns.
+      ...(tls.server.fingerprint256
+        ? [
+            field('SHA-256 fingerprint', tls.server.fingerprint256.slice(0, 47)),
+            ...(tls.server.fingerprint256.length > 48 ? [field('', tls.server.fingerprint256.slice(48))] : []),
+          ]
+        : []),
+    );
+  }
+  if (tls.client) {
+    lines.push(
+      [],
+      [{ text: "the client's own certificate (mTLS)", bold: true }],
+      field('subject', tls.client.subject),
+      field('issuer', tls.client.issuer),
+      ...prose([
+        { text: 'TLS sends it only when the server asks for one; the server pane says whether it got one.', dim: true },
+      ]),
+    );
   }
   return lines;
 }
