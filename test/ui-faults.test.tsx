@@ -65,14 +65,18 @@ test('the footer drawn at 100 columns ends with a whole hint, after a notice too
   const { store, until } = setup({ columns: 100, rows: 30 });
   store.openLesson(lesson('2'));
   const footer = (text: string) => text.split('\n').at(-1) ?? '';
-  const whole = hintText(hintsThatFit(hintsFor('lesson'), 100));
+  // Lesson 02 has exercises: its footer has E among its hints.
+  const whole = hintText(hintsThatFit(hintsFor('lesson', lesson('2')), 100));
   await until(whole);
   assert.equal(footer(await until(whole)), whole);
   const notice = 'client failed: error: CANCELLED (status 1): cancelled from the lesson UI';
   store.update((state) => (state.notice = notice));
   const withNotice = footer(await until('client failed'));
-  assert.equal(withNotice, `${notice}  ${hintText(hintsThatFit(hintsFor('lesson'), 100 - notice.length - 2))}`);
-  assert.match(withNotice, /lesson UI {2}q quit {2}\? help {2}r run$/);
+  assert.equal(
+    withNotice,
+    `${notice}  ${hintText(hintsThatFit(hintsFor('lesson', lesson('2')), 100 - notice.length - 2))}`,
+  );
+  assert.match(withNotice, /lesson UI {2}q quit {2}\? help( {2}E exercise)?$/);
 });
 
 test('the help lists every fault key with what it does', async () => {

@@ -186,17 +186,19 @@ const PAUSE: Binding = {
   footer: true,
 };
 
+const OPEN_EXERCISE: Binding = {
+  keys: [key('E')],
+  label: 'exercise',
+  help: "open the lesson's exercise: your copy of a lesson file, verified on every save",
+  action: 'open-exercise',
+  footer: true,
+  needs: 'exercises',
+};
+
 const LESSON_ROWS: readonly Binding[] = [
   QUIT,
   HELP,
-  {
-    keys: [key('E')],
-    label: 'exercise',
-    help: "open the lesson's exercise: your copy of a lesson file, verified on every save",
-    action: 'open-exercise',
-    footer: true,
-    needs: 'exercises',
-  },
+  OPEN_EXERCISE,
   RUN,
   EDIT_NAMES,
   CANCEL,
@@ -320,7 +322,7 @@ const CLIENTS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => CLIENTS_IN
  * A lesson with several servers: the lesson's keys, but `K` kills the focused
  * server (every server when no server pane is focused), `S` stops the focused
  * server or starts it again, and `s` restarts them all. K and S come right
- * after r: at 80 columns the footer keeps only its first hints.
+ * after r, and E after them: at 80 columns the footer keeps only its first hints.
  */
 const SERVER_KILL: Binding = {
   ...KILL,
@@ -334,9 +336,10 @@ const STOP_START: Binding = {
   footer: true,
 };
 const SERVERS_ROWS: readonly Binding[] = [
-  ...LESSON_ROWS.slice(0, LESSON_ROWS.indexOf(RUN) + 1),
+  ...LESSON_ROWS.slice(0, LESSON_ROWS.indexOf(RUN) + 1).filter((row) => row !== OPEN_EXERCISE),
   SERVER_KILL,
   STOP_START,
+  OPEN_EXERCISE,
   ...LESSON_ROWS.slice(LESSON_ROWS.indexOf(RUN) + 1)
     .filter((row) => row !== KILL)
     .map((row) => (row.action === 'restart-server' ? { ...row, help: 'restart every server' } : row)),
