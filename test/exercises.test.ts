@@ -3,9 +3,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from './helpers.js';
 
 // The learner's copies and progress go to folders of the test's own, never to
@@ -26,6 +26,28 @@ const exercises = allExercises();
 test('there are at least 12 exercises, and both sides are written by the learner', () => {
   assert.ok(exercises.length >= 12, `${exercises.length} exercises`);
   assert.deepEqual(new Set(exercises.map((exercise) => exercise.side)), new Set(['server', 'client']));
+});
+
+test("a lesson 02 server that ignores the cancel fails the check made for it, from the server's own log", async () => {
+  const { runChecks } = await import('../src/exercises/run-checks.js');
+  const server = findExercise('2', 'server');
+  if (typeof server === 'string') throw new Error(server);
+  // The lesson's own server, without its three looks at the cancel.
+  const ignoring = readFileSync(server.solutionPath, 'utf8')
+    .replace('if (call.cancelled) return;', '')
+    .replace("call.once('cancelled', () => cancelled.abort());", '')
+    .replace('if (cancelled.signal.aborted) return;', '');
+  mkdirSync(dirname(server.workPath), { recursive: true });
+  writeFileSync(server.workPath, ignoring);
+  const failed = new Map<string, string>();
+  await runChecks(server, server.workPath, (report) => {
+    if (report.type === 'check' && report.state === 'fail') failed.set(report.name, report.actual);
+  });
+  assert.match(
+    failed.get('stops writing once the call is cancelled') ?? 'passed',
+    /LotsOfReplies handler went on writing after its call was cancelled: \d+ messages? for nobody/,
+  );
+  assert.ok(!failed.has('streams reply_count numbered replies, then OK'), 'the rest of it works');
 });
 
 describe('the learner commands', () => {

@@ -98,6 +98,7 @@ serverPrototype.register = function (this: grpc.Server, name, handler, ...rest) 
   const method = name.slice(name.lastIndexOf('/') + 1);
   const reportThrown = (error: unknown) => console.error(`${method} handler threw ${describeThrown(error)}`);
   const watched: Handler = function (this: unknown, ...args) {
+    watchWritesAfterCancel(method, args[0]);
     try {
       const result = handler.apply(this, args);
       // An async handler rejects instead: report it, and leave the rejection as unhandled as it was.
@@ -115,6 +116,47 @@ serverPrototype.register = function (this: grpc.Server, name, handler, ...rest) 
   };
   return register.call(this, name, watched, ...rest);
 };
+
+/** How long after its first write for nobody a handler's writes are counted before the line goes out. */
+const LATE_WRITES_WINDOW_MS = 1_000;
+
+/**
+ * A streaming handler that goes on writing after its call was cancelled
+ * produces for nobody: grpc-js drops those messages without a word, below the
+ * handler and above every interceptor. Say so in the server's log, once per
+ * call: how many it wrote in the first second (or until it ended the call).
+ */
+function watchWritesAfterCancel(method: string, call: unknown): void {
+  const stream = call as {
+    write?: (...args: unknown[]) => boolean;
+    end?: (...args: unknown[]) => void;
+    cancelled?: boolean;
+  };
+  if (!stream || typeof stream.write !== 'function' || typeof stream.end !== 'function') return;
+  const { write, end } = stream;
+  let late = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let reported = false;
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    clearTimeout(timer);
+    logLine(
+      `${method} handler went on writing after its call was cancelled: ${late} message${late === 1 ? '' : 's'} for nobody (watch call.cancelled or the 'cancelled' event)`,
+    );
+  };
+  stream.write = function (this: unknown, ...args: unknown[]) {
+    if (stream.cancelled && !reported) {
+      late += 1;
+      timer ??= setTimeout(report, LATE_WRITES_WINDOW_MS);
+    }
+    return write.apply(this, args);
+  };
+  stream.end = function (this: unknown, ...args: unknown[]) {
+    if (late > 0) report();
+    return end.apply(this, args);
+  };
+}
 
 /** "Error: boom (at lessons/01-unary/server.ts:33:11)": the message and where it was thrown. */
 function describeThrown(error: unknown): string {

@@ -194,6 +194,29 @@ export const checks: LessonChecks = {
             fail('the server to go on answering after a cancel', describeStream(next));
         },
       },
+      {
+        name: 'stops writing once the call is cancelled',
+        async run({ target, serverOutput }) {
+          const before = serverOutput().length;
+          // 50 replies 20 ms apart, cancelled after the first: a handler that
+          // does not look at the cancel writes the other 49 for nobody, and
+          // the tutorial's log on the server says so within a second.
+          const seen = await lotsOfReplies(
+            target,
+            { name: randomName('Radia'), reply_count: 50, interval_ms: 20 },
+            { cancelAfter: 1, deadlineMs: 2_000 },
+          );
+          if (seen.status?.code !== grpc.status.CANCELLED)
+            fail('the first reply at once (then we cancel)', describeStream(seen));
+          const late = () =>
+            serverOutput()
+              .slice(before)
+              .find((line) => line.startsWith('LotsOfReplies handler went on writing after its call was cancelled'));
+          const deadline = Date.now() + 1_500;
+          while (Date.now() < deadline && !late()) await new Promise((resolve) => setTimeout(resolve, 20));
+          if (late()) fail('no write after the cancel (check call.cancelled before each write)', show(late()));
+        },
+      },
     ],
   }),
 
