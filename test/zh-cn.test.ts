@@ -3,12 +3,14 @@
 // same levels, the same code blocks byte for byte (programs print English),
 // the same "What to try" items with the same commands and keys.
 import { describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { marked, type Token, type Tokens } from 'marked';
 import { LESSONS } from '../src/lessons.js';
 import { ROOT } from './helpers.js';
 import { languageFromEnv, parseLanguage } from '../src/i18n/lang.js';
+import { CATALOGS } from '../src/i18n/catalog.js';
 import { lessonSummary, lessonTextPath, lessonTitle } from '../src/i18n/lessons.js';
 
 /** The two sections the lesson list checks, by their names in each language. */
@@ -134,4 +136,52 @@ test('the language: --lang first, then LC_ALL, LC_MESSAGES, LANG; any zh locale 
   assert.equal(languageFromEnv({ LC_ALL: '', LC_MESSAGES: 'zh_TW.UTF-8' }), 'zh-CN');
   assert.equal(languageFromEnv({}), 'en');
   assert.equal(languageFromEnv({ LANG: 'C.UTF-8' }), 'en');
+});
+
+test('the catalogs have the same words in both languages', () => {
+  const keys = (value: object): string[] =>
+    Object.entries(value).flatMap(([key, entry]) =>
+      typeof entry === 'object' && entry !== null ? keys(entry).map((inner) => `${key}.${inner}`) : [key],
+    );
+  assert.deepEqual(keys(CATALOGS['zh-CN']).sort(), keys(CATALOGS.en).sort());
+  for (const key of keys(CATALOGS['zh-CN'])) {
+    const [outer, inner] = key.split('.');
+    const entry = (CATALOGS['zh-CN'] as unknown as Record<string, unknown>)[outer];
+    const text = inner ? (entry as Record<string, string>)[inner] : entry;
+    if (typeof text === 'string') assert.notEqual(text, '', key);
+  }
+});
+
+describe('npm run lesson in Chinese', () => {
+  const lessonCli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lesson.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: '', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  test('--lang zh-CN: a Chinese transcript around the programs’ own English output', () => {
+    const run = lessonCli(['1', '--lang', 'zh-CN']);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], '第 01 课  你好，gRPC：一元调用');
+    assert.match(run.stdout, /^client │ 第 1 次运行$/m);
+    assert.match(run.stdout, /^client │ Hello, world!$/m);
+    assert.match(run.stdout, /^client │ 已退出，退出码 0$/m);
+    assert.match(run.stdout, /^timeline（消息大小包含 5 字节的 gRPC 前缀）$/m);
+    assert.match(run.stdout, /^ {2}调用 1：\/rpc_package\.HelloWorldService\/SayHello（一元调用）$/m);
+    assert.match(run.stdout, /ms {2}客户端半关闭（不再发送请求）$/m);
+    assert.match(run.stdout, /ms {2}状态 OK$/m);
+    assert.doesNotMatch(run.stdout, /half-closed|exited with|timeline \(/);
+  });
+
+  test('the locale decides without --lang; --lang wins over it; a bad --lang is one line and exit 2', () => {
+    assert.match(lessonCli(['--list'], { LANG: 'zh_CN.UTF-8' }).stdout, /^01 {2}你好，gRPC：一元调用/);
+    assert.match(lessonCli(['--list', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).stdout, /^01 {2}Hello, gRPC/);
+    assert.match(lessonCli(['--list']).stdout, /^01 {2}Hello, gRPC/);
+    const bad = lessonCli(['1', '--lang', 'fr']);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, 'error: --lang must be en or zh-CN, got "fr"\n');
+  });
 });

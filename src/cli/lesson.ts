@@ -1,9 +1,12 @@
 // npm run lesson: the tutorial's front door.
-import { lessonFromArgs, parseCommandLine } from './args.js';
-import { LESSONS, lessonLabel } from '../lessons.js';
+import { EXIT_USAGE, fail, lessonFromArgs, parseCommandLine } from './args.js';
+import { LESSONS, lessonNumberText } from '../lessons.js';
+import { catalog } from '../i18n/catalog.js';
+import { languageFromEnv, parseLanguage } from '../i18n/lang.js';
+import { lessonSummary, lessonTitle } from '../i18n/lessons.js';
 
 const USAGE = `
-Usage: npm run lesson -- [<lesson>] [--name N]... [--list]
+Usage: npm run lesson -- [<lesson>] [--name N]... [--list] [--lang en|zh-CN]
 
 Runs a lesson's server and client live on a free loopback port and shows
 every message that crosses the wire. When the output is not a terminal
@@ -12,16 +15,26 @@ every message that crosses the wire. When the output is not a terminal
   <lesson>      lesson number (1, 01) or slug (01-unary)
   --name N      name the client sends; repeat it to send several
   --list        list the lessons, one a line
+  --lang L      en or zh-CN (简体中文) for the transcript and the list (lesson
+                titles, summaries and the transcript's own words; the live UI
+                speaks English for now); without it, LC_ALL / LANG decide
   -h, --help    show this help
 `;
 
 const { values, positionals } = parseCommandLine(USAGE, {
   list: { type: 'boolean' },
   name: { type: 'string', multiple: true },
+  lang: { type: 'string' },
 });
+const language =
+  values.lang === undefined
+    ? languageFromEnv()
+    : (parseLanguage(values.lang as string) ?? fail(`--lang must be en or zh-CN, got "${values.lang}"`, EXIT_USAGE));
+const words = catalog(language);
+const label = (entry: (typeof LESSONS)[number]) => `${lessonNumberText(entry.number)}  ${lessonTitle(entry, language)}`;
 
 if (values.list) {
-  for (const lesson of LESSONS) console.log(`${lessonLabel(lesson)}  [${lesson.kinds.join(', ')}]  ${lesson.slug}`);
+  for (const lesson of LESSONS) console.log(`${label(lesson)}  [${lesson.kinds.join(', ')}]  ${lesson.slug}`);
   process.exit(0);
 }
 
@@ -36,8 +49,8 @@ if (interactive) {
   const { runUi } = await import('../ui/main.js');
   await runUi(lesson, names);
 } else if (!lesson) {
-  console.log('Lessons (run one with npm run lesson -- <number>):');
-  for (const entry of LESSONS) console.log(`  ${lessonLabel(entry)}  ${entry.summary}`);
+  console.log(words.lessonsHeading);
+  for (const entry of LESSONS) console.log(`  ${label(entry)}  ${lessonSummary(entry, language)}`);
 } else {
   // A reader that stops early (`| head`) closes the pipe: stop quietly, as any
   // command-line tool does; the exit handler ends the lesson's processes.
@@ -46,7 +59,7 @@ if (interactive) {
     process.exit(0);
   });
   const { runTranscript } = await import('../runner/transcript.js');
-  process.exit(await runTranscript(lesson, names, (line) => console.log(line)));
+  process.exit(await runTranscript(lesson, names, (line) => console.log(line), language));
 }
 
 function isCI(): boolean {

@@ -4,6 +4,7 @@ import { messagePreview } from '../instrument/decode.js';
 import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import { peerPort } from '../address.js';
+import { CATALOGS, type Catalog } from '../i18n/catalog.js';
 import { protocolName, shortName } from '../instrument/tls.js';
 
 export function formatMs(ms: number): string {
@@ -59,14 +60,15 @@ export function messageSize(event: MessageEvent): { wire: string; compression?: 
 export type TransportEvent = Extract<WireEvent, { type: 'transport' }>;
 
 /** What a plaintext connection's row says: the contrast with TLS, in every lesson that has none. */
-export const PLAINTEXT_TRANSPORT = 'plaintext h2c (no TLS): anyone on the path reads these bytes';
+export const PLAINTEXT_TRANSPORT = CATALOGS.en.plaintext;
+const ENGLISH = CATALOGS.en;
 
 /**
  * A connection's row: "TLS 1.3  TLS_AES_256_GCM_SHA384  ALPN h2  server cert
  * CN=localhost, issuer CN=lesson 15 CA", or PLAINTEXT_TRANSPORT.
  */
-export function transportText({ tls }: TransportEvent): string {
-  if (!tls) return PLAINTEXT_TRANSPORT;
+export function transportText({ tls }: TransportEvent, words: Catalog = ENGLISH): string {
+  if (!tls) return words.plaintext;
   const server = tls.server
     ? `server cert ${shortName(tls.server.subject)}, issuer ${shortName(tls.server.issuer)}`
     : 'no server cert';
@@ -74,10 +76,10 @@ export function transportText({ tls }: TransportEvent): string {
 }
 
 /** One line per timeline event, without colours; `method` is the call's, for decoding message content. */
-export function formatWireEvent(event: WireEvent, method?: string): string {
+export function formatWireEvent(event: WireEvent, method?: string, words: Catalog = ENGLISH): string {
   switch (event.type) {
     case 'call':
-      return `call ${event.call}: ${event.method} (${event.kind})`;
+      return words.call(event.call, event.method, words.kind[event.kind]);
     case 'message': {
       const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
       const { wire, compression } = messageSize(event);
@@ -85,20 +87,20 @@ export function formatWireEvent(event: WireEvent, method?: string): string {
       return `${formatMs(event.ms)}  ${arrow} ${size}  ${messagePreview(event, method)}`;
     }
     case 'half-close':
-      return `${formatMs(event.ms)}  client half-closed (no more requests)`;
+      return `${formatMs(event.ms)}  ${words.halfClosed}`;
     case 'headers': {
       const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
       const details = statusDetailsSummary(event.headers);
-      return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${details ? `error details: ${details}  ` : ''}${headerList(event.headers)}`;
+      return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${details ? `${words.errorDetails} ${details}  ` : ''}${headerList(event.headers)}`;
     }
     case 'connectivity':
-      return `${formatMs(event.ms)}  channel ${event.state}`;
+      return `${formatMs(event.ms)}  ${words.channel(event.state)}`;
     case 'transport':
-      return `${formatMs(event.ms)}  ${transportText(event)}`;
+      return `${formatMs(event.ms)}  ${transportText(event, words)}`;
     case 'status':
-      return `${formatMs(event.ms)}  status ${event.codeName}${event.details && event.code !== 0 ? `: ${event.details}` : ''}`;
+      return `${formatMs(event.ms)}  ${words.status(event.codeName, event.code !== 0 ? event.details : '')}`;
     case 'fault':
-      return `${formatMs(event.ms)}  fault ${FAULT_LABEL[event.fault]}: ${event.detail}`;
+      return `${formatMs(event.ms)}  ${words.fault(FAULT_LABEL[event.fault], event.detail)}`;
   }
 }
 

@@ -1,26 +1,25 @@
 // A plain-text run of one lesson: for pipes, CI logs and anyone without a
 // full-screen terminal. No escape codes, one event a line, in arrival order.
-import { lessonLabel, type Lesson } from '../lessons.js';
+import { lessonNumberText, type Lesson } from '../lessons.js';
+import { catalog, CATALOGS, type Catalog } from '../i18n/catalog.js';
+import type { Language } from '../i18n/lang.js';
+import { lessonSummary, lessonTitle } from '../i18n/lessons.js';
 import { CallBackends, formatWireEvent } from './format.js';
 import { LessonSession, type SessionEvent } from './session.js';
 
 /** A transcript shows the start of a long timeline, not all of a benchmark's thousands of calls. */
 const TIMELINE_LINES = 200;
 
-export function formatSessionEvent(event: SessionEvent): string[] {
+export function formatSessionEvent(event: SessionEvent, words: Catalog = CATALOGS.en): string[] {
   switch (event.type) {
     case 'output':
       return [`${who(event)} │ ${event.line}`];
     case 'server-listening':
       return [];
     case 'client-start':
-      return [
-        `${who({ side: 'client', ...event })} │ run ${event.run}${event.names?.length ? ` with --name ${event.names.join(' --name ')}` : ''}`,
-      ];
-    case 'exit': {
-      const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
-      return [`${who(event)} │ exited with ${how}`];
-    }
+      return [`${who({ side: 'client', ...event })} │ ${words.run(event.run, event.names)}`];
+    case 'exit':
+      return [`${who(event)} │ ${words.exited(event.code, event.signal)}`];
     case 'wire':
       return [];
   }
@@ -35,10 +34,12 @@ export async function runTranscript(
   lesson: Lesson,
   names: string[] | undefined,
   write: (line: string) => void,
+  language: Language = 'en',
 ): Promise<number> {
+  const words = catalog(language);
   const session = new LessonSession(lesson);
-  write(`lesson ${lessonLabel(lesson)}`);
-  write(lesson.summary);
+  write(words.lessonHeading(lessonNumberText(lesson.number), lessonTitle(lesson, language)));
+  write(lessonSummary(lesson, language));
   write('');
   // Output is written as it arrives; the timeline, whole and in order, after the run.
   const timeline: (string | (() => string))[] = [];
@@ -47,13 +48,13 @@ export async function runTranscript(
   const ports = new Map<string, number>();
   const backends = new CallBackends();
   session.subscribe((event) => {
-    formatSessionEvent(event).forEach(write);
+    formatSessionEvent(event, words).forEach(write);
     if (event.type === 'server-listening' && event.server !== undefined) ports.set(event.server, event.port);
     if (event.type !== 'wire') return;
     for (const wire of event.events) {
       if (wire.type === 'call') methods.set(wire.call, wire.method);
       if (lesson.servers) backends.note(String(wire.call), wire, ports);
-      const line = formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call));
+      const line = formatWireEvent(wire, wire.call === undefined ? undefined : methods.get(wire.call), words);
       // The call's line says where it went, known once its request is on a connection.
       timeline.push(
         wire.type === 'call' && lesson.servers
@@ -74,9 +75,8 @@ export async function runTranscript(
   } finally {
     await session.stop();
     write('');
-    write('timeline (message sizes include the 5-byte gRPC prefix)');
+    write(words.timelineHeading);
     for (const line of timeline.slice(0, TIMELINE_LINES)) write(`  ${typeof line === 'string' ? line : line()}`);
-    if (timeline.length > TIMELINE_LINES)
-      write(`  … ${timeline.length - TIMELINE_LINES} more events not shown (the terminal UI shows the latest)`);
+    if (timeline.length > TIMELINE_LINES) write(`  ${words.moreEvents(timeline.length - TIMELINE_LINES)}`);
   }
 }

@@ -1,0 +1,77 @@
+// The words the tutorial prints around a lesson's own output, in each
+// language: one catalog per language, the same keys in both (the type says
+// so, and a test too). Program output, protocol names (headers, trailers,
+// status codes) and command-line errors stay as they are: they are grepped.
+import type { RpcKind } from '../instrument/events.js';
+import type { Language } from './lang.js';
+
+export interface Catalog {
+  /** "lesson 01  Hello, gRPC: a unary call" */
+  lessonHeading(number: string, title: string): string;
+  /** A client's run starting: "run 1 with --name Ada" */
+  run(run: number, names: readonly string[] | undefined): string;
+  /** "exited with code 0", "exited with signal SIGTERM" */
+  exited(code: number | null, signal: string | null): string;
+  timelineHeading: string;
+  moreEvents(count: number): string;
+  kind: Record<RpcKind, string>;
+  /** "call 1: /rpc_package.HelloWorldService/SayHello (unary)" */
+  call(call: number, method: string, kind: string): string;
+  halfClosed: string;
+  channel(state: string): string;
+  status(code: string, details: string): string;
+  fault(label: string, detail: string): string;
+  errorDetails: string;
+  plaintext: string;
+  lessonsHeading: string;
+}
+
+const en: Catalog = {
+  lessonHeading: (number, title) => `lesson ${number}  ${title}`,
+  run: (run, names) => `run ${run}${names?.length ? ` with --name ${names.join(' --name ')}` : ''}`,
+  exited: (code, signal) => `exited with ${signal ? `signal ${signal}` : `code ${code}`}`,
+  timelineHeading: 'timeline (message sizes include the 5-byte gRPC prefix)',
+  moreEvents: (count) => `… ${count} more events not shown (the terminal UI shows the latest)`,
+  kind: {
+    unary: 'unary',
+    'server-streaming': 'server-streaming',
+    'client-streaming': 'client-streaming',
+    'bidi-streaming': 'bidi-streaming',
+  },
+  call: (call, method, kind) => `call ${call}: ${method} (${kind})`,
+  halfClosed: 'client half-closed (no more requests)',
+  channel: (state) => `channel ${state}`,
+  status: (code, details) => `status ${code}${details ? `: ${details}` : ''}`,
+  fault: (label, detail) => `fault ${label}: ${detail}`,
+  errorDetails: 'error details:',
+  plaintext: 'plaintext h2c (no TLS): anyone on the path reads these bytes',
+  lessonsHeading: 'Lessons (run one with npm run lesson -- <number>):',
+};
+
+const zhCN: Catalog = {
+  lessonHeading: (number, title) => `第 ${number} 课  ${title}`,
+  run: (run, names) => `第 ${run} 次运行${names?.length ? `，--name ${names.join(' --name ')}` : ''}`,
+  exited: (code, signal) => (signal ? `已退出，信号 ${signal}` : `已退出，退出码 ${code}`),
+  timelineHeading: 'timeline（消息大小包含 5 字节的 gRPC 前缀）',
+  moreEvents: (count) => `… 还有 ${count} 个事件没有显示（终端 UI 显示最新的事件）`,
+  kind: {
+    unary: '一元调用',
+    'server-streaming': '服务端流式',
+    'client-streaming': '客户端流式',
+    'bidi-streaming': '双向流',
+  },
+  call: (call, method, kind) => `调用 ${call}：${method}（${kind}）`,
+  halfClosed: '客户端半关闭（不再发送请求）',
+  channel: (state) => `通道 ${state}`,
+  status: (code, details) => `状态 ${code}${details ? `：${details}` : ''}`,
+  fault: (label, detail) => `故障 ${label}：${detail}`,
+  errorDetails: '错误详情：',
+  plaintext: '明文 h2c（没有 TLS）：路径上的任何人都能读到这些字节',
+  lessonsHeading: '课程（用 npm run lesson -- <编号> 运行其中一课）：',
+};
+
+export const CATALOGS: Readonly<Record<Language, Catalog>> = { en, 'zh-CN': zhCN };
+
+export function catalog(language: Language): Catalog {
+  return CATALOGS[language];
+}
