@@ -44,8 +44,7 @@ describe('terminal UI end to end', { skip: !hasTmux }, () => {
 
   test('open lesson 01 and lesson 04, see replies and the interleaved timeline, quit with q', async () => {
     const app = startApp('npm run lesson');
-    await screenWith(app, '▶ ');
-    await screenWith(app, /01 Hello, gRPC/);
+    await screenWith(app, /> +01 Hello, gRPC/);
     app.keys('Enter');
     let screen = await screenWith(app, 'Hello, world!');
     screen = await screenWith(app, /ms +status OK/);

@@ -96,7 +96,7 @@ describe('an exercise in the lesson UI, in tmux', { skip: !hasTmux }, () => {
     screen = await screenWith(again, /01 Hello, gRPC.* ex 1\/2 \[unary\]/, 30_000);
     // Keys typed before Ink reads the terminal in raw mode can be lost: move down and back first.
     again.keys('j');
-    await screenWith(again, /▶ +02 /);
+    await screenWith(again, /> +02 /);
     again.keys('k', 'Enter');
     await screenWith(again, /E exercise/, 30_000);
     again.keys('E');

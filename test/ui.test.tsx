@@ -51,27 +51,50 @@ afterEach(async () => {
 describe('lesson picker', () => {
   test('lists every lesson; j/k and arrows move the selection', async () => {
     const { app, until } = setup();
-    await until('▶ ');
+    await until('> ');
     for (const entry of LESSONS) await until(entry.title);
-    await until(/▶ +01 Hello, gRPC/);
+    await until(/> +01 Hello, gRPC/);
     app.stdin.write('j');
-    await until(/▶ +02 Server streaming/);
+    await until(/> +02 Server streaming/);
     app.stdin.write(KEY.down);
-    await until(/▶ +03 Client streaming/);
+    await until(/> +03 Client streaming/);
     app.stdin.write('k');
     app.stdin.write(KEY.up);
-    await until(/▶ +01 Hello, gRPC/);
+    await until(/> +01 Hello, gRPC/);
     app.stdin.write('k');
     const last = LESSONS[LESSONS.length - 1];
     await until(
-      new RegExp(`▶ +${String(last.number).padStart(2, '0')} ${last.title}`),
+      new RegExp(`> +${String(last.number).padStart(2, '0')} ${last.title}`),
       'wrap-around to the last lesson',
+    );
+  });
+
+  test('at 80x24 the list shows the rows that fit, says which, and scrolls to every lesson', async () => {
+    const { app, until } = setup({ columns: 80, rows: 24 });
+    const range = (text: string) => /(\d+)-(\d+) of (\d+), up\/down for more/.exec(text)?.slice(1).map(Number);
+    const selected = (index: number) => (text: string) =>
+      text.split('\n').some((line) => line.startsWith(' > ') && line.includes(LESSONS[index].title));
+    const first = await until(selected(0), 'lesson 01 selected');
+    const [from, to, of] = range(first) ?? [];
+    assert.deepEqual([from, of], [1, LESSONS.length], first);
+    assert.ok(to < LESSONS.length && first.split('\n').length <= 23, first);
+    assert.ok(!first.includes(LESSONS[LESSONS.length - 1].title), 'the last lesson is below the window');
+    for (let index = 1; index < LESSONS.length; index++) {
+      app.stdin.write('j');
+      const shown = await until(selected(index), `lesson ${index + 1} selected`);
+      const [top, bottom] = range(shown) ?? [];
+      assert.ok(top <= index + 1 && index + 1 <= bottom, `row ${index + 1} within ${top}-${bottom}`);
+      assert.ok(shown.split('\n').length <= 23, shown);
+    }
+    assert.ok(
+      !(await until(selected(LESSONS.length - 1))).includes(LESSONS[0].title),
+      'the first lesson scrolled away',
     );
   });
 
   test('Enter opens the lesson and runs its server and client live', async () => {
     const { app, until, store } = setup();
-    await until('▶ ');
+    await until('> ');
     app.stdin.write(KEY.enter);
     await until('Hello, world!');
     await until(/status OK/);
@@ -85,17 +108,17 @@ describe('lesson picker', () => {
   test('a lesson number of two digits is typed whole: 1 selects 01 and waits, 1 then 2 opens 12', async () => {
     assert.ok(LESSONS.length >= 12, 'there are lessons numbered 10 and up');
     const { app, until, store } = setup();
-    await until(/▶ +01 Hello, gRPC/);
+    await until(/> +01 Hello, gRPC/);
     app.stdin.write('j');
-    await until(/▶ +02 Server streaming/);
+    await until(/> +02 Server streaming/);
     app.stdin.write('1');
-    await until(/▶ +01 Hello, gRPC/);
+    await until(/> +01 Hello, gRPC/);
     assert.equal(store.state.screen, 'picker', '1 alone could still become 10-19');
     app.stdin.write('2');
     await until(/12 Large payloads.*· server listening/);
     assert.equal(store.state.lesson.slug, '12-large-payloads');
     app.stdin.write(KEY.esc);
-    await until(/▶ +12 Large payloads/);
+    await until(/> +12 Large payloads/);
     // A digit no lesson number continues with starts a new one: 0 then 4 is lesson 04.
     app.stdin.write('0');
     app.stdin.write('4');
@@ -110,8 +133,8 @@ describe('progress', () => {
   test('a number key opens that lesson; once its client exits 0 the picker marks it, in this run and the next', async () => {
     const path = join(scratch, 'progress.json');
     const { app, store, until } = setup(undefined, new ProgressFile(path));
-    await until(/▶ +01 Hello, gRPC/);
-    assert.doesNotMatch(await until('▶ '), /✓/);
+    await until(/> +01 Hello, gRPC/);
+    assert.doesNotMatch(await until('> '), /✓/);
     app.stdin.write('3');
     await until(/03 Client streaming.*· server listening/);
     assert.equal(store.state.lesson.slug, '03-client-streaming');
@@ -134,13 +157,13 @@ describe('progress', () => {
     const broken = join(scratch, 'broken.json');
     writeFileSync(broken, '{"completed": [');
     const first = setup(undefined, new ProgressFile(broken));
-    await first.until(/▶ +01 Hello, gRPC/);
+    await first.until(/> +01 Hello, gRPC/);
     assert.doesNotMatch(first.frame(), /✓/);
     cleanup();
     const blocker = join(scratch, 'not-a-dir');
     writeFileSync(blocker, '');
     const { app, store, until } = setup({ columns: 200, rows: 40 }, new ProgressFile(join(blocker, 'progress.json')));
-    await until('▶ ');
+    await until('> ');
     app.stdin.write('1');
     app.stdin.write(KEY.enter);
     await until(/progress not saved \(.*(ENOTDIR|EEXIST)/);
@@ -154,7 +177,7 @@ describe('help', () => {
 
   test('? shows every binding of every mode, scrolling when it is taller than the screen; ? or esc hides it', async () => {
     const { app, until, frame } = setup();
-    await until('▶ ');
+    await until('> ');
     app.stdin.write('?');
     await until('Keys · ? or esc to close');
     // Page down to the end, keeping every row seen on the way.
@@ -190,7 +213,7 @@ describe('help', () => {
       const lines = helpLines(width).map(lineText);
       const rows = contentRows(rect);
       assert.ok(lines.length > rows, 'the help fits without scrolling: this test checks nothing');
-      await until('▶ ');
+      await until('> ');
       app.stdin.write('?');
       for (let offset = 0; ; offset = Math.min(offset + rows - 1, lines.length - rows)) {
         const shown = await until(`${offset + 1}-${offset + rows}/${lines.length}`);

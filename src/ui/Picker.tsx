@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { Box, Text } from 'ink';
 import { LESSONS, lessonNumberText } from '../lessons.js';
 import type { UiStore } from './store.js';
@@ -38,28 +39,42 @@ export function Picker({ store }: { store: UiStore }) {
       </Text>
       <Text dimColor>
         {shown.length < LESSONS.length
-          ? `  ${first + 1}-${first + shown.length} of ${LESSONS.length}, ↑↓ for more`
+          ? `  ${first + 1}-${first + shown.length} of ${LESSONS.length}, up/down for more`
           : ' '}
       </Text>
-      {shown.map((lesson, offset) => {
-        const current = first + offset === pickerIndex;
-        // Exercises passed of the lesson's exercises: "ex 1/2".
-        const exercises = exercisesOf(lesson);
-        const passed = exercises.filter((exercise) => exerciseProgress.get(exercise.key)?.passed).length;
-        return (
-          <Text key={lesson.slug} wrap="truncate-end" inverse={current}>
-            {current ? '▶ ' : '  '}
-            {completed.has(lesson.slug) ? <Text color="green">✓ </Text> : '  '}
-            {lessonNumberText(lesson.number)} {lesson.title}
-            {exercises.length ? (
-              <Text
-                color={passed === exercises.length ? 'green' : 'yellow'}
-              >{` ex ${passed}/${exercises.length}`}</Text>
-            ) : null}
-            <Text dimColor> [{lesson.kinds.map((kind) => KIND_LABEL[kind]).join(', ')}]</Text>
-          </Text>
-        );
-      })}
+      <Box>
+        {/* The pointer and the ✓ marks in a column of their own: the rows beside them stay ASCII, which
+            Ink measures on a fast path, so only these few cells take string-width's slow one. */}
+        <Text>
+          {shown.map((lesson, offset) => (
+            <Fragment key={lesson.slug}>
+              {offset ? '\n' : ''}
+              <Text inverse={first + offset === pickerIndex}>
+                {first + offset === pickerIndex ? '> ' : '  '}
+                {completed.has(lesson.slug) ? <Text color="green">✓</Text> : ' '}{' '}
+              </Text>
+            </Fragment>
+          ))}
+        </Text>
+        <Box flexDirection="column" flexGrow={1}>
+          {shown.map((lesson, offset) => {
+            // Exercises passed of the lesson's exercises: "ex 1/2".
+            const exercises = exercisesOf(lesson);
+            const passed = exercises.filter((exercise) => exerciseProgress.get(exercise.key)?.passed).length;
+            return (
+              <Text key={lesson.slug} wrap="truncate-end" inverse={first + offset === pickerIndex}>
+                {lessonNumberText(lesson.number)} {lesson.title}
+                {exercises.length ? (
+                  <Text
+                    color={passed === exercises.length ? 'green' : 'yellow'}
+                  >{` ex ${passed}/${exercises.length}`}</Text>
+                ) : null}
+                <Text dimColor> [{lesson.kinds.map((kind) => KIND_LABEL[kind]).join(', ')}]</Text>
+              </Text>
+            );
+          })}
+        </Box>
+      </Box>
       <Text> </Text>
       {summary.map((line, index) => (
         <Text key={index}>{line}</Text>
