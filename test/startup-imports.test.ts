@@ -1,6 +1,7 @@
 // What the lesson UI loads before its first frame: the modules reachable by static
 // imports from the CLI and the UI's entry. marked and highlight.js are loaded
-// later (see src/ui/useRenderers.ts), so the first frame never waits for them.
+// later (see src/ui/useRenderers.ts), and the lesson view and the help once the
+// picker is on screen (see src/ui/App.tsx), so the first frame never waits for them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -59,6 +60,24 @@ test('nor protobufjs, grpc-js or the lesson session: the picker needs none of th
   );
   assert.deepEqual(
     [...reached].filter((path) => path === 'src/runner/session.ts' || path === 'src/runner/child.ts'),
+    [],
+  );
+});
+
+test('nor the lesson view, the exercise view, their panes or the help: the App loads them once the first frame is out', () => {
+  reached.clear();
+  staticPackages('src/cli/lesson.ts');
+  staticPackages('src/ui/main.tsx');
+  assert.ok(reached.has('src/ui/Picker.tsx') && reached.has('src/ui/Footer.tsx'), [...reached].join(', '));
+  const later = [
+    'src/ui/LessonView.tsx',
+    'src/ui/ExerciseView.tsx',
+    'src/ui/Header.tsx',
+    'src/ui/Help.tsx',
+    'src/ui/Pane.tsx',
+  ];
+  assert.deepEqual(
+    [...reached].filter((path) => later.includes(path)),
     [],
   );
 });

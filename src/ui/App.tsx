@@ -1,13 +1,13 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, useStdin, useStdout } from 'ink';
 import type { UiStore } from './store.js';
 import type { LessonController } from './controller.js';
 import { Picker } from './Picker.js';
-import { LessonView } from './LessonView.js';
-import { Header } from './Header.js';
 import { Footer } from './Footer.js';
-import { Help } from './Help.js';
-import { ExerciseView } from './ExerciseView.js';
+import type { LessonView } from './LessonView.js';
+import type { Header } from './Header.js';
+import type { Help } from './Help.js';
+import type { ExerciseView } from './ExerciseView.js';
 
 export interface AppProps {
   store: UiStore;
@@ -16,12 +16,52 @@ export interface AppProps {
   trackTerminalSize?: boolean;
 }
 
+/** What the UI shows besides the picker: loaded after the picker's first frame, which needs none of it. */
+interface Views {
+  LessonView: typeof LessonView;
+  Header: typeof Header;
+  Help: typeof Help;
+  ExerciseView: typeof ExerciseView;
+}
+
+let loadedViews: Views | undefined;
+let loadingViews: Promise<Views> | undefined;
+
+export function loadViews(): Promise<Views> {
+  loadingViews ??= Promise.all([
+    import('./LessonView.js'),
+    import('./Header.js'),
+    import('./Help.js'),
+    import('./ExerciseView.js'),
+  ]).then(
+    ([lessonView, header, help, exerciseView]) =>
+      (loadedViews = {
+        LessonView: lessonView.LessonView,
+        Header: header.Header,
+        Help: help.Help,
+        ExerciseView: exerciseView.ExerciseView,
+      }),
+  );
+  return loadingViews;
+}
+
 export function App({ store, controller, trackTerminalSize = true }: AppProps) {
   useSyncExternalStore(store.subscribe, store.getVersion);
   const { isRawModeSupported } = useStdin();
   const { stdout } = useStdout();
   // Raw-mode input only where there is a terminal to read keys from.
   useInput((input, key) => controller.handleKey(input, key), { isActive: isRawModeSupported === true });
+
+  // Effects run once the first frame is on screen: the lesson view loads while the picker waits for a key.
+  const [views, setViews] = useState(loadedViews);
+  useEffect(() => {
+    if (views) return;
+    let current = true;
+    void loadViews().then((ready) => current && setViews(ready));
+    return () => {
+      current = false;
+    };
+  }, [views]);
 
   useEffect(() => {
     if (!trackTerminalSize) return;
@@ -42,16 +82,19 @@ export function App({ store, controller, trackTerminalSize = true }: AppProps) {
   const picker = !help && screen === 'picker';
   return (
     <Box flexDirection="column" width={size.columns} height={picker ? undefined : Math.max(1, size.rows - 1)}>
-      {help ? (
-        <Help store={store} />
-      ) : picker ? (
+      {picker ? (
         <Picker store={store} />
+      ) : !views ? (
+        // Only in the moment before the views have loaded (a lesson named on the command line).
+        <Box flexGrow={1} />
+      ) : help ? (
+        <views.Help store={store} />
       ) : exercise ? (
-        <ExerciseView store={store} />
+        <views.ExerciseView store={store} />
       ) : (
         <Box flexDirection="column" flexGrow={1}>
-          <Header store={store} />
-          <LessonView store={store} />
+          <views.Header store={store} />
+          <views.LessonView store={store} />
         </Box>
       )}
       <Footer store={store} />
