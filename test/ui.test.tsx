@@ -92,6 +92,17 @@ describe('lesson picker', () => {
     );
   });
 
+  test("a fresh learner's picker at 120x40 is printable ASCII: Ink measures its first frame on string-width's fast path", async () => {
+    const { until } = setup({ columns: 120, rows: 40 });
+    const shown = await until(/01 Hello, gRPC.*\n.*02 Server streaming/);
+    const text = shown.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.deepEqual(
+      [...text].filter((character) => character !== '\n' && (character < ' ' || character > '~')),
+      [],
+      text,
+    );
+  });
+
   test('Enter opens the lesson and runs its server and client live', async () => {
     const { app, until, store } = setup();
     await until('> ');
