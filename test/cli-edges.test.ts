@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import {
   deadlineIn,
   helloClient,
   lesson,
+  ROOT,
   rawClient,
   rawUnary,
   spawnCli,
@@ -80,6 +82,21 @@ describe('a reader that goes away (EPIPE) never kills a lesson process', () => {
       await stopProcess(server);
     }
   });
+});
+
+test('npm run lesson | head -1: the lesson list stops quietly when its reader goes away', () => {
+  const listed = spawnSync(
+    'bash',
+    ['-c', 'node --import tsx src/cli/lesson.ts | head -1; echo "status ${PIPESTATUS[0]}" >&2'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  assert.equal(listed.stdout.split('\n').filter(Boolean).length, 1);
+  assert.equal(listed.stderr, 'status 0\n');
 });
 
 describe('flags that make no sense: one clear line, exit 2', { concurrency: true }, () => {

@@ -21,6 +21,13 @@ every message that crosses the wire. When the output is not a terminal
   -h, --help    show this help
 `;
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as any
+// command-line tool does; the exit handler ends a lesson's processes.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const { values, positionals } = parseCommandLine(USAGE, {
   list: { type: 'boolean' },
   name: { type: 'string', multiple: true },
@@ -52,12 +59,6 @@ if (interactive) {
   console.log(words.lessonsHeading);
   for (const entry of LESSONS) console.log(`  ${label(entry)}  ${lessonSummary(entry, language)}`);
 } else {
-  // A reader that stops early (`| head`) closes the pipe: stop quietly, as any
-  // command-line tool does; the exit handler ends the lesson's processes.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(0);
-  });
   const { runTranscript } = await import('../runner/transcript.js');
   process.exit(await runTranscript(lesson, names, (line) => console.log(line), language));
 }
