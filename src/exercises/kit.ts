@@ -150,3 +150,15 @@ export function describeRun(run: ClientRun): string {
   const why = usefulErrorLine(run.stderr);
   return `exit code ${run.code}, ${printed}${why ? `, stderr ${show(why)}` : ''}`;
 }
+
+/** "Ada-k3x9q2": a name no starting file can have hard-coded. */
+export function randomName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** What a reference server's handler reads of the caller's deadline: ms left, Infinity without one. */
+export function deadlineLeftMs(call: { getDeadline(): grpc.Deadline }): number {
+  const deadline = call.getDeadline();
+  const left = (deadline instanceof Date ? deadline.getTime() : Number(deadline)) - Date.now();
+  return Number.isFinite(left) ? left : Infinity;
+}

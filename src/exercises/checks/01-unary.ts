@@ -14,6 +14,8 @@ import {
   unary,
   describeRun,
   type LessonChecks,
+  randomName,
+  deadlineLeftMs,
 } from '../kit.js';
 
 const helloClient = (target: string) =>
@@ -60,7 +62,7 @@ export const checks: LessonChecks = {
         name: 'greets any name it is sent',
         async run({ target }) {
           // A name the learner cannot have typed into the file.
-          const name = `Grace-${Math.random().toString(36).slice(2, 8)}`;
+          const name = randomName('Grace');
           const { reply, error } = await sayHello(target, name);
           if (error) fail(`the reply "Hello, ${name}!"`, describeStatus(error));
           expectEqual('the reply', `Hello, ${name}!`, reply?.message);
@@ -82,9 +84,7 @@ export const checks: LessonChecks = {
       const seen: SeenCall[] = [];
       const sayHelloHandler: HelloWorldServiceHandlers['SayHello'] = (call, callback) => {
         const { name } = call.request as HelloRequest__Output;
-        const deadline = call.getDeadline();
-        const deadlineMs = deadline instanceof Date ? deadline.getTime() - Date.now() : Number(deadline) - Date.now();
-        seen.push({ name, deadlineMs: Number.isFinite(deadlineMs) ? deadlineMs : Infinity });
+        seen.push({ name, deadlineMs: deadlineLeftMs(call) });
         if (name === '') callback({ code: grpc.status.INVALID_ARGUMENT, details: 'name must not be empty' });
         else callback(null, { message: `Hello, ${name}!` });
       };
@@ -108,7 +108,7 @@ export const checks: LessonChecks = {
       {
         name: 'prints each reply on its own line',
         async run({ runClient }) {
-          const name = `Grace-${Math.random().toString(36).slice(2, 8)}`;
+          const name = randomName('Grace');
           const run = await runClient(['--name', name]);
           expectEqual('the output', [`Hello, ${name}!`], run.stdout);
         },

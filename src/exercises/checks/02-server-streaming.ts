@@ -15,12 +15,12 @@ import {
   serverExercise,
   show,
   type LessonChecks,
+  randomName,
+  deadlineLeftMs,
 } from '../kit.js';
 
 const helloClient = (target: string) =>
   new (loadHelloWorld().rpc_package.HelloWorldService)(target, grpc.credentials.createInsecure());
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** What our client saw of one stream. */
 interface StreamSeen {
@@ -116,12 +116,6 @@ interface Recorder {
 }
 
 const FAILURE_DETAILS = 'the reference server gave up on purpose';
-
-function deadlineLeftMs(call: { getDeadline(): grpc.Deadline }): number {
-  const deadline = call.getDeadline();
-  const left = (deadline instanceof Date ? deadline.getTime() : Number(deadline)) - Date.now();
-  return Number.isFinite(left) ? left : Infinity;
-}
 
 export const checks: LessonChecks = {
   server: serverExercise({

@@ -17,6 +17,8 @@ import {
   type ClientCheckContext,
   type ClientRun,
   type LessonChecks,
+  randomName,
+  deadlineLeftMs,
 } from '../kit.js';
 
 const helloClient = (target: string) =>
@@ -24,8 +26,6 @@ const helloClient = (target: string) =>
 
 /** "1 name", "3 names". */
 const countNames = (count: number) => `${count} name${count === 1 ? '' : 's'}`;
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** How long a server gets to answer after the half-close, and a client to half-close after its last name. */
 const ANSWER_WAIT_MS = 1_000;
@@ -183,9 +183,7 @@ export const checks: LessonChecks = {
     reference() {
       const calls: SeenCall[] = [];
       const lotsOfGreetingsHandler: HelloWorldServiceHandlers['LotsOfGreetings'] = (call, callback) => {
-        const deadline = call.getDeadline();
-        const left = (deadline instanceof Date ? deadline.getTime() : Number(deadline)) - Date.now();
-        const seen: SeenCall = { names: [], halfClosed: false, deadlineMs: Number.isFinite(left) ? left : Infinity };
+        const seen: SeenCall = { names: [], halfClosed: false, deadlineMs: deadlineLeftMs(call) };
         calls.push(seen);
         call.on('data', (request: HelloRequest__Output) => seen.names.push(request.name));
         // The one reply, and only once the client is done: a client that never

@@ -17,12 +17,11 @@ import {
   type ClientCheckContext,
   type ClientRun,
   type LessonChecks,
+  randomName,
 } from '../kit.js';
 
 const helloClient = (target: string) =>
   new (loadHelloWorld().rpc_package.HelloWorldService)(target, grpc.credentials.createInsecure());
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** How long a reply, or the status after the half-close, may take. */
 const ANSWER_WAIT_MS = 1_000;

@@ -7,15 +7,22 @@ import { loadReport } from '../../proto.js';
 import type { Reading } from '../../generated/rpc_package/Reading.js';
 import type { Report } from '../../generated/rpc_package/Report.js';
 import type { ReportSummary__Output } from '../../generated/rpc_package/ReportSummary.js';
-import { describeStatus, eventually, fail, serverExercise, show, unary, type LessonChecks } from '../kit.js';
+import {
+  describeStatus,
+  eventually,
+  fail,
+  serverExercise,
+  show,
+  unary,
+  type LessonChecks,
+  randomName,
+} from '../kit.js';
 
 interface Summary {
   message: string;
   readings: number;
   mean: number;
 }
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** A report of `count` readings; values are quarters, so that sums are exact in any order. */
 function randomReport(count: number): Report & { readings: Reading[] } {

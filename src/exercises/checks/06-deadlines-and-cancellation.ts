@@ -16,6 +16,7 @@ import {
   show,
   unary,
   type LessonChecks,
+  randomName,
 } from '../kit.js';
 
 const frontClient = (target: string): FrontServiceClient =>
@@ -23,8 +24,6 @@ const frontClient = (target: string): FrontServiceClient =>
     target,
     grpc.credentials.createInsecure(),
   );
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** How long B works in the calls that end early: longer than any check waits. */
 const LONG_WORK_MS = 2_000;

@@ -17,6 +17,7 @@ import {
   show,
   unary,
   type LessonChecks,
+  randomName,
 } from '../kit.js';
 
 const DETAILS_HEADER = 'grpc-status-details-bin';
@@ -24,8 +25,6 @@ const BAD_REQUEST = 'type.googleapis.com/google.rpc.BadRequest';
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 
 const contract = () => loadProto(`${PROTO_DIR}batch.proto`) as unknown as ProtoGrpcType;
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** Runs `use` with a client on a new channel, closed after. */
 async function withClient<T>(target: string, use: (client: HelloWorldServiceClient) => Promise<T>): Promise<T> {

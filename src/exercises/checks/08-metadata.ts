@@ -22,6 +22,7 @@ import {
   show,
   type ClientRun,
   type LessonChecks,
+  randomName,
 } from '../kit.js';
 
 /** What the reference server saw of one call. */
@@ -54,8 +55,6 @@ function sharedRun(reference: Reference, runClient: (args: string[]) => Promise<
   }));
   return reference.shared;
 }
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 function seen(method: SeenCall['method'], name: string, metadata: grpc.Metadata): SeenCall {
   const [requestId] = metadata.get('x-request-id');

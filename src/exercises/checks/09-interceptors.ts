@@ -22,12 +22,11 @@ import {
   unary,
   type ClientRun,
   type LessonChecks,
+  randomName,
 } from '../kit.js';
 
 /** The lesson's fixed token, as its client sends it. */
 const TOKEN = 'Bearer lesson-09-token';
-
-const randomName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 function withAuthorization(value: string | undefined): grpc.Metadata {
   const metadata = new grpc.Metadata();

@@ -8,7 +8,16 @@ import type { HelloRequest as V2Request } from '../../generated/evolution/v2/rpc
 import type { HelloReply__Output as V2Reply } from '../../generated/evolution/v2/rpc_package/HelloReply.js';
 import type { HelloRequest as V1Request } from '../../generated/rpc_package/HelloRequest.js';
 import type { HelloReply__Output as V1Reply } from '../../generated/rpc_package/HelloReply.js';
-import { describeStatus, expectEqual, fail, serverExercise, show, unary, type LessonChecks } from '../kit.js';
+import {
+  describeStatus,
+  expectEqual,
+  fail,
+  serverExercise,
+  show,
+  unary,
+  type LessonChecks,
+  randomName,
+} from '../kit.js';
 
 /** Calls SayHello once as a client built from v1, on a new channel. */
 async function sayHelloV1(target: string, name: string) {
@@ -32,7 +41,6 @@ async function sayHelloV2(target: string, request: V2Request) {
 }
 
 /** A name the learner cannot have typed into the file, and that no earlier call has used. */
-const randomName = (base: string) => `${base}-${Math.random().toString(36).slice(2, 8)}`;
 
 export const checks: LessonChecks = {
   server: serverExercise({
