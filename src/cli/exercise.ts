@@ -7,11 +7,11 @@ import {
   ensureWorkingCopy,
   exerciseLabel,
   findExercise,
+  listedCheckNames,
   resetWorkingCopy,
   type Exercise,
 } from '../exercises/exercises.js';
 import { exerciseHeading, projectPath } from '../exercises/report.js';
-import { checkNames } from '../exercises/run-checks.js';
 import { ProgressFile } from '../ui/progress.js';
 
 const USAGE = `
@@ -83,7 +83,7 @@ async function start(exercise: Exercise): Promise<void> {
   write(
     `the ${exercise.side === 'server' ? 'tutorial calls your server' : 'tutorial runs your client against its server'}; the checks:`,
   );
-  for (const name of await checkNames(exercise)) write(`  - ${name}`);
+  for (const name of listedCheckNames(exercise)) write(`  - ${name}`);
   write('');
   write(`verify:  npm run verify -- ${ref}   (add --watch to verify on every save)`);
   write(`hint:    npm run exercise -- hint ${ref}`);

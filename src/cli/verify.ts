@@ -3,9 +3,15 @@
 import { existsSync, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { EXIT_FAILURE, EXIT_USAGE, fail, parseCommandLine } from './args.js';
-import { allExercises, ensureWorkingCopy, exerciseLabel, findExercise, type Exercise } from '../exercises/exercises.js';
+import {
+  allExercises,
+  ensureWorkingCopy,
+  exerciseLabel,
+  findExercise,
+  listedCheckNames,
+  type Exercise,
+} from '../exercises/exercises.js';
 import { checkLines, checkTimeline, exerciseHeading, projectPath, summaryLine } from '../exercises/report.js';
-import { checkNames } from '../exercises/run-checks.js';
 import { verifyExercise, type Verification } from '../exercises/verify.js';
 import { ProgressFile } from '../ui/progress.js';
 
@@ -76,7 +82,7 @@ async function verifyOnce(exercise: Exercise, file: string, quiet = false): Prom
     write(`file ${projectPath(file)}`);
   }
   const printed = new Set<string>();
-  const names = await checkNames(exercise);
+  const names = listedCheckNames(exercise);
   const { done } = verifyExercise(exercise, names, {
     file,
     onUpdate(result) {

@@ -95,3 +95,15 @@ export function resetWorkingCopy(exercise: Exercise): void {
   mkdirSync(dirname(exercise.workPath), { recursive: true });
   copyFileSync(exercise.startPath, exercise.workPath);
 }
+
+/** The check every server exercise starts with: nothing else can pass if this fails. */
+export const STARTS_CHECK = 'starts and listens';
+
+/**
+ * The names of an exercise's checks, in the order they run, from the lesson
+ * list (a test holds them equal to the code's), so that showing them loads no
+ * check code.
+ */
+export function listedCheckNames(exercise: Exercise): string[] {
+  return [...(exercise.side === 'server' ? [STARTS_CHECK] : []), ...exercise.checks];
+}

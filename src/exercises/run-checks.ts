@@ -8,7 +8,9 @@ import { decodeBatch, isEventBatch, isListeningMessage } from '../instrument/ipc
 import type { WireEvent } from '../instrument/events.js';
 import { listen, shutdown } from '../runtime/serve.js';
 import { usefulErrorLine } from '../ui/crash.js';
-import type { Exercise } from './exercises.js';
+import { STARTS_CHECK, type Exercise } from './exercises.js';
+
+export { STARTS_CHECK };
 import {
   CheckFailure,
   type Check,
@@ -28,8 +30,6 @@ export type CheckReport =
   | { type: 'wire'; events: WireEvent[] }
   | { type: 'done'; passed: boolean };
 
-/** The check every server exercise starts with: nothing else can pass if this fails. */
-export const STARTS_CHECK = 'starts and listens';
 /** How long a learner's server gets to start listening (tsx compiles it first). */
 const START_TIMEOUT_MS = 20_000;
 /** How long one check may take before it fails as stuck. */

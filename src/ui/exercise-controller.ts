@@ -5,7 +5,7 @@
 // a new one stops the one running first. Closing stops everything it started.
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ensureWorkingCopy, type Exercise } from '../exercises/exercises.js';
+import { ensureWorkingCopy, listedCheckNames, type Exercise } from '../exercises/exercises.js';
 import type { RunningVerification, Verification } from '../exercises/verify.js';
 import { projectPath } from '../exercises/report.js';
 import type { UiStore } from './store.js';
@@ -103,11 +103,8 @@ export class ExerciseController {
         const view = this.view;
         if (!view || generation !== this.generation) return;
         // Loaded with the first exercise opened, not at start-up.
-        const [{ checkNames }, { verifyExercise }] = await Promise.all([
-          import('../exercises/run-checks.js'),
-          import('../exercises/verify.js'),
-        ]);
-        const names = await checkNames(view.exercise);
+        const { verifyExercise } = await import('../exercises/verify.js');
+        const names = listedCheckNames(view.exercise);
         if (generation !== this.generation || this.view !== view) return;
         this.store.update(() => {
           view.checkNames = names;
