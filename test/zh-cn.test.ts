@@ -144,11 +144,15 @@ test('the catalogs have the same words in both languages', () => {
       typeof entry === 'object' && entry !== null ? keys(entry).map((inner) => `${key}.${inner}`) : [key],
     );
   assert.deepEqual(keys(CATALOGS['zh-CN']).sort(), keys(CATALOGS.en).sort());
+  const at = (catalog: object, key: string): unknown =>
+    key.split('.').reduce<unknown>((entry, part) => (entry as Record<string, unknown>)[part], catalog);
   for (const key of keys(CATALOGS['zh-CN'])) {
-    const [outer, inner] = key.split('.');
-    const entry = (CATALOGS['zh-CN'] as unknown as Record<string, unknown>)[outer];
-    const text = inner ? (entry as Record<string, string>)[inner] : entry;
-    if (typeof text === 'string') assert.notEqual(text, '', key);
+    const chinese = at(CATALOGS['zh-CN'], key);
+    const english = at(CATALOGS.en, key);
+    assert.equal(typeof chinese, typeof english, key);
+    if (typeof chinese === 'string') assert.notEqual(chinese, '', key);
+    // The same words to fill in: a Chinese function takes what the English one takes.
+    if (typeof chinese === 'function') assert.equal(chinese.length, (english as () => string).length, key);
   }
 });
 

@@ -15,9 +15,10 @@ every message that crosses the wire. When the output is not a terminal
   <lesson>      lesson number (1, 01) or slug (01-unary)
   --name N      name the client sends; repeat it to send several
   --list        list the lessons, one a line
-  --lang L      en or zh-CN (简体中文) for the transcript and the list (lesson
-                titles, summaries and the transcript's own words; the live UI
-                speaks English for now); without it, LC_ALL / LANG decide
+  --lang L      en or zh-CN (简体中文): the live UI, the transcript and the
+                list (lesson texts, titles and the tutorial's own words; the
+                programs' output stays as they print it); without it,
+                LC_ALL / LC_MESSAGES / LANG decide. In the UI, t switches.
   -h, --help    show this help
 `;
 
@@ -54,7 +55,7 @@ if (interactive) {
   // grows without bound in a long-running UI; the production build does not.
   process.env.NODE_ENV ??= 'production';
   const { runUi } = await import('../ui/main.js');
-  await runUi(lesson, names);
+  await runUi(lesson, names, language);
 } else if (!lesson) {
   console.log(words.lessonsHeading);
   for (const entry of LESSONS) console.log(`  ${label(entry)}  ${lessonSummary(entry, language)}`);

@@ -4,6 +4,10 @@
 // status codes) and command-line errors stay as they are: they are grepped.
 import type { RpcKind } from '../instrument/events.js';
 import type { Language } from './lang.js';
+import { UI_WORDS, type UiWords } from './ui-words.js';
+import { KEY_WORDS, type KeyWords } from './key-words.js';
+import { WIRE_WORDS, type WireWords } from './wire-words.js';
+import { EXERCISE_WORDS, type ExerciseWords } from './exercise-words.js';
 
 export interface Catalog {
   /** "lesson 01  Hello, gRPC: a unary call" */
@@ -24,6 +28,11 @@ export interface Catalog {
   errorDetails: string;
   plaintext: string;
   lessonsHeading: string;
+  /** The live UI's own words. */
+  ui: UiWords;
+  keys: KeyWords;
+  wire: WireWords;
+  exercise: ExerciseWords;
 }
 
 const en: Catalog = {
@@ -46,6 +55,10 @@ const en: Catalog = {
   errorDetails: 'error details:',
   plaintext: 'plaintext h2c (no TLS): anyone on the path reads these bytes',
   lessonsHeading: 'Lessons (run one with npm run lesson -- <number>):',
+  ui: UI_WORDS.en,
+  keys: KEY_WORDS.en,
+  wire: WIRE_WORDS.en,
+  exercise: EXERCISE_WORDS.en,
 };
 
 const zhCN: Catalog = {
@@ -68,6 +81,10 @@ const zhCN: Catalog = {
   errorDetails: '错误详情：',
   plaintext: '明文 h2c（没有 TLS）：路径上的任何人都能读到这些字节',
   lessonsHeading: '课程（用 npm run lesson -- <编号> 运行其中一课）：',
+  ui: UI_WORDS['zh-CN'],
+  keys: KEY_WORDS['zh-CN'],
+  wire: WIRE_WORDS['zh-CN'],
+  exercise: EXERCISE_WORDS['zh-CN'],
 };
 
 export const CATALOGS: Readonly<Record<Language, Catalog>> = { en, 'zh-CN': zhCN };

@@ -5,14 +5,21 @@ import { readFileSync } from 'node:fs';
 import { LESSONS_DIR, type Lesson } from '../lessons.js';
 import type { Language } from './lang.js';
 
+interface SwitchWords {
+  label: string;
+  help: string;
+}
+
 interface LessonWords {
   title: string;
   summary: string;
+  /** A switch's words by its key (Lesson.switches). */
+  switches?: Record<string, SwitchWords>;
 }
 
 let chinese: Record<string, LessonWords> | undefined;
 
-function chineseWords(slug: string): LessonWords | undefined {
+export function chineseWords(slug: string): LessonWords | undefined {
   chinese ??= JSON.parse(readFileSync(`${LESSONS_DIR}lessons.zh-CN.json`, 'utf8')) as Record<string, LessonWords>;
   return chinese[slug];
 }
@@ -28,4 +35,11 @@ export function lessonSummary(lesson: Lesson, language: Language): string {
 /** The lesson text's path: README.zh-CN.md beside README.md for Chinese. */
 export function lessonTextPath(lesson: Lesson, language: Language): string {
   return language === 'zh-CN' ? lesson.textPath.replace(/README\.md$/, 'README.zh-CN.md') : lesson.textPath;
+}
+
+/** A lesson switch's label and help (Lesson.switches), in the language. */
+export function switchWords(lesson: Lesson, key: string, language: Language): SwitchWords {
+  const entry = lesson.switches?.find((one) => one.key === key);
+  const chinese = language === 'zh-CN' ? chineseWords(lesson.slug)?.switches?.[key] : undefined;
+  return chinese ?? { label: entry?.label ?? key, help: entry?.help ?? '' };
 }

@@ -5,7 +5,6 @@ import type { StyledLine } from './styled.js';
 import { contentColumns, exerciseLayout, type ExercisePane, type Rect } from './layout.js';
 import { useRenderers } from './useRenderers.js';
 import { Pane, type LineSource } from './Pane.js';
-import { TIMELINE_LEGEND } from './timeline.js';
 import { exerciseLabel } from '../exercises/exercises.js';
 import { projectPath } from '../exercises/report.js';
 import {
@@ -68,8 +67,8 @@ export function ExerciseView({ store }: { store: UiStore }) {
     'exercise-checks': `Checks · ${passing} of ${checks.length} pass${view.verifying ? ' · verifying' : ''}`,
     'exercise-timeline':
       selected === undefined
-        ? `Calls · ${TIMELINE_LEGEND}`
-        : `Calls of "${checks[selected].name}" · ${TIMELINE_LEGEND}`,
+        ? `Calls · ${store.words.ui.timelineLegend}`
+        : `Calls of "${checks[selected].name}" · ${store.words.ui.timelineLegend}`,
     'exercise-output': `Your ${exercise.side}'s output`,
   };
   const paneAt = ({ pane, rect }: { pane: ExercisePane; rect: Rect }) => (

@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { lessonNumberText } from '../lessons.js';
+import { lessonTitle, switchWords } from '../i18n/lessons.js';
 import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 
@@ -9,16 +10,17 @@ const SERVER_COLOR = { listening: 'green', starting: 'yellow', stopped: 'gray', 
 export function Header({ store }: { store: UiStore }) {
   const { lesson, server, client, names, nameDraft, deadlineDraft, deadlineMs, readingPaused, linePrompt, switchesOn } =
     store.state;
+  const words = store.words.ui;
   // The names prompt takes the status row while it is open; the footer lists its keys.
   if (nameDraft !== undefined) {
     return (
       <Text wrap="truncate-end">
         <Text bold color="cyan">
-          names ›{' '}
+          {words.namesPrompt}
         </Text>
         <Text>{nameDraft}</Text>
         <Text inverse> </Text>
-        <Text dimColor>{'  comma-separated · "" is an empty name · empty line: the lesson\'s own'}</Text>
+        <Text dimColor>{words.namesPromptHint}</Text>
       </Text>
     );
   }
@@ -30,7 +32,7 @@ export function Header({ store }: { store: UiStore }) {
         </Text>
         <Text>{linePrompt.text}</Text>
         <Text inverse> </Text>
-        <Text dimColor>{`  enter writes the line to ${linePrompt.client}'s stdin · esc closes`}</Text>
+        <Text dimColor>{words.linePromptHint(linePrompt.client)}</Text>
       </Text>
     );
   }
@@ -38,45 +40,48 @@ export function Header({ store }: { store: UiStore }) {
     return (
       <Text wrap="truncate-end">
         <Text bold color="cyan">
-          deadline ›{' '}
+          {words.deadlinePrompt}
         </Text>
         <Text>{deadlineDraft}</Text>
         <Text inverse> </Text>
-        <Text dimColor>{" ms for every call of the client's runs · empty line: the lesson's own"}</Text>
+        <Text dimColor>{words.deadlinePromptHint}</Text>
       </Text>
     );
   }
   const serverText =
     server.state === 'listening'
-      ? { text: `listening on 127.0.0.1:${server.port}`, color: 'green' }
+      ? { text: words.listening(server.port), color: 'green' }
       : server.state === 'exited'
-        ? { text: `exited (${server.signal ?? `code ${server.code}`})`, color: server.expected ? 'gray' : 'red' }
-        : { text: server.state, color: 'yellow' };
+        ? {
+            text: words.serverExited(server.signal ?? words.exitCode(server.code)),
+            color: server.expected ? 'gray' : 'red',
+          }
+        : { text: words.serverState[server.state], color: 'yellow' };
   const clientText =
     client.state === 'running'
-      ? { text: `run ${client.run} ${readingPaused ? 'not reading' : 'running'}`, color: 'yellow' }
+      ? { text: words.clientRunning(client.run, !readingPaused), color: 'yellow' }
       : client.state === 'exited'
         ? {
-            text: `run ${client.run} exited ${client.signal ?? client.code}`,
+            text: words.clientExited(client.run, client.signal ?? String(client.code)),
             color: client.code === 0 ? 'green' : 'red',
           }
-        : { text: 'idle', color: 'gray' };
+        : { text: words.clientIdle, color: 'gray' };
   return (
     <Text wrap="truncate-end">
       <Text bold color="cyan">
-        {lessonNumberText(lesson.number)} {lesson.title}
+        {lessonNumberText(lesson.number)} {lessonTitle(lesson, store.state.language)}
       </Text>
       {lesson.servers ? (
         // Each of several servers: its label, coloured by what it does (its pane's title says more).
         <>
-          <Text dimColor> · servers</Text>
+          <Text dimColor>{` · ${words.servers}`}</Text>
           {[...store.state.listedServers].map(([label, { server: listed }]) => (
             <Text key={label} color={SERVER_COLOR[listed.state]}>{` ${label}`}</Text>
           ))}
         </>
       ) : (
         <>
-          <Text dimColor> · server </Text>
+          <Text dimColor>{` · ${words.server} `}</Text>
           <Text color={serverText.color}>{serverText.text}</Text>
         </>
       )}
@@ -85,18 +90,20 @@ export function Header({ store }: { store: UiStore }) {
         [...store.state.listedClients].map(([label, listed]) => (
           <Text key={label}>
             <Text dimColor>{` · ${label} `}</Text>
-            <Text color={listed.client.state === 'running' ? 'yellow' : 'gray'}>{listedClientStatus(listed)}</Text>
+            <Text color={listed.client.state === 'running' ? 'yellow' : 'gray'}>
+              {listedClientStatus(listed, words)}
+            </Text>
           </Text>
         ))
       ) : (
         <>
-          <Text dimColor> · client </Text>
+          <Text dimColor>{` · ${words.client} `}</Text>
           <Text color={clientText.color}>{clientText.text}</Text>
         </>
       )}
       {deadlineMs === undefined ? null : (
         <>
-          <Text dimColor> · deadline </Text>
+          <Text dimColor>{` · ${words.deadline} `}</Text>
           <Text color="magenta">{`${deadlineMs} ms`}</Text>
         </>
       )}
@@ -107,11 +114,11 @@ export function Header({ store }: { store: UiStore }) {
             .map((entry) => (
               <Text key={entry.key}>
                 <Text dimColor> · </Text>
-                <Text color="magenta">{entry.label}</Text>
+                <Text color="magenta">{switchWords(lesson, entry.key, store.state.language).label}</Text>
               </Text>
             ))}
-          <Text dimColor> · names </Text>
-          <Text>{names?.length ? formatNames(names) : "lesson's own"}</Text>
+          <Text dimColor>{` · ${words.names} `}</Text>
+          <Text>{names?.length ? formatNames(names) : words.lessonsOwnNames}</Text>
         </>
       )}
     </Text>

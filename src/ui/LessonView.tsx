@@ -14,20 +14,14 @@ import {
 import { contentColumns, layoutFor, rectOf, wireRect, type ExercisePane } from './layout.js';
 import { wireLines } from './wire-lines.js';
 import { useRenderers } from './useRenderers.js';
-import { TIMELINE_LEGEND, timelineLine, withBackend, withClientLabel } from './timeline.js';
+import { timelineLine, withBackend, withClientLabel } from './timeline.js';
 import { BackendBars } from './BackendBars.js';
 import { Pane, type LineSource } from './Pane.js';
 import type { RingBuffer } from './ring.js';
+import type { UiWords } from '../i18n/ui-words.js';
 
 type LessonPane = Exclude<PaneId, 'help' | ExercisePane>;
-const PANE_TITLE: Record<Exclude<LessonPane, `client:${string}` | `server:${string}`>, string> = {
-  text: 'Lesson',
-  source: 'Source',
-  server: 'Server output',
-  client: 'Client output',
-  timeline: 'Timeline',
-  wire: 'Wire view (w or esc to close)',
-};
+type NamedPane = Exclude<LessonPane, `client:${string}` | `server:${string}`>;
 const LOG_COLOR = { normal: undefined, error: 'red', info: 'gray' } as const;
 
 /** A ring buffer seen as lines, turning only the requested slice into styled text. */
@@ -35,11 +29,16 @@ function ringLines<T>(ring: RingBuffer<T>, toLine: (item: T) => StyledLine): Lin
   return { length: ring.length, slice: (from, to) => ring.slice(from, to).map(toLine) };
 }
 
-const logLine = (line: LogLine): StyledLine => [{ text: line.text, color: LOG_COLOR[line.tone] }];
+const logLine =
+  (words: UiWords) =>
+  (line: LogLine): StyledLine => [{ text: line.say ? line.say(words) : line.text, color: LOG_COLOR[line.tone] }];
 
 export function LessonView({ store }: { store: UiStore }) {
   const { state } = store;
   const { size, focus, files, sourceTab, maximized, lesson } = state;
+  const words = store.words;
+  const ui = words.ui;
+  const toLogLine = logLine(ui);
   const layout = layoutFor(size.columns, size.rows, focus, maximized, clientPanesOf(lesson), serverPanesOf(lesson));
   // Timeline rows of a lesson with several clients lead with the client's label, in a column this wide.
   const labelWidth = Math.max(0, ...(lesson.clients ?? []).map((client) => client.label.length));
@@ -60,7 +59,7 @@ export function LessonView({ store }: { store: UiStore }) {
   );
   // Decoding a message field by field is done once per selection, not on every frame.
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
-  const wire = useMemo(() => wireLines(selectedRow), [selectedRow]);
+  const wire = useMemo(() => wireLines(selectedRow, words), [selectedRow, words]);
 
   const linesOf = (pane: LessonPane): LineSource => {
     switch (pane) {
@@ -69,20 +68,20 @@ export function LessonView({ store }: { store: UiStore }) {
       case 'source':
         return source;
       case 'server':
-        return ringLines(state.serverLog, logLine);
+        return ringLines(state.serverLog, toLogLine);
       case 'client':
-        return ringLines(state.clientLog, logLine);
+        return ringLines(state.clientLog, toLogLine);
       case 'timeline':
         return ringLines(state.timeline, (row) =>
-          withClientLabel(row, withBackend(row, timelineLine(row), store.backendOf(row)), labelWidth),
+          withClientLabel(row, withBackend(row, timelineLine(row, words), store.backendOf(row)), labelWidth),
         );
       case 'wire':
         return wire;
       default: {
         // The pane of one of several clients, or of one of several servers.
         const server = serverLabelOf(pane);
-        if (server !== undefined) return ringLines(store.listedServer(server).log, logLine);
-        return ringLines(store.listedClient(clientLabelOf(pane)!).log, logLine);
+        if (server !== undefined) return ringLines(store.listedServer(server).log, toLogLine);
+        return ringLines(store.listedClient(clientLabelOf(pane)!).log, toLogLine);
       }
     }
   };
@@ -90,23 +89,23 @@ export function LessonView({ store }: { store: UiStore }) {
     const label = clientLabelOf(pane);
     if (label !== undefined) {
       // The label first: what gives way on a narrow pane is the end of the title.
-      return `${label} · ${listedClientStatus(store.listedClient(label))}`;
+      return `${label} · ${listedClientStatus(store.listedClient(label), ui)}`;
     }
     const server = serverLabelOf(pane);
-    if (server !== undefined) return `${server} · ${listedServerStatus(store.listedServer(server))}`;
-    if (pane === 'source') return `Source: ${sourceTab}.ts (c: ${sourceTab === 'server' ? 'client' : 'server'}.ts)`;
+    if (server !== undefined) return `${server} · ${listedServerStatus(store.listedServer(server), ui)}`;
+    if (pane === 'source')
+      return ui.sourceTitle(`${sourceTab}.ts`, `${sourceTab === 'server' ? 'client' : 'server'}.ts`);
     if (pane === 'timeline') {
       const kept =
         state.timeline.total > state.timeline.length
-          ? ` last ${state.timeline.length} of ${state.timeline.total} ·`
+          ? ui.timelineKept(state.timeline.length, state.timeline.total)
           : '';
-      return `Timeline ·${kept} ${TIMELINE_LEGEND}`;
+      return `${ui.paneTitle.timeline} ·${kept} ${ui.timelineLegend}`;
     }
-    return PANE_TITLE[pane as keyof typeof PANE_TITLE];
+    return ui.paneTitle[pane as NamedPane];
   };
   /** A pane's name in the tab row of a small terminal: a client's or a server's is its label. */
-  const tabName = (pane: TabPane) =>
-    clientLabelOf(pane) ?? serverLabelOf(pane) ?? PANE_TITLE[pane as keyof typeof PANE_TITLE];
+  const tabName = (pane: TabPane) => clientLabelOf(pane) ?? serverLabelOf(pane) ?? ui.paneTitle[pane as NamedPane];
   const paneAt = ({ pane, rect }: { pane: TabPane; rect: { width: number; height: number } }) => (
     <Pane
       key={pane}
@@ -127,7 +126,7 @@ export function LessonView({ store }: { store: UiStore }) {
       <Pane
         store={store}
         id="wire"
-        title={PANE_TITLE.wire}
+        title={ui.paneTitle.wire}
         lines={linesOf('wire')}
         width={width}
         height={height}

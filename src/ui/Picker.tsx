@@ -4,20 +4,15 @@ import { LESSONS, lessonNumberText } from '../lessons.js';
 import type { UiStore } from './store.js';
 import { wrapWords } from './help-lines.js';
 import { exercisesOf } from '../exercises/exercises.js';
-
-const KIND_LABEL = {
-  unary: 'unary',
-  'server-streaming': 'server stream',
-  'client-streaming': 'client stream',
-  'bidi-streaming': 'bidi stream',
-} as const;
+import { lessonSummary, lessonTitle } from '../i18n/lessons.js';
 
 export function Picker({ store }: { store: UiStore }) {
-  const { pickerIndex, completed, size, exerciseProgress } = store.state;
+  const { pickerIndex, completed, size, exerciseProgress, language } = store.state;
+  const words = store.words.ui;
   const done = LESSONS.filter((lesson) => completed.has(lesson.slug)).length;
   const selected = LESSONS[pickerIndex];
   // The summary, wrapped as Ink will wrap it, inside the one-column padding on each side.
-  const summary = wrapWords(selected.summary, size.columns - 2);
+  const summary = wrapWords(lessonSummary(selected, language), size.columns - 2);
   // Rows left for the list: the frame is one row short of the screen, and the title, the blurb,
   // the range row, a blank row, the summary, the completed note and the footer take the rest.
   const listRows = Math.max(3, size.rows - 1 - 6 - summary.length);
@@ -26,21 +21,14 @@ export function Picker({ store }: { store: UiStore }) {
   return (
     <Box flexDirection="column" paddingX={1} width={size.columns}>
       <Text bold color="cyan">
-        gRPC, live: pick a lesson
-        {done ? (
-          <Text dimColor>
-            {' '}
-            ({done} of {LESSONS.length} completed)
-          </Text>
-        ) : null}
+        {words.pickerTitle}
+        {done ? <Text dimColor>{words.pickerCompleted(done, LESSONS.length)}</Text> : null}
       </Text>
       <Text dimColor wrap="truncate-end">
-        Each lesson runs a real server and client on loopback and shows every message on the wire.
+        {words.pickerBlurb}
       </Text>
       <Text dimColor>
-        {shown.length < LESSONS.length
-          ? `  ${first + 1}-${first + shown.length} of ${LESSONS.length}, up/down for more`
-          : ' '}
+        {shown.length < LESSONS.length ? words.pickerRange(first + 1, first + shown.length, LESSONS.length) : ' '}
       </Text>
       <Box>
         {/* The pointer and the ✓ marks in a column of their own: the rows beside them stay ASCII, which
@@ -63,13 +51,13 @@ export function Picker({ store }: { store: UiStore }) {
             const passed = exercises.filter((exercise) => exerciseProgress.get(exercise.key)?.passed).length;
             return (
               <Text key={lesson.slug} wrap="truncate-end" inverse={first + offset === pickerIndex}>
-                {lessonNumberText(lesson.number)} {lesson.title}
+                {lessonNumberText(lesson.number)} {lessonTitle(lesson, language)}
                 {exercises.length ? (
-                  <Text
-                    color={passed === exercises.length ? 'green' : 'yellow'}
-                  >{` ex ${passed}/${exercises.length}`}</Text>
+                  <Text color={passed === exercises.length ? 'green' : 'yellow'}>
+                    {words.pickerExercises(passed, exercises.length)}
+                  </Text>
                 ) : null}
-                <Text dimColor> [{lesson.kinds.map((kind) => KIND_LABEL[kind]).join(', ')}]</Text>
+                <Text dimColor>{` [${lesson.kinds.map((kind) => words.pickerKind[kind]).join(', ')}]`}</Text>
               </Text>
             );
           })}
@@ -81,7 +69,7 @@ export function Picker({ store }: { store: UiStore }) {
       ))}
       {done ? (
         <Text dimColor wrap="truncate-end">
-          ✓ completed: the lesson's client ran and exited 0 here
+          {words.completedNote}
         </Text>
       ) : null}
     </Box>

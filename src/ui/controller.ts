@@ -15,6 +15,8 @@ import { formatNames, parseNames, withoutControlCharacters } from './names.js';
 import type { ProgressFile } from './progress.js';
 import { ExerciseController } from './exercise-controller.js';
 import { exercisesOf } from '../exercises/exercises.js';
+import { lessonTextPath } from '../i18n/lessons.js';
+import type { UiWords } from '../i18n/ui-words.js';
 
 export interface ControllerOptions {
   /** Restart and re-run when a lesson file is saved. */
@@ -137,7 +139,7 @@ export class LessonController {
     return this.enqueue(async () => {
       const session = this.session;
       if (!session) return;
-      if (!session.hasTarget()) throw new Error('the server is not running: press s to start it');
+      if (!session.hasTarget()) throw new Error(this.words.serverNotRunning);
       this.store.update((state) => (state.notice = ''));
       await session.stopClient(label);
       await this.run(session, label);
@@ -165,7 +167,7 @@ export class LessonController {
     const label = this.focusedServer();
     if (!session) return Promise.resolve();
     if (label === undefined) {
-      this.notice('S stops or starts the focused server: Tab to a server pane first');
+      this.notice(this.words.focusServerFirst);
       return Promise.resolve();
     }
     return this.serverTask(async () => {
@@ -190,9 +192,9 @@ export class LessonController {
     const session = this.session;
     const label = this.focusedClient();
     if (!session) return;
-    if (label === undefined) return this.notice('L makes the focused client leave or join: Tab to a client pane first');
+    if (label === undefined) return this.notice(this.words.focusClientToLeave);
     if (session.isClientRunning(label)) {
-      const leaving = `${label} is leaving: its stdin is closed`;
+      const leaving = this.words.leaving(label);
       this.notice(leaving);
       await session.leaveClient(label);
       if (this.store.state.notice === leaving) this.notice('');
@@ -201,7 +203,7 @@ export class LessonController {
     this.notice('');
     await this.enqueue(async () => {
       if (this.session !== session) return;
-      if (!session.hasTarget()) throw new Error('the server is not running: press s to start it');
+      if (!session.hasTarget()) throw new Error(this.words.serverNotRunning);
       await session.startClient(label, this.runOptions());
     });
   }
@@ -230,8 +232,7 @@ export class LessonController {
   async cancelCalls(): Promise<void> {
     const session = this.session;
     const label = this.focusedClient();
-    if (session && !(await session.cancelCalls(label)))
-      this.notice(`no run in flight to cancel: ${this.runHint(label)}`);
+    if (session && !(await session.cancelCalls(label))) this.notice(this.words.nothingToCancel(this.runHint(label)));
   }
 
   /** Pauses the client's reading of replies, or resumes it. */
@@ -239,12 +240,12 @@ export class LessonController {
     const session = this.session;
     const label = this.focusedClient();
     if (session && (await session.toggleReading(label)) === undefined)
-      this.notice(`no run in flight to pause: ${this.runHint(label)}`);
+      this.notice(this.words.nothingToPause(this.runHint(label)));
   }
 
   /** How to get a client running. */
   private runHint(label?: string): string {
-    return label === undefined ? 'r runs the client' : `L joins ${label}, r starts every client`;
+    return label === undefined ? this.words.runHint : this.words.runHintClients(label);
   }
 
   /**
@@ -258,9 +259,8 @@ export class LessonController {
     if (!session) return;
     const label = this.focusedServer();
     if (label !== undefined && !session.isServerRunning(label))
-      return this.notice(`server ${label} is not running: S starts it`);
-    if (session.serverPid === undefined && !session.lesson.servers)
-      return this.notice('the server is not running: press s to start it');
+      return this.notice(this.words.listedServerNotRunning(label));
+    if (session.serverPid === undefined && !session.lesson.servers) return this.notice(this.words.serverNotRunning);
     // A second K while the first is killing or restarting would only kill what just started.
     if (this.killing) return;
     this.killing = true;
@@ -275,6 +275,20 @@ export class LessonController {
     } finally {
       this.killing = false;
     }
+  }
+
+  /** The UI's words in the language it speaks now. */
+  private get words(): UiWords {
+    return this.store.words.ui;
+  }
+
+  /** t: English to Chinese and back, at once, everywhere; the open lesson's text is read again in the other language. */
+  private switchLanguage(): void {
+    this.store.update((state) => {
+      state.language = state.language === 'en' ? 'zh-CN' : 'en';
+      if (state.screen === 'lesson') state.files.text = readOrEmpty(lessonTextPath(state.lesson, state.language));
+      state.notice = this.words.languageNow;
+    });
   }
 
   private notice(text: string): void {
@@ -299,13 +313,13 @@ export class LessonController {
     const problem = this.options.progress?.markCompleted(lesson.slug);
     if (!problem || this.progressWarned) return;
     this.progressWarned = true;
-    this.store.update((state) => (state.notice = `progress not saved (${problem})`));
+    this.store.update((state) => (state.notice = this.words.progressNotSaved(problem)));
   }
 
   private loadFiles(lesson: Lesson): void {
     this.store.update((state) => {
       state.files = {
-        text: readOrEmpty(lesson.textPath),
+        text: readOrEmpty(lessonTextPath(lesson, state.language)),
         server: readOrEmpty(lesson.serverPath),
         client: readOrEmpty(lesson.clientPath),
       };
@@ -327,7 +341,7 @@ export class LessonController {
         }, 150);
       });
     } catch (error) {
-      this.store.update((state) => (state.notice = `cannot watch ${lesson.dir}: ${(error as Error).message}`));
+      this.store.update((state) => (state.notice = this.words.cannotWatch(lesson.dir, (error as Error).message)));
     }
   }
 
@@ -335,10 +349,10 @@ export class LessonController {
     if (this.session?.lesson !== lesson) return;
     this.loadFiles(lesson);
     if (files.includes('server.ts')) {
-      this.store.update((state) => (state.notice = 'server.ts saved: restarting the server'));
+      this.store.update((state) => (state.notice = this.words.serverSaved));
       void this.restartServer(true);
     } else if (files.includes('client.ts')) {
-      this.store.update((state) => (state.notice = 'client.ts saved: running the client'));
+      this.store.update((state) => (state.notice = this.words.clientSaved));
       void this.runClient();
     }
   }
@@ -429,7 +443,7 @@ export class LessonController {
   /** Opens the line prompt for the focused client's stdin. */
   private editLine(): void {
     const label = this.focusedClient();
-    if (label === undefined) return this.notice('e types a line for a client: Tab to a client pane first');
+    if (label === undefined) return this.notice(this.words.focusClientToType);
     this.store.update((state) => (state.linePrompt = { client: label, text: '' }));
   }
 
@@ -438,8 +452,7 @@ export class LessonController {
     const prompt = this.store.state.linePrompt;
     if (!prompt) return;
     const { client, text } = prompt;
-    if (!this.session?.sendLine(client, text))
-      return this.notice(`${client} is not running: L on its pane joins it again`);
+    if (!this.session?.sendLine(client, text)) return this.notice(this.words.clientNotRunning(client));
     this.store.update((state) => {
       this.store.listedClient(client).log.push({ text: `› ${text}`, tone: 'info' });
       if (state.linePrompt) state.linePrompt.text = '';
@@ -492,12 +505,12 @@ export class LessonController {
   private openExercise(number?: number): void {
     const { lesson, exerciseProgress, exercise: open } = this.store.state;
     const exercises = exercisesOf(lesson);
-    if (exercises.length === 0) return this.notice(`lesson ${lessonNumberText(lesson.number)} has no exercise yet`);
+    if (exercises.length === 0) return this.notice(this.words.noExercise(lessonNumberText(lesson.number)));
     const chosen =
       number === undefined
         ? (exercises.find((exercise) => !exerciseProgress.get(exercise.key)?.passed) ?? exercises[0])
         : exercises[number - 1];
-    if (!chosen) return this.notice(`this lesson has ${exercises.length} exercise${exercises.length > 1 ? 's' : ''}`);
+    if (!chosen) return this.notice(this.words.exerciseCount(exercises.length));
     if (open?.exercise.key === chosen.key) return;
     void this.exercises.open(chosen);
   }
@@ -514,6 +527,8 @@ export class LessonController {
     const lessonAt = (step: number) =>
       LESSONS[(LESSONS.indexOf(this.target ?? state.lesson) + step + LESSONS.length) % LESSONS.length];
     switch (action) {
+      case 'switch-language':
+        return this.switchLanguage();
       case 'quit':
         this.options.onQuit?.();
         return;
@@ -611,7 +626,7 @@ export class LessonController {
         void this.exercises.close();
         return this.notice('');
       case 'exercise-verify':
-        this.notice('verifying your file again');
+        this.notice(this.words.verifyingAgain);
         void this.exercises.verify();
         return;
       case 'exercise-hint':

@@ -139,7 +139,7 @@ export function checkTimelineRows(view: ExerciseView): TimelineRow[] {
 }
 
 export function checkTimelineLines(view: ExerciseView): StyledLine[] {
-  return checkTimelineRows(view).map(timelineLine);
+  return checkTimelineRows(view).map((row) => timelineLine(row));
 }
 
 export const hintHeading = (number: number, total: number) => `hint ${number} of ${total}`;

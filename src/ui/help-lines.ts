@@ -4,6 +4,7 @@
 import type { Lesson } from '../lessons.js';
 import { helpSections, keysText } from './keymap.js';
 import type { StyledLine } from './styled.js';
+import { columns, wrapSegments } from './width.js';
 
 const NOTES = [
   'In the names prompt, names are comma-separated; "" is an empty name (lesson 01\'s server answers it with INVALID_ARGUMENT); an empty line sends the lesson\'s own names.',
@@ -18,38 +19,23 @@ const CLIENTS_NOTES = [
   "In a lesson with several clients, each client is its own process with its own pane, and the timeline's rows start with the client's label. e writes a line to the focused client's stdin; L ends its stdin (it leaves) or starts it again (it joins). x, space and d act on the focused client, or on every client when the focus is on another pane; K kills the one server they all share.",
 ];
 
-/** Words of `text` in lines of at most `width` characters; a word longer than that is split. */
 /** Said only in the help of a lesson that runs several servers. */
 const SERVERS_NOTES = [
   "In a lesson with several servers, each server is its own process with its own pane, and the client gets one target that names them all (ipv4:127.0.0.1:p1,127.0.0.1:p2,...): its channel's load-balancing policy picks a backend for each call. The timeline's call rows end with the backend the call went to, and the bars above the server panes count the calls each served in the client's latest run. K kills the focused server and starts it again on the same port (every server if no server pane is focused); S stops it or starts it again.",
 ];
 
+/**
+ * Words of `text` in lines of at most `width` columns; a word longer than that
+ * is split. Chinese text breaks between any two characters, each two columns wide.
+ */
 export function wrapWords(text: string, width: number): string[] {
-  const size = Math.max(1, width);
-  const lines: string[] = [];
-  let line = '';
-  for (let word of text.split(/\s+/).filter(Boolean)) {
-    while ([...word].length > size) {
-      if (line) lines.push(line);
-      line = '';
-      lines.push([...word].slice(0, size).join(''));
-      word = [...word].slice(size).join('');
-    }
-    if (!line) line = word;
-    else if ([...line].length + 1 + [...word].length <= size) line += ` ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line || lines.length === 0) lines.push(line);
-  return lines;
+  return wrapSegments([{ text }], Math.max(1, width)).map((line) => line.map((segment) => segment.text).join(''));
 }
 
 export function helpLines(width: number, withClients = false, lesson?: Lesson): StyledLine[] {
   const sections = helpSections(withClients, lesson);
   const widest = Math.max(
-    ...sections.flatMap((section) => section.bindings.map((binding) => [...keysText(binding.keys)].length)),
+    ...sections.flatMap((section) => section.bindings.map((binding) => columns(keysText(binding.keys)))),
   );
   // The key column takes what the widest keys need, but never so much that descriptions get squeezed.
   const keyColumn = Math.min(widest + 2, Math.max(4, Math.floor(width / 3)));
@@ -62,8 +48,8 @@ export function helpLines(width: number, withClients = false, lesson?: Lesson): 
     for (const binding of section.bindings) {
       const keys = keysText(binding.keys);
       const text = wrapWords(binding.help, textWidth);
-      if ([...keys].length < keyColumn) {
-        lines.push([{ text: keys.padEnd(keyColumn), color: 'cyan' }, { text: text[0] }]);
+      if (columns(keys) < keyColumn) {
+        lines.push([{ text: keys + ' '.repeat(keyColumn - columns(keys)), color: 'cyan' }, { text: text[0] }]);
       } else {
         // Keys too wide for the column get a row of their own.
         lines.push([{ text: keys, color: 'cyan' }]);

@@ -6,6 +6,7 @@ import { LESSONS, lessonNumberText, type Lesson } from '../lessons.js';
 
 export type Action =
   | 'quit'
+  | 'switch-language'
   | 'help'
   | 'picker-up'
   | 'picker-down'
@@ -108,6 +109,16 @@ const QUIT: Binding = {
   footer: true,
 };
 const HELP: Binding = { keys: [key('?')], label: 'help', help: 'show or hide this help', action: 'help', footer: true };
+// Named by the other language, so a learner who reads only that one finds it:
+// "zh-CN", not "中文", since a first frame of plain ASCII is measured on
+// string-width's fast path (a CJK label costs the picker ~5% there).
+const LANGUAGE: Binding = {
+  keys: [key('t')],
+  label: 'zh-CN',
+  help: 'switch the UI between English and Chinese (中文)',
+  action: 'switch-language',
+  footer: true,
+};
 const PAGE_UP: Binding = { keys: [named('pageUp')], label: 'page up', help: 'scroll a page up', action: 'page-up' };
 const PAGE_DOWN: Binding = {
   keys: [named('pageDown')],
@@ -231,6 +242,7 @@ const LESSON_ROWS: readonly Binding[] = [
     action: 'maximize',
     footer: true,
   },
+  LANGUAGE,
   {
     keys: [named('tab', { shift: true })],
     label: 'focus back',
@@ -360,6 +372,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       action: 'open-number',
       footer: true,
     },
+    LANGUAGE,
     { keys: UP, label: 'up', help: 'previous lesson in the list', action: 'picker-up' },
     { keys: DOWN, label: 'down', help: 'next lesson in the list', action: 'picker-down' },
   ],
@@ -376,6 +389,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       action: 'wire-view',
       footer: true,
     },
+    LANGUAGE,
     { keys: UP, label: 'up', help: 'scroll the wire view up', action: 'scroll-up', footer: true },
     { keys: DOWN, label: 'down', help: 'scroll the wire view down', action: 'scroll-down', footer: true },
     PAGE_UP,
@@ -474,6 +488,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       needs: 'several-exercises',
     },
     { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+    LANGUAGE,
     {
       keys: [named('tab', { shift: true })],
       label: 'focus back',
@@ -519,6 +534,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     { keys: [key('?'), named('escape')], label: 'close', help: 'close this help', action: 'help', footer: true },
     { keys: UP, label: 'up', help: 'scroll the help up', action: 'scroll-up', footer: true },
     { keys: DOWN, label: 'down', help: 'scroll the help down', action: 'scroll-down', footer: true },
+    LANGUAGE,
     PAGE_UP,
     PAGE_DOWN,
     TOP,

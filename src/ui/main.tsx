@@ -7,14 +7,16 @@ import { LessonController } from './controller.js';
 import { UiStore } from './store.js';
 import { ProgressFile } from './progress.js';
 import { loadRenderers } from './useRenderers.js';
+import type { Language } from '../i18n/lang.js';
 
 // The alternate screen keeps the cursor where it was: start the frame at the top left.
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
-export async function runUi(lesson?: Lesson, names?: string[]): Promise<void> {
+export async function runUi(lesson?: Lesson, names?: string[], language: Language = 'en'): Promise<void> {
   const store = new UiStore();
+  store.state.language = language;
   store.state.names = names;
   store.state.size = { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
 

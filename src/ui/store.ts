@@ -23,6 +23,9 @@ import type { Mode } from './keymap.js';
 import { CallBackends, type TransportEvent } from '../runner/format.js';
 import { formatNames } from './names.js';
 import { usefulErrorLine } from './crash.js';
+import { catalog, type Catalog } from '../i18n/catalog.js';
+import type { Language } from '../i18n/lang.js';
+import type { UiWords } from '../i18n/ui-words.js';
 
 /** Enough of a process's stderr to hold a whole Node crash report. */
 const STDERR_KEPT = 100;
@@ -75,8 +78,11 @@ export function panesOf(lesson: Lesson): TabPane[] {
 }
 
 export interface LogLine {
+  /** The line as written (a program's own output), or as the UI first said it. */
   text: string;
   tone: 'normal' | 'error' | 'info';
+  /** A line the UI writes itself, in the language the UI speaks when it is drawn. */
+  say?: (words: UiWords) => string;
 }
 
 export interface TimelineRow {
@@ -130,29 +136,31 @@ export interface ListedServerState {
 }
 
 /** What one of several servers is doing, in a word or two (its pane's title is short at 80 columns). */
-export function listedServerStatus({ server }: ListedServerState): string {
+export function listedServerStatus({ server }: ListedServerState, words: UiWords): string {
   switch (server.state) {
     case 'listening':
       return `:${server.port}`;
     case 'exited':
       return server.signal === 'SIGKILL'
-        ? 'killed'
+        ? words.listedServer.killed
         : server.expected
-          ? 'stopped'
-          : `exited ${server.signal ?? server.code}`;
+          ? words.listedServer.stopped
+          : words.listedExited(server.signal ?? String(server.code));
     default:
-      return server.state;
+      return words.listedServer[server.state];
   }
 }
 
 /** What one of several clients is doing, in a word or two (its pane's title is short at 80 columns). */
-export function listedClientStatus({ client, readingPaused }: ListedClientState): string {
-  if (client.state === 'running') return readingPaused ? 'paused' : 'running';
-  if (client.state === 'exited') return `exited ${client.signal ?? client.code}`;
-  return 'not started';
+export function listedClientStatus({ client, readingPaused }: ListedClientState, words: UiWords): string {
+  if (client.state === 'running') return words.listedClient[readingPaused ? 'paused' : 'running'];
+  if (client.state === 'exited') return words.listedExited(client.signal ?? String(client.code));
+  return words.listedClient['not-started'];
 }
 
 export interface UiState {
+  /** The language the UI speaks (t switches it). */
+  language: Language;
   screen: 'picker' | 'lesson';
   pickerIndex: number;
   lesson: Lesson;
@@ -284,6 +292,7 @@ export class UiStore {
     this.nextFrameMs = this.frameMs;
     this.logCapacity = options.logCapacity ?? 1_000;
     this.state = {
+      language: 'en',
       screen: 'picker',
       pickerIndex: 0,
       lesson: LESSONS[0],
@@ -317,6 +326,16 @@ export class UiStore {
   };
 
   getVersion = (): number => this.version;
+
+  /** A line the UI writes itself: kept as it reads now, and said again in whatever language the UI speaks when drawn. */
+  said(say: (words: UiWords) => string, tone: LogLine['tone']): LogLine {
+    return { text: say(this.words.ui), tone, say };
+  }
+
+  /** The words of the language the UI speaks. */
+  get words(): Catalog {
+    return catalog(this.state.language);
+  }
 
   /** Which keys apply now: a prompt or the help takes every key while it is open. */
   mode(): Mode {
@@ -497,37 +516,39 @@ export class UiStore {
           this.forget(who);
           listed.client = { state: 'running', run: event.run };
           listed.readingPaused = false;
-          listed.log.push({
-            text: `── run ${event.run}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`}${event.args?.length ? ` · ${event.args.join(' ')}` : ''} ──`,
-            tone: 'info',
-          });
+          listed.log.push(
+            this.said((words) => words.runLine(event.run, undefined, event.deadlineMs, event.args?.join(' ')), 'info'),
+          );
           break;
         }
         this.forget('client');
         state.client = { state: 'running', run: event.run };
         state.readingPaused = false;
-        state.clientLog.push({
-          text: `── run ${event.run}${event.names?.length ? ` (${formatNames(event.names)})` : ''}${event.deadlineMs === undefined ? '' : ` · deadline ${event.deadlineMs} ms`}${event.args?.length ? ` · ${event.args.join(' ')}` : ''} ──`,
-          tone: 'info',
-        });
+        state.clientLog.push(
+          this.said((words) => {
+            const names = event.names?.length ? formatNames(event.names) : undefined;
+            return words.runLine(event.run, names, event.deadlineMs, event.args?.join(' '));
+          }, 'info'),
+        );
         break;
       case 'exit': {
-        const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
         const failed = event.code !== 0 && !event.expected;
-        const name = event.client ?? (event.server === undefined ? event.side : `server ${event.server}`);
+        const nameIn = (words: UiWords) =>
+          event.client ?? (event.server === undefined ? words[event.side] : words.serverName(event.server));
         const key = who ?? event.side;
-        let exited = `${name} exited with ${how}`;
+        // The first thing a learner reads: the error and where, not the end of a stack.
+        // The notice is short (the header already says how it exited), so the reason fits at 60 columns.
+        // A process killed by a signal never said why: earlier stderr (a handled error) is not the reason.
+        const why = failed && !event.signal ? usefulErrorLine(this.stderr[key] ?? []) : undefined;
+        const exited = (words: UiWords) =>
+          `${words.exitedLine(nameIn(words), words.exitedHow(event.code, event.signal))}${why ? `: ${why}` : ''}`;
         if (failed) {
-          // The first thing a learner reads: the error and where, not the end of a stack.
-          // The notice is short (the header already says how it exited), so the reason fits at 60 columns.
-          // A process killed by a signal never said why: earlier stderr (a handled error) is not the reason.
-          const why = event.signal ? undefined : usefulErrorLine(this.stderr[key] ?? []);
-          if (why) exited += `: ${why}`;
-          this.failures[key] = why ? `${name} failed: ${why}` : exited;
+          const words = this.words.ui;
+          this.failures[key] = why ? words.failedLine(nameIn(words), why) : exited(words);
           state.notice = this.failures[key];
         }
         this.stderr[key] = [];
-        const line: LogLine = { text: exited, tone: failed ? 'error' : 'info' };
+        const line = this.said(exited, failed ? 'error' : 'info');
         if (listed) {
           listed.client = { state: 'exited', run: event.run ?? 0, code: event.code, signal: event.signal };
           listed.readingPaused = false;

@@ -1,6 +1,3 @@
-/** What the arrows mean, for the pane's title. */
-export const TIMELINE_LEGEND = '──▶ client to server  ◀── server to client';
-
 // Timeline rows as styled lines: direction, time since the call started, size
 // on the wire, content, half-close, final status, and the faults injected.
 import { messagePreview } from '../instrument/decode.js';
@@ -16,14 +13,15 @@ import {
 import { statusDetailsSummary } from '../instrument/status-details.js';
 import type { TimelineRow } from './store.js';
 import type { StyledLine } from './styled.js';
+import { CATALOGS, type Catalog } from '../i18n/catalog.js';
 
-export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
+export function timelineLine({ run, event, method }: TimelineRow, words: Catalog = CATALOGS.en): StyledLine {
   switch (event.type) {
     case 'call':
       return [
-        { text: `run ${run} · call ${event.call} `, bold: true },
+        { text: words.ui.runCall(run, event.call), bold: true },
         { text: shortMethod(event.method), color: 'cyan', bold: true },
-        { text: ` ${event.kind}`, dim: true },
+        { text: ` ${words.kind[event.kind]}`, dim: true },
       ];
     case 'message': {
       const out = event.direction === 'client->server';
@@ -39,7 +37,7 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
     case 'half-close':
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: ' ──▶ half-close', color: 'blue', italic: true },
+        { text: ` ──▶ ${words.ui.halfClose}`, color: 'blue', italic: true },
       ];
     case 'headers': {
       const out = event.direction === 'client->server';
@@ -49,7 +47,7 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
         { text: formatMs(event.ms), dim: true },
         { text: out ? ' ──▶ ' : ' ◀── ', color: out ? 'blue' : 'green' },
         { text: HEADER_LABEL[event.kind].padStart(6), color: trailers ? 'magenta' : 'cyan' },
-        ...(details ? [{ text: `  error details: ${details}`, color: 'red' as const }] : []),
+        ...(details ? [{ text: `  ${words.errorDetails} ${details}`, color: 'red' as const }] : []),
         { text: `  ${headerList(event.headers)}`, dim: true },
       ];
     }
@@ -57,7 +55,7 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
       return [
         { text: formatMs(event.ms), dim: true },
         {
-          text: `  channel ${event.state}`,
+          text: `  ${words.channel(event.state)}`,
           color: event.state === 'READY' ? 'green' : event.state === 'TRANSIENT_FAILURE' ? 'red' : 'yellow',
           italic: true,
         },
@@ -66,20 +64,20 @@ export function timelineLine({ run, event, method }: TimelineRow): StyledLine {
       // Green for TLS, yellow for a connection anyone on the path can read.
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: `  ${transportText(event)}`, color: event.tls ? 'green' : 'yellow' },
+        { text: `  ${transportText(event, words)}`, color: event.tls ? 'green' : 'yellow' },
       ];
     case 'status': {
       const ok = event.code === 0;
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: `  status ${event.codeName}`, color: ok ? 'green' : 'red', bold: true },
-        { text: ok || !event.details ? '' : `: ${event.details}`, color: 'red' },
+        { text: `  ${words.ui.status(event.codeName)}`, color: ok ? 'green' : 'red', bold: true },
+        { text: ok || !event.details ? '' : words.ui.statusDetails(event.details), color: 'red' },
       ];
     }
     case 'fault':
       return [
         { text: formatMs(event.ms), dim: true },
-        { text: `  fault ${FAULT_LABEL[event.fault]}`, color: 'magenta', bold: true },
+        { text: `  ${words.ui.fault(FAULT_LABEL[event.fault])}`, color: 'magenta', bold: true },
         { text: `  ${event.detail}`, color: 'magenta' },
       ];
   }

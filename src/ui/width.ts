@@ -34,6 +34,8 @@ interface Piece extends Segment {
 
 // Punctuation that must not start a line: it stays with the piece before it.
 const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》,.;:!?)\]}]/u;
+// Punctuation that must not end a line: it stays with the piece after it.
+const NO_BREAK_AFTER = /[（「『【〈《(\[{]$/u;
 
 /**
  * Splits styled text into the pieces a line may break between: runs of spaces, runs
@@ -72,7 +74,7 @@ function words(segments: Segment[]): Piece[][] {
       previous !== undefined &&
       !piece.space &&
       !previous.space &&
-      ((!piece.wide && !previous.wide) || NO_BREAK_BEFORE.test(piece.text));
+      ((!piece.wide && !previous.wide) || NO_BREAK_BEFORE.test(piece.text) || NO_BREAK_AFTER.test(previous.text));
     if (joins) groups[groups.length - 1].push(piece);
     else groups.push([piece]);
     previous = piece;

@@ -10,10 +10,11 @@ import { protocolName } from '../instrument/tls.js';
 import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
 import type { Segment, StyledLine } from './styled.js';
 import { wrapSegments } from './width.js';
+import { CATALOGS, type Catalog } from '../i18n/catalog.js';
 
 const HEX_COLUMN = 24;
 
-export function wireLines(row: TimelineRow | undefined): StyledLine[] {
+export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALOGS.en): StyledLine[] {
   const event = row?.event;
   if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport);
   if (event?.type === 'transport') return connectionLines(event);
