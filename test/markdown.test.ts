@@ -155,12 +155,17 @@ describe('lesson text (Markdown)', () => {
     }
   });
 
-  test('every lesson text fits its pane at 80 and 120 columns', () => {
+  test('a line break in the source between Chinese characters joins them without a space; between words it is a space', () => {
+    const lines = text(renderMarkdown('远程过程调用\n让一个程序，\n可以调用 gRPC\nservers.', 80));
+    assert.deepEqual(lines, ['远程过程调用让一个程序，可以调用 gRPC servers.']);
+  });
+
+  test('every lesson text, English and Chinese, fits its pane at 80 and 120 columns', () => {
     const dir = fileURLToPath(new URL('../lessons/', import.meta.url));
     const files = readdirSync(dir)
-      .map((name) => join(dir, name, 'README.md'))
+      .flatMap((name) => [join(dir, name, 'README.md'), join(dir, name, 'README.zh-CN.md')])
       .filter((path) => existsSync(path));
-    assert.ok(files.length >= 5);
+    assert.ok(files.filter((path) => path.endsWith('README.zh-CN.md')).length >= 21);
     for (const path of files) {
       for (const width of [textColumns(80, 24), textColumns(120, 40)]) {
         const lines = renderMarkdown(readFileSync(path, 'utf8'), width);

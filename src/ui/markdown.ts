@@ -29,6 +29,16 @@ function decodeEntities(text: string): string {
   });
 }
 
+// Chinese text has no spaces between words: a line break in the source between
+// two Chinese characters (or after Chinese punctuation) joins them without one.
+const CJK_SOFT_BREAK =
+  /(?<=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])\n(?=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])/gu;
+
+/** A line break in the source is a space, or nothing between Chinese characters. */
+function softBreaks(text: string): string {
+  return text.replace(CJK_SOFT_BREAK, '').replace(/\n/g, ' ');
+}
+
 /** Inline tokens (text, code, emphasis, links) as styled segments. */
 function inline(tokens: Token[] | undefined, style: Style = {}): Segment[] {
   const out: Segment[] = [];
@@ -58,8 +68,8 @@ function inline(tokens: Token[] | undefined, style: Style = {}): Segment[] {
       case 'text':
         // A tight list item's text holds inline tokens of its own.
         if ('tokens' in token && token.tokens) out.push(...inline(token.tokens, style));
-        // A line break in the source is a space; only `br` breaks the line.
-        else out.push({ ...style, text: decodeEntities(token.text).replace(/\n/g, ' ') });
+        // A line break in the source is a space (none between Chinese characters); only `br` breaks the line.
+        else out.push({ ...style, text: softBreaks(decodeEntities(token.text)) });
         break;
       default:
         out.push({
