@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitTitleRow, truncate } from '../src/ui/title-row.js';
+import { clipLine, columns, lineColumns } from '../src/ui/width.js';
 
 const joined = (row: ReturnType<typeof fitTitleRow>) => row.title + row.gap + row.indicator;
 
@@ -28,4 +29,37 @@ test('an indicator wider than the row is cut too, and nothing is ever wider than
   }
   assert.equal(truncate('abcdef', 4), 'abc…');
   assert.equal(truncate('abc', 4), 'abc');
+});
+
+test('a Chinese title is measured in columns, two a character, and never cut through a character', () => {
+  const title = '时间线 · 最近 2000 条，共 2400 条 · ──▶ 客户端到服务端  ◀── 服务端到客户端';
+  for (let width = 0; width < 60; width++) {
+    const row = fitTitleRow(title, '23-30/30 follow', width);
+    const shown = columns(joined(row));
+    assert.ok(shown <= width, `width ${width}: "${joined(row)}" takes ${shown} columns`);
+    // As wide as the row whenever the indicator fits: a cut before a wide character leaves one column of gap.
+    if (width >= 17) assert.ok(shown >= width - 1, `width ${width}: "${joined(row)}" takes only ${shown}`);
+  }
+  assert.equal(truncate('服务端输出', 6), '服务…');
+  assert.equal(truncate('服务端输出', 5), '服务…');
+  assert.equal(truncate('服务端输出', 10), '服务端输出');
+});
+
+test('a styled line with Chinese in it is clipped to its width in columns, with its styles kept', () => {
+  const line = [
+    { text: '01 你好', bold: true },
+    { text: ' · 服务端 ', dim: true },
+    { text: '正在监听', color: 'green' },
+  ];
+  for (let width = 1; width < 30; width++) {
+    const clipped = clipLine(line, width);
+    assert.ok(lineColumns(clipped) <= width, `width ${width}: ${JSON.stringify(clipped)}`);
+    assert.ok(lineColumns(clipped) >= Math.min(width - 2, lineColumns(line)), `width ${width}: cut too short`);
+  }
+  assert.deepEqual(clipLine(line, 12), [
+    { text: '01 你好', bold: true },
+    { text: ' · ', dim: true },
+    { text: '…', dim: true },
+  ]);
+  assert.equal(clipLine(line, 40), line);
 });

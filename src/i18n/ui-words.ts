@@ -34,7 +34,7 @@ export interface UiWords {
   serverState: Record<'starting' | 'stopped', string>;
   /** "run 2 running", "run 2 not reading" */
   clientRunning(run: number, reading: boolean): string;
-  clientExited(run: number, how: string): string;
+  clientExited(run: number, code: number | null, signal: string | null): string;
   clientIdle: string;
   /** How a process ended, in a word: "code 1", "SIGKILL". */
   exitCode(code: number | null): string;
@@ -115,7 +115,7 @@ const en: UiWords = {
   serverExited: (how) => `exited (${how})`,
   serverState: { starting: 'starting', stopped: 'stopped' },
   clientRunning: (run, reading) => `run ${run} ${reading ? 'running' : 'not reading'}`,
-  clientExited: (run, how) => `run ${run} exited ${how}`,
+  clientExited: (run, code, signal) => `run ${run} exited ${signal ?? code}`,
   clientIdle: 'idle',
   exitCode: (code) => `code ${code}`,
 
@@ -197,7 +197,7 @@ const zhCN: UiWords = {
   serverExited: (how) => `已退出（${how}）`,
   serverState: { starting: '正在启动', stopped: '已停止' },
   clientRunning: (run, reading) => `第 ${run} 次运行，${reading ? '运行中' : '暂停读取'}`,
-  clientExited: (run, how) => `第 ${run} 次运行已退出，${how}`,
+  clientExited: (run, code, signal) => `第 ${run} 次运行已退出，${signal ? `信号 ${signal}` : `退出码 ${code}`}`,
   clientIdle: '空闲',
   exitCode: (code) => `退出码 ${code}`,
 

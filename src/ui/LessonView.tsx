@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { UiStore, PaneId, LogLine, TabPane } from './store.js';
 import type { StyledLine } from './styled.js';
 import {
@@ -17,6 +17,7 @@ import { useRenderers } from './useRenderers.js';
 import { timelineLine, withBackend, withClientLabel } from './timeline.js';
 import { BackendBars } from './BackendBars.js';
 import { Pane, type LineSource } from './Pane.js';
+import { StyledText } from './StyledText.js';
 import type { RingBuffer } from './ring.js';
 import type { UiWords } from '../i18n/ui-words.js';
 
@@ -140,13 +141,14 @@ export function LessonView({ store }: { store: UiStore }) {
   return (
     <Box flexDirection="column">
       {layout.compact ? (
-        <Text wrap="truncate-end">
-          {panesOf(lesson).map((pane) => (
-            <Text key={pane} inverse={pane === focus} color={pane === focus ? 'cyan' : undefined}>
-              {` ${tabName(pane)} `}
-            </Text>
-          ))}
-        </Text>
+        <StyledText
+          width={size.columns}
+          line={panesOf(lesson).map((pane) => ({
+            text: ` ${tabName(pane)} `,
+            inverse: pane === focus,
+            color: pane === focus ? 'cyan' : undefined,
+          }))}
+        />
       ) : null}
       <Box flexDirection="row">
         {layout.columns.map((column, index) => (

@@ -57,7 +57,7 @@ export function Pane({ store, id, title, lines, width, height, focused, highligh
         <Text dimColor>{row.indicator}</Text>
       </Text>
       {visible.map((line, index) => (
-        <StyledText key={index} line={line} inverse={offset + index === highlight} />
+        <StyledText key={index} line={line} width={width - 4} inverse={offset + index === highlight} />
       ))}
     </Box>
   );

@@ -5,6 +5,10 @@ import type { UiStore } from './store.js';
 import { wrapWords } from './help-lines.js';
 import { exercisesOf } from '../exercises/exercises.js';
 import { lessonSummary, lessonTitle } from '../i18n/lessons.js';
+import { StyledText } from './StyledText.js';
+
+/** The pointer and the completed mark before each row: "> ✓ ". */
+const POINTER_COLUMNS = 4;
 
 export function Picker({ store }: { store: UiStore }) {
   const { pickerIndex, completed, size, exerciseProgress, language } = store.state;
@@ -24,9 +28,7 @@ export function Picker({ store }: { store: UiStore }) {
         {words.pickerTitle}
         {done ? <Text dimColor>{words.pickerCompleted(done, LESSONS.length)}</Text> : null}
       </Text>
-      <Text dimColor wrap="truncate-end">
-        {words.pickerBlurb}
-      </Text>
+      <StyledText line={[{ text: words.pickerBlurb, dim: true }]} width={size.columns - 2} />
       <Text dimColor>
         {shown.length < LESSONS.length ? words.pickerRange(first + 1, first + shown.length, LESSONS.length) : ' '}
       </Text>
@@ -50,15 +52,24 @@ export function Picker({ store }: { store: UiStore }) {
             const exercises = exercisesOf(lesson);
             const passed = exercises.filter((exercise) => exerciseProgress.get(exercise.key)?.passed).length;
             return (
-              <Text key={lesson.slug} wrap="truncate-end" inverse={first + offset === pickerIndex}>
-                {lessonNumberText(lesson.number)} {lessonTitle(lesson, language)}
-                {exercises.length ? (
-                  <Text color={passed === exercises.length ? 'green' : 'yellow'}>
-                    {words.pickerExercises(passed, exercises.length)}
-                  </Text>
-                ) : null}
-                <Text dimColor>{` [${lesson.kinds.map((kind) => words.pickerKind[kind]).join(', ')}]`}</Text>
-              </Text>
+              <StyledText
+                key={lesson.slug}
+                inverse={first + offset === pickerIndex}
+                // The width left of the padding and the pointer column: cut by columns, as a Chinese title may need.
+                width={size.columns - 2 - POINTER_COLUMNS}
+                line={[
+                  { text: `${lessonNumberText(lesson.number)} ${lessonTitle(lesson, language)}` },
+                  ...(exercises.length
+                    ? [
+                        {
+                          text: words.pickerExercises(passed, exercises.length),
+                          color: passed === exercises.length ? 'green' : 'yellow',
+                        },
+                      ]
+                    : []),
+                  { text: ` [${lesson.kinds.map((kind) => words.pickerKind[kind]).join(', ')}]`, dim: true },
+                ]}
+              />
             );
           })}
         </Box>
@@ -67,11 +78,7 @@ export function Picker({ store }: { store: UiStore }) {
       {summary.map((line, index) => (
         <Text key={index}>{line}</Text>
       ))}
-      {done ? (
-        <Text dimColor wrap="truncate-end">
-          {words.completedNote}
-        </Text>
-      ) : null}
+      {done ? <StyledText line={[{ text: words.completedNote, dim: true }]} width={size.columns - 2} /> : null}
     </Box>
   );
 }

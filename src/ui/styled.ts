@@ -5,6 +5,7 @@ export interface Segment {
   bold?: boolean;
   italic?: boolean;
   dim?: boolean;
+  inverse?: boolean;
 }
 
 export type StyledLine = Segment[];

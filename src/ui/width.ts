@@ -104,7 +104,7 @@ function splitAfter(word: Piece[], breakAfter: RegExp): Piece[][] {
 }
 
 export const sameStyle = (a: Style, b: Style) =>
-  a.color === b.color && a.bold === b.bold && a.italic === b.italic && a.dim === b.dim;
+  a.color === b.color && a.bold === b.bold && a.italic === b.italic && a.dim === b.dim && a.inverse === b.inverse;
 
 const groupWidth = (group: Piece[]) => group.reduce((sum, piece) => sum + piece.width, 0);
 const toSegment = ({ width: _width, space: _space, wide: _wide, ...segment }: Piece): Segment => segment;
@@ -204,5 +204,33 @@ export function pad(line: StyledLine, width: number, align: 'left' | 'right' | '
   if (before) out.push({ text: ' '.repeat(before) });
   out.push(...line);
   if (gap - before) out.push({ text: ' '.repeat(gap - before) });
+  return out;
+}
+
+/**
+ * `line` cut to at most `width` columns, ending in an ellipsis when it was cut.
+ * Ink's own truncation can overshoot by a column when a wide (CJK) character
+ * straddles the edge, which pushes a terminal's frame down a row: lines that may
+ * hold Chinese are cut here first.
+ */
+export function clipLine(line: StyledLine, width: number): StyledLine {
+  if (lineColumns(line) <= width) return line;
+  if (width <= 0) return [];
+  const out: StyledLine = [];
+  let used = 0;
+  for (const segment of line) {
+    let kept = '';
+    for (const character of graphemes(segment.text)) {
+      const size = columns(character);
+      if (used + size > width - 1) {
+        if (kept) out.push({ ...segment, text: kept });
+        out.push({ ...segment, text: '…' });
+        return out;
+      }
+      kept += character;
+      used += size;
+    }
+    if (kept) out.push({ ...segment, text: kept });
+  }
   return out;
 }
