@@ -157,7 +157,8 @@ describe('the Chinese UI at 80x24 and 120x40, in tmux', { skip: !hasTmux }, () =
     });
 
     test(`${columns}x${rows}: lessons with several clients and several servers keep their strips whole in Chinese`, async () => {
-      const clients = startApp(`${UI} 13 --lang zh-CN`, { columns, rows });
+      // Without --lang, a zh locale chooses Chinese.
+      const clients = startApp(`LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 ${UI} 13`, { columns, rows });
       await framed(clients, /ada · 运行中/, columns, 'lesson 13');
       clients.keys('q');
       await screenWith(clients, `${DONE} 0`);
