@@ -189,3 +189,20 @@ describe('npm run lesson in Chinese', () => {
     assert.equal(bad.stderr, 'error: --lang must be en or zh-CN, got "fr"\n');
   });
 });
+
+test('the Chinese UI says the runner’s errors in Chinese; English shows them as the runner wrote them', () => {
+  const zh = CATALOGS['zh-CN'].ui.runnerError;
+  assert.equal(zh('server did not start listening within 10000 ms'), '服务端在 10000 毫秒内没有开始监听');
+  assert.equal(zh('server b did not start listening within 500 ms'), '服务端 b 在 500 毫秒内没有开始监听');
+  assert.equal(zh('server exited with code 1'), '服务端已退出，退出码 1');
+  assert.equal(zh('server a already running'), '服务端 a 已经在运行');
+  assert.equal(zh('the server is not running'), '服务端没有在运行');
+  assert.equal(zh('server c is not running'), '服务端 c 没有在运行');
+  assert.equal(zh('server a, b has not started yet'), '服务端 a, b 还没有启动');
+  // What it does not know (a program's own error line) stays as it is.
+  assert.equal(
+    zh('Error: listen EADDRINUSE: address already in use 127.0.0.1:50051'),
+    'Error: listen EADDRINUSE: address already in use 127.0.0.1:50051',
+  );
+  assert.equal(CATALOGS.en.ui.runnerError('server exited with code 1'), 'server exited with code 1');
+});

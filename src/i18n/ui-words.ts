@@ -82,6 +82,11 @@ export interface UiWords {
   noExercise(lesson: string): string;
   exerciseCount(count: number): string;
   verifyingAgain: string;
+  /**
+   * An error the lesson runner reported (in English, as the command line prints
+   * it), as the UI shows it: the Chinese UI says the ones it knows in Chinese.
+   */
+  runnerError(message: string): string;
   /** Said when the language changes: in the new language. */
   languageNow: string;
 }
@@ -165,8 +170,25 @@ const en: UiWords = {
   noExercise: (lesson) => `lesson ${lesson} has no exercise yet`,
   exerciseCount: (count) => `this lesson has ${count} exercise${count > 1 ? 's' : ''}`,
   verifyingAgain: 'verifying your file again',
+  runnerError: (message) => message,
   languageNow: 'English (t: 中文)',
 };
+
+/** "server" or "server a", as the runner names a server: "服务端", or "服务端 a " (a space before the next Chinese word). */
+const serverZh = (name: string) => (name === 'server' ? '服务端' : `服务端 ${name.slice('server '.length)} `);
+
+// What the lesson runner (src/runner/session.ts) reports, and how the Chinese UI says it.
+const RUNNER_ERRORS: [RegExp, (...parts: string[]) => string][] = [
+  [
+    /^(server(?: \S+)?) did not start listening within (\d+) ms$/,
+    (name, ms) => `${serverZh(name)}在 ${ms} 毫秒内没有开始监听`,
+  ],
+  [/^(server(?: \S+)?) exited with code (\S+)$/, (name, code) => `${serverZh(name)}已退出，退出码 ${code}`],
+  [/^(server(?: \S+)?) already running$/, (name) => `${serverZh(name)}已经在运行`],
+  [/^the server is not running$/, () => '服务端没有在运行'],
+  [/^server (\S+) is not running$/, (label) => `服务端 ${label} 没有在运行`],
+  [/^server (.+) has not started yet$/, (labels) => `服务端 ${labels} 还没有启动`],
+];
 
 const zhCN: UiWords = {
   pickerTitle: 'gRPC 实况：选一课',
@@ -247,6 +269,13 @@ const zhCN: UiWords = {
   noExercise: (lesson) => `第 ${lesson} 课还没有练习`,
   exerciseCount: (count) => `这一课有 ${count} 个练习`,
   verifyingAgain: '正在重新验证你的文件',
+  runnerError: (message) => {
+    for (const [pattern, say] of RUNNER_ERRORS) {
+      const match = pattern.exec(message);
+      if (match) return say(...match.slice(1));
+    }
+    return message;
+  },
   languageNow: '中文（t：English）',
 };
 

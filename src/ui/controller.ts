@@ -82,7 +82,7 @@ export class LessonController {
   private enqueue(task: () => Promise<void>): Promise<void> {
     this.work = this.work
       .then(task)
-      .catch((error: Error) => this.store.update((state) => (state.notice = error.message)));
+      .catch((error: Error) => this.store.update((state) => (state.notice = this.words.runnerError(error.message))));
     return this.work;
   }
 
@@ -180,7 +180,9 @@ export class LessonController {
 
   /** Kills, stops and starts of servers (K, S), one after another; an error ends up in the notice. */
   private serverTask(task: () => Promise<void>): Promise<void> {
-    this.serverWork = this.serverWork.then(task).catch((error: Error) => this.notice(error.message));
+    this.serverWork = this.serverWork
+      .then(task)
+      .catch((error: Error) => this.notice(this.words.runnerError(error.message)));
     return this.serverWork;
   }
 
