@@ -5,28 +5,62 @@ import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES } from '../instrument/events.j
 import { annotate, hexOf, jsonSize, messageTypeOf, WIRE_TYPES } from '../instrument/wire-format.js';
 import { messagePreview } from '../instrument/decode.js';
 import type { CallTransport, TimelineRow } from './store.js';
-import { PLAINTEXT_TRANSPORT, transportText, type TransportEvent } from '../runner/format.js';
+import { transportText, type TransportEvent } from '../runner/format.js';
 import { protocolName } from '../instrument/tls.js';
 import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
 import type { Segment, StyledLine } from './styled.js';
-import { wrapSegments } from './width.js';
+import { columns, lineColumns, wrapSegments } from './width.js';
 import { CATALOGS, type Catalog } from '../i18n/catalog.js';
+import type { WireWords } from '../i18n/wire-words.js';
 
 const HEX_COLUMN = 24;
+const STATUS_TYPE = 'google.rpc.Status';
 
-export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALOGS.en): StyledLine[] {
+/** `text` padded with spaces to `width` terminal columns (a CJK character takes two). */
+const padEnd = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - columns(text)));
+const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - columns(text))) + text;
+
+/** Prose in the wire view wraps here: it fits an 80-column terminal, inside the view's border. */
+const PROSE_COLUMNS = 76;
+const prose = (segments: Segment[]) => wrapSegments(segments, PROSE_COLUMNS);
+
+/**
+ * A line of parts (a label, its hex, what they say) that the English view
+ * keeps whole, though an 80-column view cuts the longest. In a language that
+ * wraps every line, a part that does not fit on this line moves whole to the
+ * next, and a part wider than a line wraps inside.
+ */
+function sentence(wire: WireWords, segments: Segment[]): StyledLine[] {
+  if (!wire.wrapsEveryLine) return [segments];
+  const lines: StyledLine[] = [];
+  let line: StyledLine = [];
+  for (const segment of segments) {
+    if (!segment.text) continue;
+    if (lineColumns(line) + columns(segment.text) <= PROSE_COLUMNS) {
+      line.push(segment);
+      continue;
+    }
+    const part = { ...segment, text: segment.text.trimStart() };
+    if (line.length > 0 && columns(part.text) <= PROSE_COLUMNS) {
+      lines.push(line);
+      line = [part];
+      continue;
+    }
+    // Wider than a line: it starts on this one, a space after what is there.
+    const wrapped = wrapSegments([part], PROSE_COLUMNS, { first: line.length > 0 ? [...line, { text: ' ' }] : [] });
+    lines.push(...wrapped.slice(0, -1));
+    line = wrapped[wrapped.length - 1];
+  }
+  lines.push(line);
+  return lines;
+}
+
+export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOGS.en): StyledLine[] {
+  const wire = words.wire;
   const event = row?.event;
-  if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport);
-  if (event?.type === 'transport') return connectionLines(event);
-  if (!row || !event || event.type !== 'message')
-    return [
-      [
-        {
-          text: 'Select a message, a headers row or a connection row in the timeline (↑/↓ there), then press w.',
-          dim: true,
-        },
-      ],
-    ];
+  if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport, words);
+  if (event?.type === 'transport') return connectionLines(event, words);
+  if (!row || !event || event.type !== 'message') return sentence(wire, [{ text: wire.chooseRow, dim: true }]);
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
   const bytes = event.bytes === undefined ? undefined : Buffer.from(event.bytes, 'base64');
@@ -38,25 +72,24 @@ export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALO
     json = undefined;
   }
   const payload = event.wireSize - GRPC_MESSAGE_PREFIX_BYTES;
-  const encoding = event.encoding ?? 'an encoding the headers do not name';
+  const { encoding } = event;
   const lines: StyledLine[] = [
-    [
-      { text: toServer ? 'client ──▶ server' : 'client ◀── server', color: toServer ? 'blue' : 'green', bold: true },
-      { text: `  ${row.method ?? 'unknown method'}  ` },
+    ...sentence(wire, [
+      { text: wire.direction[event.direction], color: toServer ? 'blue' : 'green', bold: true },
+      { text: `  ${row.method ?? wire.unknownMethod}  ` },
       { text: type?.name ?? '', color: 'cyan', bold: true },
-      { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
-    ],
-    [
-      { text: `protobuf ${event.size} B`, color: 'yellow', bold: true },
-      ...(event.compressed ? [{ text: `, ${event.encoding ?? 'compressed'} ${payload} B`, color: 'magenta' }] : []),
-      { text: ` + ${GRPC_MESSAGE_PREFIX_BYTES} B gRPC prefix = ${event.wireSize} B on the wire` },
+      { text: wire.at(event.ms.toFixed(1)), dim: true },
+    ]),
+    ...sentence(wire, [
+      { text: wire.protobufSize(event.size), color: 'yellow', bold: true },
+      ...(event.compressed ? [{ text: wire.compressedSize(encoding, payload), color: 'magenta' }] : []),
+      { text: wire.onTheWire(GRPC_MESSAGE_PREFIX_BYTES, event.wireSize) },
       {
-        text:
-          json === undefined ? '' : `   the same as JSON: ${json} B (${(json / Math.max(1, event.size)).toFixed(1)}x)`,
+        text: json === undefined ? '' : wire.asJson(json, (json / Math.max(1, event.size)).toFixed(1)),
         color: 'magenta',
       },
-    ],
-    ...transportLines(row.transport, toServer, 'message'),
+    ]),
+    ...transportLines(row.transport, toServer, 'message', words),
     [],
   ];
   // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix:
@@ -64,37 +97,32 @@ export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALO
   const prefix = Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES);
   prefix[0] = event.compressed ? 1 : 0;
   prefix.writeUInt32BE(payload, 1);
-  lines.push([
-    { text: 'gRPC prefix  ', bold: true },
-    { text: hexOf(prefix), color: 'yellow' },
-    {
-      text: `   compressed flag ${prefix[0]} (${event.compressed ? `compressed: ${encoding}` : 'not compressed'}), then the length ${payload} as 4 bytes, big-endian`,
-    },
-  ]);
+  lines.push(
+    ...sentence(wire, [
+      { text: wire.prefixLabel, bold: true },
+      { text: hexOf(prefix), color: 'yellow' },
+      { text: wire.prefixExplained(prefix[0], event.compressed, encoding, payload) },
+    ]),
+  );
   if (event.compressed)
-    lines.push([
-      {
-        text: `The ${payload} bytes after the prefix are ${encoding}-compressed; the receiver inflates them to the ${event.size} bytes of protobuf ${bytes ? 'below' : 'it decodes'}.`,
-        color: 'magenta',
-      },
-    ]);
+    lines.push(
+      ...sentence(wire, [
+        { text: wire.inflated(payload, encoding, event.size, bytes !== undefined), color: 'magenta' },
+      ]),
+    );
   lines.push([]);
   if (!bytes) {
     lines.push([
-      { text: 'content  ', bold: true },
+      { text: wire.contentLabel, bold: true },
       { text: messagePreview(event, row.method), color: 'green' },
     ]);
-    lines.push([
-      {
-        text: `bytes not kept: the wire view keeps messages up to ${CAPTURE_BYTES / 1024} KiB (decoded) field by field.`,
-        color: 'yellow',
-      },
-    ]);
+    lines.push(...sentence(wire, [{ text: wire.bytesNotKept(CAPTURE_BYTES / 1024), color: 'yellow' }]));
     return lines;
   }
+  const { column } = wire;
   lines.push([
     {
-      text: `${'offset'.padEnd(7)}${'bytes'.padEnd(HEX_COLUMN + 2)}${'field'.padEnd(22)}${'wire type'.padEnd(11)}value`,
+      text: `${padEnd(column.offset, 7)}${padEnd(column.bytes, HEX_COLUMN + 2)}${padEnd(column.field, 22)}${padEnd(column.wireType, 11)}${column.value}`,
       bold: true,
     },
   ]);
@@ -102,23 +130,30 @@ export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALO
     for (const field of annotate(bytes, type)) {
       const indent = '  '.repeat(field.depth);
       const hex = field.hex.length > HEX_COLUMN ? `${field.hex.slice(0, HEX_COLUMN - 1)}…` : field.hex;
+      // A field's name, or what the view calls one without a name (a protobuf name has no parentheses).
+      const name =
+        field.name === '(unknown field)'
+          ? wire.unknownField
+          : field.name === '(truncated)'
+            ? wire.truncatedField
+            : field.name;
       lines.push([
-        { text: String(field.offset).padEnd(7), dim: true },
-        { text: hex.padEnd(HEX_COLUMN + 2), color: 'yellow' },
+        { text: padEnd(String(field.offset), 7), dim: true },
+        { text: padEnd(hex, HEX_COLUMN + 2), color: 'yellow' },
         {
-          text: `${indent}${field.field} ${field.name}`.padEnd(22),
+          text: padEnd(`${indent}${field.field} ${name}`, 22),
           color: field.name.startsWith('(') ? 'red' : 'cyan',
         },
-        { text: `${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`.padEnd(11), dim: true },
+        { text: padEnd(`${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`, 11), dim: true },
         { text: `${field.value}`, color: 'green' },
         { text: `  ${field.type}`, dim: true },
       ]);
     }
   } catch (error) {
-    lines.push([{ text: `cannot read further: ${(error as Error).message}`, color: 'red' }]);
+    lines.push(...sentence(wire, [{ text: wire.cannotReadFurther((error as Error).message), color: 'red' }]));
   }
   lines.push([]);
-  lines.push([{ text: event.compressed ? `all bytes, inflated (${encoding})` : 'all bytes', bold: true }]);
+  lines.push([{ text: wire.allBytes(event.compressed, encoding), bold: true }]);
   for (let offset = 0; offset < bytes.length; offset += 16) {
     const chunk = bytes.subarray(offset, offset + 16);
     const ascii = [...chunk].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
@@ -133,51 +168,50 @@ export function wireLines(row: TimelineRow | undefined, _words: Catalog = CATALO
 
 type HeadersEvent = Extract<TimelineRow['event'], { type: 'headers' }>;
 
-const HEADER_TITLE = {
-  request: 'request headers: the HTTP/2 HEADERS frame that opens the call',
-  response: 'response headers: the server accepts the call',
-  trailers: 'trailers: the HEADERS frame that ends the call, with its status',
-  'trailers-only': 'trailers-only: the server ended the call without sending a message',
-} as const;
-
-function headerLines(event: HeadersEvent, method: string | undefined, transport?: CallTransport): StyledLine[] {
+function headerLines(
+  event: HeadersEvent,
+  method: string | undefined,
+  transport: CallTransport | undefined,
+  words: Catalog,
+): StyledLine[] {
+  const { wire } = words;
   const toServer = event.direction === 'client->server';
-  const width = Math.max(...event.headers.map(([name]) => name.length));
+  const width = Math.max(...event.headers.map(([name]) => columns(name)));
   return [
-    [
-      { text: toServer ? 'client ──▶ server' : 'client ◀── server', color: toServer ? 'blue' : 'green', bold: true },
-      { text: `  ${method ?? 'unknown method'}` },
-      { text: `  at +${event.ms.toFixed(1)} ms`, dim: true },
-    ],
-    [{ text: HEADER_TITLE[event.kind], bold: true }],
-    [
-      {
-        text: 'Names starting with ":" are HTTP/2 pseudo-headers; grpc-* names belong to gRPC; the rest is metadata.',
-        dim: true,
-      },
-    ],
-    ...transportLines(transport, toServer, 'headers'),
+    ...sentence(wire, [
+      { text: wire.direction[event.direction], color: toServer ? 'blue' : 'green', bold: true },
+      { text: `  ${method ?? wire.unknownMethod}` },
+      { text: wire.at(event.ms.toFixed(1)), dim: true },
+    ]),
+    ...sentence(wire, [{ text: wire.headerTitle[event.kind], bold: true }]),
+    ...sentence(wire, [{ text: wire.headerNames, dim: true }]),
+    ...transportLines(transport, toServer, 'headers', words),
     [],
     ...event.headers.map(([name, value]): StyledLine => [
       {
-        text: name.padEnd(width + 2),
+        text: padEnd(name, width + 2),
         color: name.startsWith(':') ? 'magenta' : name.startsWith('grpc-') ? 'cyan' : undefined,
       },
       { text: value, color: 'green' },
     ]),
-    ...statusDetailLines(event.headers),
+    ...statusDetailLines(event.headers, wire),
   ];
 }
 
 /** The google.rpc.Status in grpc-status-details-bin, decoded detail by detail. */
-function statusDetailLines(headers: HeadersEvent['headers']): StyledLine[] {
+function statusDetailLines(headers: HeadersEvent['headers'], wire: WireWords): StyledLine[] {
   const value = headers.find(([name]) => name === STATUS_DETAILS_HEADER)?.[1];
   if (value === undefined) return [];
   const status = decodeStatusDetails(value);
-  if (!status) return [[], [{ text: `${STATUS_DETAILS_HEADER} does not decode as google.rpc.Status`, color: 'red' }]];
+  if (!status)
+    return [
+      [],
+      ...sentence(wire, [{ text: wire.statusUndecodable(STATUS_DETAILS_HEADER, STATUS_TYPE), color: 'red' }]),
+    ];
   const lines: StyledLine[] = [
     [],
-    [{ text: `${STATUS_DETAILS_HEADER}, decoded: google.rpc.Status`, bold: true }],
+    ...sentence(wire, [{ text: wire.statusDecoded(STATUS_DETAILS_HEADER, STATUS_TYPE), bold: true }]),
+    // google.rpc.Status's own field names, in every language.
     [{ text: `  code ${status.code}  message ${JSON.stringify(status.message)}` }],
   ];
   for (const detail of status.details) {
@@ -188,10 +222,6 @@ function statusDetailLines(headers: HeadersEvent['headers']): StyledLine[] {
 }
 
 const count = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
-
-/** Prose in the wire view wraps here: it fits an 80-column terminal, inside the view's border. */
-const PROSE_COLUMNS = 76;
-const prose = (segments: Segment[]) => wrapSegments(segments, PROSE_COLUMNS);
 
 /**
  * What became of a message's (or headers') bytes on the TCP connection: on
@@ -204,86 +234,75 @@ function transportLines(
   transport: CallTransport | undefined,
   toServer: boolean,
   what: 'message' | 'headers',
+  words: Catalog,
 ): StyledLine[] {
   if (!transport) return [];
+  const { wire } = words;
   const { tls } = transport.connection;
-  const these = what === 'message' ? 'these bytes' : 'these headers (HPACK-compressed in a HEADERS frame)';
-  if (!tls)
-    return prose([
-      { text: `${PLAINTEXT_TRANSPORT}: ${these} crossed the TCP connection as they are.`, color: 'yellow' },
-    ]);
+  const these = what === 'message' ? wire.theseBytes : wire.theseHeaders;
+  if (!tls) return prose([{ text: wire.crossedAsTheyAre(words.plaintext, these), color: 'yellow' }]);
   const lines = prose([
-    { text: `${protocolName(tls.protocol)} ${tls.cipher}: `, color: 'green', bold: true },
-    {
-      text: toServer
-        ? `${these} are what the client wrote before TLS encrypted them; on the TCP connection they crossed inside TLS records only the server can read.`
-        : `${these} are what TLS decrypted on arrival; on the TCP connection they crossed inside TLS records only the client can read.`,
-      color: 'green',
-    },
+    { text: wire.tlsLead(protocolName(tls.protocol), tls.cipher), color: 'green', bold: true },
+    { text: toServer ? wire.encryptedBySender(these) : wire.decryptedOnArrival(these), color: 'green' },
   ]);
   const bytes = transport.tlsBytes;
   if (!bytes) {
-    lines.push([{ text: 'What TLS added on the connection shows here once the call has ended.', dim: true }]);
+    lines.push(...sentence(wire, [{ text: wire.tlsBytesLater, dim: true }]));
     return lines;
   }
   const row = (label: string, plain: number, onTcp: number): StyledLine => [
-    { text: `  ${label.padEnd(9)}` },
-    { text: `${count(plain)} of HTTP/2`.padStart(17), color: 'yellow' },
-    { text: `  ${count(onTcp)} on TCP`.padStart(18), color: 'green' },
-    { text: `  TLS added ${count(onTcp - plain)}`, color: 'magenta' },
+    { text: `  ${padEnd(label, 9)}` },
+    { text: padStart(wire.ofHttp2(count(plain)), 17), color: 'yellow' },
+    { text: padStart(`  ${wire.onTcp(count(onTcp))}`, 18), color: 'green' },
+    { text: `  ${wire.tlsAdded(count(onTcp - plain))}`, color: 'magenta' },
   ];
   lines.push(
-    [{ text: 'Measured on this connection while the call was open:' }],
-    row('sent', bytes.sent, bytes.sentOnTcp),
-    row('received', bytes.received, bytes.receivedOnTcp),
-    ...prose([
-      {
-        text: 'TLS puts a header and an authentication tag on every record, and sends messages of its own (session tickets); other calls on the connection meanwhile count too.',
-        dim: true,
-      },
-    ]),
+    ...sentence(wire, [{ text: wire.measured }]),
+    row(wire.sent, bytes.sent, bytes.sentOnTcp),
+    row(wire.received, bytes.received, bytes.receivedOnTcp),
+    ...prose([{ text: wire.tlsOverhead, dim: true }]),
   );
   return lines;
 }
 
 /** The wire view of a connection's row: where it went, and everything its TLS handshake agreed. */
-function connectionLines(event: TransportEvent): StyledLine[] {
+function connectionLines(event: TransportEvent, words: Catalog): StyledLine[] {
+  const { wire } = words;
   const { tls } = event;
   const lines: StyledLine[] = [
-    [
-      { text: `connection ${event.connection}`, bold: true },
-      { text: `  to ${event.peer}` },
-      { text: `  first used at +${event.ms.toFixed(1)} ms of call ${event.call}`, dim: true },
-    ],
-    ...prose([{ text: transportText(event), color: tls ? 'green' : 'yellow', bold: true }]),
+    ...sentence(wire, [
+      { text: wire.connection(event.connection), bold: true },
+      { text: wire.to(event.peer) },
+      { text: wire.firstUsed(event.ms.toFixed(1), event.call), dim: true },
+    ]),
+    ...prose([{ text: transportText(event, words), color: tls ? 'green' : 'yellow', bold: true }]),
     [],
   ];
   if (!tls) {
-    lines.push(
-      ...prose([
-        {
-          text: 'HTTP/2 straight on TCP: the headers, the messages and any token in them cross as the wire view shows them. Lesson 15 adds TLS.',
-        },
-      ]),
-    );
+    lines.push(...prose([{ text: wire.plaintextConnection }]));
     return lines;
   }
+  const label = wire.tlsField;
   const field = (name: string, value: string): StyledLine => [
-    { text: name.padEnd(22), color: 'cyan' },
+    { text: padEnd(name, 22), color: 'cyan' },
     { text: value, color: 'green' },
   ];
-  lines.push(field('protocol', tls.protocol), field('cipher suite', tls.cipher), field('ALPN', tls.alpn ?? 'none'));
+  lines.push(
+    field(label.protocol, tls.protocol),
+    field(label.cipher, tls.cipher),
+    field(label.alpn, tls.alpn ?? wire.noAlpn),
+  );
   if (tls.server) {
     lines.push(
       [],
-      [{ text: 'the certificate the server showed', bold: true }],
-      field('subject', tls.server.subject),
-      field('issuer', tls.server.issuer),
-      ...(tls.server.validTo ? [field('valid until', tls.server.validTo)] : []),
+      [{ text: wire.serverCertificate, bold: true }],
+      field(label.subject, tls.server.subject),
+      field(label.issuer, tls.server.issuer),
+      ...(tls.server.validTo ? [field(label.validTo, tls.server.validTo)] : []),
       // 32 bytes as hex pairs: two lines of 16, to fit 80 columns.
       ...(tls.server.fingerprint256
         ? [
-            field('SHA-256 fingerprint', tls.server.fingerprint256.slice(0, 47)),
+            field(label.fingerprint, tls.server.fingerprint256.slice(0, 47)),
             ...(tls.server.fingerprint256.length > 48 ? [field('', tls.server.fingerprint256.slice(48))] : []),
           ]
         : []),
@@ -292,12 +311,10 @@ function connectionLines(event: TransportEvent): StyledLine[] {
   if (tls.client) {
     lines.push(
       [],
-      [{ text: "the client's own certificate (mTLS)", bold: true }],
-      field('subject', tls.client.subject),
-      field('issuer', tls.client.issuer),
-      ...prose([
-        { text: 'TLS sends it only when the server asks for one; the server pane says whether it got one.', dim: true },
-      ]),
+      [{ text: wire.clientCertificate, bold: true }],
+      field(label.subject, tls.client.subject),
+      field(label.issuer, tls.client.issuer),
+      ...prose([{ text: wire.clientCertificateSent, dim: true }]),
     );
   }
   return lines;
