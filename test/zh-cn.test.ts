@@ -11,6 +11,7 @@ import { LESSONS } from '../src/lessons.js';
 import { ROOT } from './helpers.js';
 import { languageFromEnv, parseLanguage } from '../src/i18n/lang.js';
 import { CATALOGS } from '../src/i18n/catalog.js';
+import { transportText } from '../src/runner/format.js';
 import { lessonSummary, lessonTextPath, lessonTitle } from '../src/i18n/lessons.js';
 
 /** The two sections the lesson list checks, by their names in each language. */
@@ -205,4 +206,32 @@ test('the Chinese UI says the runner’s errors in Chinese; English shows them a
     'Error: listen EADDRINUSE: address already in use 127.0.0.1:50051',
   );
   assert.equal(CATALOGS.en.ui.runnerError('server exited with code 1'), 'server exited with code 1');
+});
+
+test('a TLS connection row names the server certificate and its issuer in the UI’s language', () => {
+  const event = {
+    type: 'transport' as const,
+    call: 1,
+    ms: 1,
+    connection: 1,
+    peer: '127.0.0.1:1',
+    tls: {
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      alpn: 'h2',
+      server: { subject: 'CN=localhost', issuer: 'CN=lesson 15 CA' },
+    },
+  };
+  assert.equal(
+    transportText(event, CATALOGS.en),
+    'TLS 1.3  TLS_AES_256_GCM_SHA384  ALPN h2  server cert CN=localhost, issuer CN=lesson 15 CA',
+  );
+  assert.equal(
+    transportText(event, CATALOGS['zh-CN']),
+    'TLS 1.3  TLS_AES_256_GCM_SHA384  ALPN h2  服务端证书 CN=localhost，签发者 CN=lesson 15 CA',
+  );
+  assert.match(
+    transportText({ ...event, tls: { ...event.tls, server: undefined } }, CATALOGS['zh-CN']),
+    /没有服务端证书$/,
+  );
 });

@@ -27,6 +27,9 @@ export interface Catalog {
   fault(label: string, detail: string): string;
   errorDetails: string;
   plaintext: string;
+  /** A TLS connection's row: "server cert CN=localhost, issuer CN=lesson 15 CA". */
+  serverCert(subject: string, issuer: string): string;
+  noServerCert: string;
   lessonsHeading: string;
   /** The live UI's own words. */
   ui: UiWords;
@@ -54,6 +57,8 @@ const en: Catalog = {
   fault: (label, detail) => `fault ${label}: ${detail}`,
   errorDetails: 'error details:',
   plaintext: 'plaintext h2c (no TLS): anyone on the path reads these bytes',
+  serverCert: (subject, issuer) => `server cert ${subject}, issuer ${issuer}`,
+  noServerCert: 'no server cert',
   lessonsHeading: 'Lessons (run one with npm run lesson -- <number>):',
   ui: UI_WORDS.en,
   keys: KEY_WORDS.en,
@@ -80,6 +85,8 @@ const zhCN: Catalog = {
   fault: (label, detail) => `故障 ${label}：${detail}`,
   errorDetails: '错误详情：',
   plaintext: '明文 h2c（没有 TLS）：路径上的任何人都能读到这些字节',
+  serverCert: (subject, issuer) => `服务端证书 ${subject}，签发者 ${issuer}`,
+  noServerCert: '没有服务端证书',
   lessonsHeading: '课程（用 npm run lesson -- <编号> 运行其中一课）：',
   ui: UI_WORDS['zh-CN'],
   keys: KEY_WORDS['zh-CN'],

@@ -70,8 +70,8 @@ const ENGLISH = CATALOGS.en;
 export function transportText({ tls }: TransportEvent, words: Catalog = ENGLISH): string {
   if (!tls) return words.plaintext;
   const server = tls.server
-    ? `server cert ${shortName(tls.server.subject)}, issuer ${shortName(tls.server.issuer)}`
-    : 'no server cert';
+    ? words.serverCert(shortName(tls.server.subject), shortName(tls.server.issuer))
+    : words.noServerCert;
   return [protocolName(tls.protocol), tls.cipher, ...(tls.alpn ? [`ALPN ${tls.alpn}`] : []), server].join('  ');
 }
 
