@@ -1,16 +1,16 @@
 import { Text } from 'ink';
-import { footerKeyText, hintsFor, type Binding } from './keymap.js';
+import { footerKeyText, hintsFor, type ShownBinding } from './keymap.js';
 import type { UiStore } from './store.js';
 import { columns as textColumns } from './width.js';
 
-const hintWidth = (binding: Binding) => textColumns(`${footerKeyText(binding)} ${binding.label}`);
+const hintWidth = (binding: ShownBinding) => textColumns(`${footerKeyText(binding)} ${binding.label}`);
 
 /**
  * The hints that fit in `columns`, in table order: a hint is shown whole or
  * not at all, so the last ones go first on a narrow terminal.
  */
-export function hintsThatFit(bindings: Binding[], columns: number): Binding[] {
-  const shown: Binding[] = [];
+export function hintsThatFit(bindings: ShownBinding[], columns: number): ShownBinding[] {
+  const shown: ShownBinding[] = [];
   let used = 0;
   for (const binding of bindings) {
     const width = (shown.length ? 2 : 0) + hintWidth(binding);
