@@ -21,13 +21,16 @@ export function hintsThatFit(bindings: ShownBinding[], columns: number): ShownBi
   return shown;
 }
 
-/** The keys of the mode the UI is in, from its key table; a notice first, except over the prompts and the help, whose keys matter more. */
+/** The keys of the mode the UI is in, from its key table, in the UI's language; a notice first, except over the prompts and the help, whose keys matter more. */
 export function Footer({ store }: { store: UiStore }) {
   const mode = store.mode();
-  const { notice, size } = store.state;
+  const { notice, size, language } = store.state;
   const showNotice = notice !== '' && mode !== 'names' && mode !== 'deadline' && mode !== 'help';
   const prefix = showNotice ? `${notice}  ` : '';
-  const hints = hintsThatFit(hintsFor(mode, store.state.lesson), Math.max(0, size.columns - textColumns(prefix)));
+  const hints = hintsThatFit(
+    hintsFor(mode, store.state.lesson, language),
+    Math.max(0, size.columns - textColumns(prefix)),
+  );
   return (
     <Text wrap="truncate-end">
       {showNotice ? <Text color="yellow">{prefix}</Text> : null}
