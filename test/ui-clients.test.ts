@@ -9,7 +9,7 @@ import type { Key } from 'ink';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore, clientPane, clientPanesOf, panesOf, type TimelineRow } from '../src/ui/store.js';
 import { CHROME_ROWS, contentColumns, contentRows, layoutFor, rectOf } from '../src/ui/layout.js';
-import { KEYMAP, footerKeyText, helpSections, hintsFor } from '../src/ui/keymap.js';
+import { KEYMAP, footerKeyText, helpSections, hintsFor, shown } from '../src/ui/keymap.js';
 import { hintsThatFit } from '../src/ui/Footer.js';
 import { timelineLine, withClientLabel } from '../src/ui/timeline.js';
 import { lineText } from '../src/ui/styled.js';
@@ -134,7 +134,7 @@ test('a lesson with clients has its own keys: e types a line, L leaves or joins;
   assert.ok(actions(true).includes('leave-join') && actions(true).includes('line-send'));
   assert.ok(!actions(true).includes('edit-names'), 'the names prompt is not for a lesson with clients');
   // The fault keys say which client they hit.
-  const help = (action: string) => KEYMAP.clients.find((binding) => binding.action === action)!.help;
+  const help = (action: string) => shown(KEYMAP.clients.find((binding) => binding.action === action)!).help;
   for (const action of ['cancel-calls', 'toggle-reading', 'edit-deadline'])
     assert.match(help(action), /focused client.*every client.* if no client pane is focused/);
   assert.match(help('kill-server'), /every client/);

@@ -10,7 +10,7 @@ import type { Key } from 'ink';
 import { LessonController } from '../src/ui/controller.js';
 import { UiStore, panesOf, serverPane, serverPanesOf, type TimelineRow } from '../src/ui/store.js';
 import { CHROME_ROWS, contentColumns, contentRows, layoutFor, rectOf } from '../src/ui/layout.js';
-import { KEYMAP, footerKeyText, helpSections, hintsFor } from '../src/ui/keymap.js';
+import { KEYMAP, footerKeyText, helpSections, hintsFor, shown } from '../src/ui/keymap.js';
 import { hintsThatFit } from '../src/ui/Footer.js';
 import { timelineLine, withBackend } from '../src/ui/timeline.js';
 import { lineText } from '../src/ui/styled.js';
@@ -98,7 +98,7 @@ test('a lesson with servers has its own keys: K kills the focused server, S stop
   store.openLesson(lesson('18'));
   assert.equal(store.mode(), 'servers');
   assert.equal(hintText(80), 'q quit  ? help  r run  W watch  F watch pick_first  K kill  S stop/start');
-  const help = (action: string) => KEYMAP.servers.find((binding) => binding.action === action)!.help;
+  const help = (action: string) => shown(KEYMAP.servers.find((binding) => binding.action === action)!).help;
   assert.match(help('kill-server'), /focused server.*same port.*every server if no server pane is focused/);
   assert.match(help('toggle-server'), /stop the focused server/);
   assert.match(help('restart-server'), /every server/);

@@ -1,16 +1,16 @@
 import { Text } from 'ink';
-import { footerKeyText, hintsFor, type Binding } from './keymap.js';
+import { footerKeyText, hintsFor, type ShownBinding } from './keymap.js';
 import type { UiStore } from './store.js';
 import { columns as textColumns } from './width.js';
 
-const hintWidth = (binding: Binding) => textColumns(`${footerKeyText(binding)} ${binding.label}`);
+const hintWidth = (binding: ShownBinding) => textColumns(`${footerKeyText(binding)} ${binding.label}`);
 
 /**
  * The hints that fit in `columns`, in table order: a hint is shown whole or
  * not at all, so the last ones go first on a narrow terminal.
  */
-export function hintsThatFit(bindings: Binding[], columns: number): Binding[] {
-  const shown: Binding[] = [];
+export function hintsThatFit(bindings: ShownBinding[], columns: number): ShownBinding[] {
+  const shown: ShownBinding[] = [];
   let used = 0;
   for (const binding of bindings) {
     const width = (shown.length ? 2 : 0) + hintWidth(binding);
@@ -21,13 +21,16 @@ export function hintsThatFit(bindings: Binding[], columns: number): Binding[] {
   return shown;
 }
 
-/** The keys of the mode the UI is in, from its key table; a notice first, except over the prompts and the help, whose keys matter more. */
+/** The keys of the mode the UI is in, from its key table, in the UI's language; a notice first, except over the prompts and the help, whose keys matter more. */
 export function Footer({ store }: { store: UiStore }) {
   const mode = store.mode();
-  const { notice, size } = store.state;
+  const { notice, size, language } = store.state;
   const showNotice = notice !== '' && mode !== 'names' && mode !== 'deadline' && mode !== 'help';
   const prefix = showNotice ? `${notice}  ` : '';
-  const hints = hintsThatFit(hintsFor(mode, store.state.lesson), Math.max(0, size.columns - textColumns(prefix)));
+  const hints = hintsThatFit(
+    hintsFor(mode, store.state.lesson, language),
+    Math.max(0, size.columns - textColumns(prefix)),
+  );
   return (
     <Text wrap="truncate-end">
       {showNotice ? <Text color="yellow">{prefix}</Text> : null}

@@ -1,8 +1,12 @@
-// Keys as data: one table per mode, each row a key (or several), a label and
-// an action. The matcher, the footer's hints and the help screen are all made
-// from these tables, so they cannot disagree.
+// Keys as data: one table per mode, each row a key (or several), an action and
+// the name of its words (src/i18n/key-words.ts, one set per language). The
+// matcher, the footer's hints and the help screen are all made from these
+// tables, so they cannot disagree, in either language.
 import type { Key } from 'ink';
 import { LESSONS, lessonNumberText, type Lesson } from '../lessons.js';
+import type { Language } from '../i18n/lang.js';
+import { KEY_WORDS } from '../i18n/key-words.js';
+import { switchWords } from '../i18n/lessons.js';
 
 export type Action =
   | 'quit'
@@ -66,17 +70,97 @@ export interface KeyDescriptor {
   shift?: boolean;
 }
 
-export interface Binding {
+/**
+ * Names a row's words in each language (KeyWords.bindings): a row that reads
+ * differently in one mode, or for a lesson with several clients or servers,
+ * has a name of its own even where its keys and action are the same.
+ */
+export type BindingText =
+  | 'quit'
+  | 'help'
+  | 'language'
+  | 'page-up'
+  | 'page-down'
+  | 'top'
+  | 'bottom'
+  | 'prompt-clear'
+  | 'prompt-delete'
+  | 'open'
+  | 'open-number'
+  | 'picker-up'
+  | 'picker-down'
+  | 'run'
+  | 'names'
+  | 'cancel'
+  | 'deadline'
+  | 'kill'
+  | 'pause'
+  | 'exercise'
+  | 'wire'
+  | 'source'
+  | 'restart'
+  | 'next'
+  | 'prev'
+  | 'focus'
+  | 'zoom'
+  | 'focus-back'
+  | 'lessons'
+  | 'pane-up'
+  | 'pane-down'
+  | 'follow'
+  | 'clients-run'
+  | 'clients-say'
+  | 'clients-leave'
+  | 'clients-cancel'
+  | 'clients-deadline'
+  | 'clients-kill'
+  | 'clients-pause'
+  | 'servers-kill'
+  | 'servers-stop-start'
+  | 'servers-restart'
+  | 'wire-close'
+  | 'wire-up'
+  | 'wire-down'
+  | 'names-send'
+  | 'names-cancel'
+  | 'deadline-send'
+  | 'deadline-cancel'
+  | 'line-send'
+  | 'line-close'
+  | 'exercise-hint'
+  | 'exercise-solution'
+  | 'exercise-verify'
+  | 'exercise-close'
+  | 'exercise-pick'
+  | 'exercise-up'
+  | 'exercise-down'
+  | 'solution-yes'
+  | 'solution-no'
+  | 'help-close'
+  | 'help-up'
+  | 'help-down';
+
+/** What a row does, whatever language it is said in. */
+export interface KeyRow {
   keys: readonly KeyDescriptor[];
-  /** A word or two for the footer. */
-  label: string;
-  /** What the help screen says the keys do. */
-  help: string;
   action: Action;
   /** Shown in the footer too (every row is in the help). */
   footer?: boolean;
   /** In the footer only for a lesson with exercises, or with more than one. */
   needs?: 'exercises' | 'several-exercises';
+}
+
+/** A row of the key tables: its words are named, and said in the UI's language when shown. */
+export interface Binding extends KeyRow {
+  text: BindingText;
+}
+
+/** A row as the footer and the help show it, in one language. */
+export interface ShownBinding extends KeyRow {
+  /** A word or two for the footer. */
+  label: string;
+  /** What the help screen says the keys do. */
+  help: string;
 }
 
 /**
@@ -101,110 +185,46 @@ const key = (input: string, more: Omit<KeyDescriptor, 'input'> = {}): KeyDescrip
 const named = (name: KeyName, more: Omit<KeyDescriptor, 'name'> = {}): KeyDescriptor => ({ name, ...more });
 
 // Rows that several modes share are the same objects, so the help lists them once.
-const QUIT: Binding = {
-  keys: [key('q'), key('c', { ctrl: true })],
-  label: 'quit',
-  help: 'quit (stops every server and client)',
-  action: 'quit',
-  footer: true,
-};
-const HELP: Binding = { keys: [key('?')], label: 'help', help: 'show or hide this help', action: 'help', footer: true };
+const QUIT: Binding = { keys: [key('q'), key('c', { ctrl: true })], text: 'quit', action: 'quit', footer: true };
+const HELP: Binding = { keys: [key('?')], text: 'help', action: 'help', footer: true };
 // Named by the other language, so a learner who reads only that one finds it:
 // "zh-CN", not "中文", since a first frame of plain ASCII is measured on
 // string-width's fast path (a CJK label costs the picker ~5% there).
-const LANGUAGE: Binding = {
-  keys: [key('t')],
-  label: 'zh-CN',
-  help: 'switch the UI between English and Chinese (中文)',
-  action: 'switch-language',
-  footer: true,
-};
-const PAGE_UP: Binding = { keys: [named('pageUp')], label: 'page up', help: 'scroll a page up', action: 'page-up' };
-const PAGE_DOWN: Binding = {
-  keys: [named('pageDown')],
-  label: 'page down',
-  help: 'scroll a page down',
-  action: 'page-down',
-};
-const TOP: Binding = { keys: [named('home'), key('g')], label: 'top', help: 'scroll to the top', action: 'top' };
+const LANGUAGE: Binding = { keys: [key('t')], text: 'language', action: 'switch-language', footer: true };
+const PAGE_UP: Binding = { keys: [named('pageUp')], text: 'page-up', action: 'page-up' };
+const PAGE_DOWN: Binding = { keys: [named('pageDown')], text: 'page-down', action: 'page-down' };
+const TOP: Binding = { keys: [named('home'), key('g')], text: 'top', action: 'top' };
+const BOTTOM: Binding = { keys: [named('end'), key('G')], text: 'bottom', action: 'bottom' };
 const UP = [named('up'), key('k')];
 const DOWN = [named('down'), key('j')];
 // The prompts' editing keys. Every other key is a character of the line, q
 // included: only Ctrl-C quits there.
 const PROMPT_CLEAR: Binding = {
   keys: [key('u', { ctrl: true })],
-  label: 'clear',
-  help: 'clear the line',
+  text: 'prompt-clear',
   action: 'prompt-clear',
   footer: true,
 };
-const PROMPT_DELETE: Binding = {
-  keys: [named('backspace')],
-  label: 'delete',
-  help: 'delete the last character',
-  action: 'prompt-delete',
-};
-const PROMPT_QUIT: Binding = {
-  keys: [key('c', { ctrl: true })],
-  label: 'quit',
-  help: 'quit (stops every server and client)',
-  action: 'quit',
-  footer: true,
-};
+const PROMPT_DELETE: Binding = { keys: [named('backspace')], text: 'prompt-delete', action: 'prompt-delete' };
+const PROMPT_QUIT: Binding = { keys: [key('c', { ctrl: true })], text: 'quit', action: 'quit', footer: true };
 
 // The lesson's keys that a lesson with several clients changes.
-const RUN: Binding = {
-  keys: [key('r')],
-  label: 'run',
-  help: 'run the client again',
-  action: 'run-client',
-  footer: true,
-};
-const EDIT_NAMES: Binding = {
-  keys: [key('e')],
-  label: 'names',
-  help: 'edit the names the client sends',
-  action: 'edit-names',
-  footer: true,
-};
+const RUN: Binding = { keys: [key('r')], text: 'run', action: 'run-client', footer: true };
+const EDIT_NAMES: Binding = { keys: [key('e')], text: 'names', action: 'edit-names', footer: true };
 // Faults, injected from outside the lesson code into the run in flight.
-const CANCEL: Binding = {
-  keys: [key('x')],
-  label: 'cancel',
-  help: 'cancel the calls in flight (the client gets CANCELLED; the server sees it)',
-  action: 'cancel-calls',
-  footer: true,
-};
-const DEADLINE: Binding = {
-  keys: [key('d')],
-  label: 'deadline',
-  help: "set a deadline in ms for each call and run the client (empty: the lesson's own)",
-  action: 'edit-deadline',
-  footer: true,
-};
-const KILL: Binding = {
-  keys: [key('K')],
-  label: 'kill',
-  help: 'kill the server (SIGKILL) in the middle of a call, then start it again',
-  action: 'kill-server',
-  footer: true,
-};
-const PAUSE: Binding = {
-  keys: [key(' ')],
-  label: 'pause',
-  help: "pause the client's reading of replies (backpressure); press again to resume",
-  action: 'toggle-reading',
-  footer: true,
-};
+const CANCEL: Binding = { keys: [key('x')], text: 'cancel', action: 'cancel-calls', footer: true };
+const DEADLINE: Binding = { keys: [key('d')], text: 'deadline', action: 'edit-deadline', footer: true };
+const KILL: Binding = { keys: [key('K')], text: 'kill', action: 'kill-server', footer: true };
+const PAUSE: Binding = { keys: [key(' ')], text: 'pause', action: 'toggle-reading', footer: true };
 
 const OPEN_EXERCISE: Binding = {
   keys: [key('E')],
-  label: 'exercise',
-  help: "open the lesson's exercise: your copy of a lesson file, verified on every save",
+  text: 'exercise',
   action: 'open-exercise',
   footer: true,
   needs: 'exercises',
 };
+const RESTART: Binding = { keys: [key('s')], text: 'restart', action: 'restart-server', footer: true };
 
 const LESSON_ROWS: readonly Binding[] = [
   QUIT,
@@ -216,61 +236,23 @@ const LESSON_ROWS: readonly Binding[] = [
   DEADLINE,
   KILL,
   PAUSE,
-  {
-    keys: [key('w')],
-    label: 'wire',
-    help: 'open the wire view of the selected timeline row (a message or headers)',
-    action: 'wire-view',
-    footer: true,
-  },
-  {
-    keys: [key('c')],
-    label: 'source',
-    help: 'switch the source between server.ts and client.ts',
-    action: 'toggle-source',
-    footer: true,
-  },
-  { keys: [key('s')], label: 'restart', help: 'restart the server', action: 'restart-server', footer: true },
-  { keys: [key('n')], label: 'next', help: 'next lesson', action: 'next-lesson', footer: true },
-  { keys: [key('p')], label: 'prev', help: 'previous lesson', action: 'prev-lesson', footer: true },
+  { keys: [key('w')], text: 'wire', action: 'wire-view', footer: true },
+  { keys: [key('c')], text: 'source', action: 'toggle-source', footer: true },
+  RESTART,
+  { keys: [key('n')], text: 'next', action: 'next-lesson', footer: true },
+  { keys: [key('p')], text: 'prev', action: 'prev-lesson', footer: true },
   // Last in the footer: on a narrow terminal the footer drops the hints that do not fit from the end.
-  { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
-  {
-    keys: [key('z')],
-    label: 'zoom',
-    help: 'maximize the focused pane, or show every pane again',
-    action: 'maximize',
-    footer: true,
-  },
+  { keys: [named('tab')], text: 'focus', action: 'focus-next', footer: true },
+  { keys: [key('z')], text: 'zoom', action: 'maximize', footer: true },
   LANGUAGE,
-  {
-    keys: [named('tab', { shift: true })],
-    label: 'focus back',
-    help: 'focus the previous pane',
-    action: 'focus-prev',
-  },
-  { keys: [named('escape'), key('l')], label: 'lessons', help: 'back to the lesson list', action: 'back' },
-  {
-    keys: UP,
-    label: 'up',
-    help: 'scroll the focused pane up (timeline: select the previous message)',
-    action: 'scroll-up',
-  },
-  {
-    keys: DOWN,
-    label: 'down',
-    help: 'scroll the focused pane down (timeline: select the next message)',
-    action: 'scroll-down',
-  },
+  { keys: [named('tab', { shift: true })], text: 'focus-back', action: 'focus-prev' },
+  { keys: [named('escape'), key('l')], text: 'lessons', action: 'back' },
+  { keys: UP, text: 'pane-up', action: 'scroll-up' },
+  { keys: DOWN, text: 'pane-down', action: 'scroll-down' },
   PAGE_UP,
   PAGE_DOWN,
   TOP,
-  {
-    keys: [named('end'), key('G')],
-    label: 'follow',
-    help: 'scroll to the bottom and follow new lines',
-    action: 'bottom',
-  },
+  { keys: [named('end'), key('G')], text: 'follow', action: 'bottom' },
 ];
 
 /**
@@ -279,54 +261,18 @@ const LESSON_ROWS: readonly Binding[] = [
  * focused client, or on every client when no client pane is focused.
  */
 const CLIENTS_INSTEAD = new Map<Binding, Binding[]>([
-  [RUN, [{ ...RUN, help: 'start every client again, each its own process with its own pane' }]],
+  [RUN, [{ ...RUN, text: 'clients-run' }]],
   [
     EDIT_NAMES,
     [
-      {
-        keys: [key('e')],
-        label: 'say',
-        help: "type a line for the focused client's stdin (Tab to a client pane first)",
-        action: 'edit-line',
-        footer: true,
-      },
-      {
-        keys: [key('L')],
-        label: 'leave',
-        help: 'the focused client leaves: its stdin ends, so it half-closes its calls (stopped if still running after 2 s); if it has left, it joins again',
-        action: 'leave-join',
-        footer: true,
-      },
+      { keys: [key('e')], text: 'clients-say', action: 'edit-line', footer: true },
+      { keys: [key('L')], text: 'clients-leave', action: 'leave-join', footer: true },
     ],
   ],
-  [
-    CANCEL,
-    [
-      {
-        ...CANCEL,
-        help: 'cancel the calls in flight of the focused client, or of every client if no client pane is focused',
-      },
-    ],
-  ],
-  [
-    DEADLINE,
-    [
-      {
-        ...DEADLINE,
-        help: "set a deadline in ms for each call and start the focused client again, or every client if no client pane is focused (empty: the lesson's own)",
-      },
-    ],
-  ],
-  [KILL, [{ ...KILL, help: 'kill the server (SIGKILL) under every client, whatever the focus, then start it again' }]],
-  [
-    PAUSE,
-    [
-      {
-        ...PAUSE,
-        help: "pause the focused client's reading of replies, or every client's if no client pane is focused; press again to resume",
-      },
-    ],
-  ],
+  [CANCEL, [{ ...CANCEL, text: 'clients-cancel' }]],
+  [DEADLINE, [{ ...DEADLINE, text: 'clients-deadline' }]],
+  [KILL, [{ ...KILL, text: 'clients-kill' }]],
+  [PAUSE, [{ ...PAUSE, text: 'clients-pause' }]],
 ]);
 const CLIENTS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => CLIENTS_INSTEAD.get(row) ?? [row]);
 
@@ -336,45 +282,33 @@ const CLIENTS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => CLIENTS_IN
  * server or starts it again, and `s` restarts them all. K and S come right
  * after r, and E after them: at 80 columns the footer keeps only its first hints.
  */
-const SERVER_KILL: Binding = {
-  ...KILL,
-  help: 'kill the focused server (SIGKILL) in the middle of its calls, then start it again on the same port; every server if no server pane is focused',
-};
-const STOP_START: Binding = {
-  keys: [key('S')],
-  label: 'stop/start',
-  help: "stop the focused server (it shuts down as on Ctrl-C), or start it again on its port if stopped; it stays in the client's target either way (Tab to a server pane first)",
-  action: 'toggle-server',
-  footer: true,
-};
-const SERVERS_ROWS: readonly Binding[] = [
-  ...LESSON_ROWS.slice(0, LESSON_ROWS.indexOf(RUN) + 1).filter((row) => row !== OPEN_EXERCISE),
-  SERVER_KILL,
-  STOP_START,
-  OPEN_EXERCISE,
-  ...LESSON_ROWS.slice(LESSON_ROWS.indexOf(RUN) + 1)
-    .filter((row) => row !== KILL)
-    .map((row) => (row.action === 'restart-server' ? { ...row, help: 'restart every server' } : row)),
-];
+const SERVER_KILL: Binding = { ...KILL, text: 'servers-kill' };
+const STOP_START: Binding = { keys: [key('S')], text: 'servers-stop-start', action: 'toggle-server', footer: true };
+const SERVERS_INSTEAD = new Map<Binding, Binding[]>([
+  [OPEN_EXERCISE, []],
+  [RUN, [RUN, SERVER_KILL, STOP_START, OPEN_EXERCISE]],
+  [KILL, []],
+  [RESTART, [{ ...RESTART, text: 'servers-restart' }]],
+]);
+const SERVERS_ROWS: readonly Binding[] = LESSON_ROWS.flatMap((row) => SERVERS_INSTEAD.get(row) ?? [row]);
 
 export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   picker: [
     QUIT,
     HELP,
-    { keys: [named('return')], label: 'open', help: 'open the lesson', action: 'open', footer: true },
+    { keys: [named('return')], text: 'open', action: 'open', footer: true },
     {
       // Every digit a lesson number is written with: 1 then 3 opens lesson 13.
       keys: [...new Set(LESSONS.flatMap((lesson) => [...lessonNumberText(lesson.number)]))]
         .sort()
         .map((digit) => key(digit)),
-      label: 'lesson',
-      help: 'open the lesson with that number (type both digits of 10 and up)',
+      text: 'open-number',
       action: 'open-number',
       footer: true,
     },
     LANGUAGE,
-    { keys: UP, label: 'up', help: 'previous lesson in the list', action: 'picker-up' },
-    { keys: DOWN, label: 'down', help: 'next lesson in the list', action: 'picker-down' },
+    { keys: UP, text: 'picker-up', action: 'picker-up' },
+    { keys: DOWN, text: 'picker-down', action: 'picker-down' },
   ],
   lesson: LESSON_ROWS,
   clients: CLIENTS_ROWS,
@@ -382,68 +316,32 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   wire: [
     QUIT,
     HELP,
-    {
-      keys: [key('w'), named('escape')],
-      label: 'close',
-      help: 'close the wire view',
-      action: 'wire-view',
-      footer: true,
-    },
+    { keys: [key('w'), named('escape')], text: 'wire-close', action: 'wire-view', footer: true },
     LANGUAGE,
-    { keys: UP, label: 'up', help: 'scroll the wire view up', action: 'scroll-up', footer: true },
-    { keys: DOWN, label: 'down', help: 'scroll the wire view down', action: 'scroll-down', footer: true },
+    { keys: UP, text: 'wire-up', action: 'scroll-up', footer: true },
+    { keys: DOWN, text: 'wire-down', action: 'scroll-down', footer: true },
     PAGE_UP,
     PAGE_DOWN,
     TOP,
-    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+    BOTTOM,
   ],
   names: [
-    {
-      keys: [named('return')],
-      label: 'send',
-      help: 'run the client with these names',
-      action: 'names-send',
-      footer: true,
-    },
-    {
-      keys: [named('escape')],
-      label: 'cancel',
-      help: 'close the prompt, keep the names',
-      action: 'names-cancel',
-      footer: true,
-    },
+    { keys: [named('return')], text: 'names-send', action: 'names-send', footer: true },
+    { keys: [named('escape')], text: 'names-cancel', action: 'names-cancel', footer: true },
     PROMPT_CLEAR,
     PROMPT_DELETE,
     PROMPT_QUIT,
   ],
   deadline: [
-    {
-      keys: [named('return')],
-      label: 'run',
-      help: "run the client with this deadline (an empty line: the lesson's own)",
-      action: 'deadline-send',
-      footer: true,
-    },
-    {
-      keys: [named('escape')],
-      label: 'cancel',
-      help: 'close the prompt, keep the deadline',
-      action: 'deadline-cancel',
-      footer: true,
-    },
+    { keys: [named('return')], text: 'deadline-send', action: 'deadline-send', footer: true },
+    { keys: [named('escape')], text: 'deadline-cancel', action: 'deadline-cancel', footer: true },
     PROMPT_CLEAR,
     PROMPT_DELETE,
     PROMPT_QUIT,
   ],
   line: [
-    {
-      keys: [named('return')],
-      label: 'send',
-      help: "write the line and a newline to the client's stdin; the prompt stays open for the next line",
-      action: 'line-send',
-      footer: true,
-    },
-    { keys: [named('escape')], label: 'close', help: 'close the prompt', action: 'line-cancel', footer: true },
+    { keys: [named('return')], text: 'line-send', action: 'line-send', footer: true },
+    { keys: [named('escape')], text: 'line-close', action: 'line-cancel', footer: true },
     PROMPT_CLEAR,
     PROMPT_DELETE,
     PROMPT_QUIT,
@@ -451,94 +349,42 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
   exercise: [
     QUIT,
     HELP,
-    {
-      keys: [key('h')],
-      label: 'hint',
-      help: 'show the next hint (each says more)',
-      action: 'exercise-hint',
-      footer: true,
-    },
-    {
-      keys: [key('s')],
-      label: 'solution',
-      help: 'show the reference solution (asks first if your copy has not passed)',
-      action: 'exercise-solution',
-      footer: true,
-    },
-    {
-      keys: [key('r')],
-      label: 'verify',
-      help: 'verify your file now (saving it does too)',
-      action: 'exercise-verify',
-      footer: true,
-    },
-    {
-      keys: [named('escape'), key('E')],
-      label: 'lesson',
-      help: 'back to the lesson',
-      action: 'close-exercise',
-      footer: true,
-    },
+    { keys: [key('h')], text: 'exercise-hint', action: 'exercise-hint', footer: true },
+    { keys: [key('s')], text: 'exercise-solution', action: 'exercise-solution', footer: true },
+    { keys: [key('r')], text: 'exercise-verify', action: 'exercise-verify', footer: true },
+    { keys: [named('escape'), key('E')], text: 'exercise-close', action: 'close-exercise', footer: true },
     {
       keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => key(digit)),
-      label: 'exercise',
-      help: "open the lesson's exercise with that number",
+      text: 'exercise-pick',
       action: 'pick-exercise',
       footer: true,
       needs: 'several-exercises',
     },
-    { keys: [named('tab')], label: 'focus', help: 'focus the next pane', action: 'focus-next', footer: true },
+    { keys: [named('tab')], text: 'focus', action: 'focus-next', footer: true },
     LANGUAGE,
-    {
-      keys: [named('tab', { shift: true })],
-      label: 'focus back',
-      help: 'focus the previous pane',
-      action: 'focus-prev',
-    },
-    {
-      keys: UP,
-      label: 'up',
-      help: 'scroll the focused pane up (checks: the previous check and its calls)',
-      action: 'scroll-up',
-    },
-    {
-      keys: DOWN,
-      label: 'down',
-      help: 'scroll the focused pane down (checks: the next check and its calls)',
-      action: 'scroll-down',
-    },
+    { keys: [named('tab', { shift: true })], text: 'focus-back', action: 'focus-prev' },
+    { keys: UP, text: 'exercise-up', action: 'scroll-up' },
+    { keys: DOWN, text: 'exercise-down', action: 'scroll-down' },
     PAGE_UP,
     PAGE_DOWN,
     TOP,
-    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+    BOTTOM,
   ],
   solution: [
-    {
-      keys: [key('y')],
-      label: 'show it',
-      help: 'show the reference solution now',
-      action: 'solution-yes',
-      footer: true,
-    },
-    {
-      keys: [key('n'), named('escape')],
-      label: 'keep trying',
-      help: 'do not show it',
-      action: 'solution-no',
-      footer: true,
-    },
+    { keys: [key('y')], text: 'solution-yes', action: 'solution-yes', footer: true },
+    { keys: [key('n'), named('escape')], text: 'solution-no', action: 'solution-no', footer: true },
     PROMPT_QUIT,
   ],
   help: [
     QUIT,
-    { keys: [key('?'), named('escape')], label: 'close', help: 'close this help', action: 'help', footer: true },
-    { keys: UP, label: 'up', help: 'scroll the help up', action: 'scroll-up', footer: true },
-    { keys: DOWN, label: 'down', help: 'scroll the help down', action: 'scroll-down', footer: true },
+    { keys: [key('?'), named('escape')], text: 'help-close', action: 'help', footer: true },
+    { keys: UP, text: 'help-up', action: 'scroll-up', footer: true },
+    { keys: DOWN, text: 'help-down', action: 'scroll-down', footer: true },
     LANGUAGE,
     PAGE_UP,
     PAGE_DOWN,
     TOP,
-    { keys: [named('end'), key('G')], label: 'bottom', help: 'scroll to the bottom', action: 'bottom' },
+    BOTTOM,
   ],
 };
 
@@ -605,34 +451,45 @@ export function keysText(keys: readonly KeyDescriptor[]): string {
 }
 
 /** How a row's keys are written in the footer: the first key (a run of digits whole). */
-export function footerKeyText(binding: Binding): string {
-  return binding.keys.length > 2 && binding.keys.every(isDigit) ? keysText(binding.keys) : keyText(binding.keys[0]);
+export function footerKeyText(row: KeyRow): string {
+  return row.keys.length > 2 && row.keys.every(isDigit) ? keysText(row.keys) : keyText(row.keys[0]);
+}
+
+/** A row with its words in `language`. */
+export function shown(binding: Binding, language: Language = 'en'): ShownBinding {
+  const { text, ...row } = binding;
+  return { ...row, ...KEY_WORDS[language].bindings[text] };
 }
 
 /**
- * The footer's hints for a mode; on a lesson's screen, the lesson's own
+ * The footer's hints for a mode, in `language`; on a lesson's screen, the lesson's own
  * switches (Lesson.switches) come right after `r`, since they change its runs.
  */
-export function hintsFor(mode: Mode, lesson?: Lesson): Binding[] {
+export function hintsFor(mode: Mode, lesson?: Lesson, language: Language = 'en'): ShownBinding[] {
   const exercises = lesson?.exercises?.length ?? 0;
-  const hints = KEYMAP[mode].filter(
-    (binding) =>
-      binding.footer && (binding.needs === undefined || exercises > (binding.needs === 'several-exercises' ? 1 : 0)),
-  );
+  const hints = KEYMAP[mode]
+    .filter(
+      (binding) =>
+        binding.footer && (binding.needs === undefined || exercises > (binding.needs === 'several-exercises' ? 1 : 0)),
+    )
+    .map((binding) => shown(binding, language));
   if (!lesson?.switches || (mode !== 'lesson' && mode !== 'clients' && mode !== 'servers')) return hints;
   const after = hints.findIndex((binding) => binding.action === 'run-client') + 1;
-  return [...hints.slice(0, after), ...switchBindings(lesson), ...hints.slice(after)];
+  return [...hints.slice(0, after), ...switchBindings(lesson, language), ...hints.slice(after)];
 }
 
-/** A lesson's switches as key rows: each turns its args on or off and runs the client again. */
-export function switchBindings(lesson: Lesson): Binding[] {
-  return (lesson.switches ?? []).map((entry) => ({
-    keys: [key(entry.key)],
-    label: entry.label,
-    help: `${entry.help} On or off, then the client runs again with or without: ${entry.args.join(' ')}`,
-    action: 'toggle-switch',
-    footer: true,
-  }));
+/** A lesson's switches as key rows, in `language`: each turns its args on or off and runs the client again. */
+export function switchBindings(lesson: Lesson, language: Language = 'en'): ShownBinding[] {
+  return (lesson.switches ?? []).map((entry) => {
+    const { label, help } = switchWords(lesson, entry.key, language);
+    return {
+      keys: [key(entry.key)],
+      label,
+      help: KEY_WORDS[language].switchHelp(help, entry.args.join(' ')),
+      action: 'toggle-switch',
+      footer: true,
+    };
+  });
 }
 
 const NO_KEY: Key = {
@@ -681,27 +538,18 @@ export function keystrokes(input: string, key: Key): [string, Key][] {
   return chars.map(keystroke);
 }
 
-const MODE_TITLE: Record<Mode, string> = {
-  picker: 'Lesson list',
-  lesson: 'Lesson',
-  clients: 'Lesson with several clients',
-  servers: 'Lesson with several servers',
-  wire: 'Wire view',
-  names: 'Names prompt (e)',
-  deadline: 'Deadline prompt (d)',
-  line: 'Line prompt (e on a client pane)',
-  help: 'This help',
-  exercise: 'Exercise view (E)',
-  solution: 'Solution prompt (s)',
-};
-
 /**
- * The help's sections: the rows every screen shares, then each mode's own.
+ * The help's sections, in `language`: the rows every screen shares, then each mode's own.
  * `withClients` (an open lesson that runs several clients): that lesson's keys
  * and its line prompt, in the place of the keys of a lesson with one client;
  * an open `lesson` that runs several servers: its keys in their place.
  */
-export function helpSections(withClients = false, lesson?: Lesson): { title: string; bindings: Binding[] }[] {
+export function helpSections(
+  withClients = false,
+  lesson?: Lesson,
+  language: Language = 'en',
+): { title: string; bindings: ShownBinding[] }[] {
+  const words = KEY_WORDS[language];
   const everywhere = KEYMAP.picker.filter(
     (binding) => KEYMAP.lesson.includes(binding) && KEYMAP.wire.includes(binding),
   );
@@ -711,9 +559,10 @@ export function helpSections(withClients = false, lesson?: Lesson): { title: str
     : lesson?.servers
       ? ['picker', 'servers', 'wire', 'names', 'deadline', 'exercise', 'solution', 'help']
       : ['picker', 'lesson', 'wire', 'names', 'deadline', 'exercise', 'solution', 'help'];
+  const inWords = (bindings: Binding[]) => bindings.map((binding) => shown(binding, language));
   return [
-    { title: 'Everywhere', bindings: everywhere },
-    ...modes.map((mode) => ({ title: MODE_TITLE[mode], bindings: own(mode) })),
-    ...(lesson?.switches ? [{ title: "This lesson's switches", bindings: switchBindings(lesson) }] : []),
+    { title: words.everywhere, bindings: inWords(everywhere) },
+    ...modes.map((mode) => ({ title: words.modeTitle[mode], bindings: inWords(own(mode)) })),
+    ...(lesson?.switches ? [{ title: words.switchesTitle, bindings: switchBindings(lesson, language) }] : []),
   ];
 }
