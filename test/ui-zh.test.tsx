@@ -64,3 +64,18 @@ test('a lesson in Chinese: its text, header, panes, output lines and timeline; t
   assert.match(english, /run 1 · call 1 SayHello unary/);
   assert.doesNotMatch(frame(), /第 1 次运行/);
 });
+
+test('a long Chinese notice and header are cut at the terminal’s edge by columns, never a column past it', async () => {
+  const { store, controller, until, frame } = setup('zh-CN', { columns: 80, rows: 24 });
+  await controller.open(lesson('1'));
+  await until(/状态 OK/);
+  // Narrow characters first, zero to three of them, so that one time a wide character straddles column 80.
+  for (const narrow of ['', 'x', 'xx', 'xxx']) {
+    const notice = `${narrow}|${'服务端没有在运行：按 s 启动它'.repeat(6)}`;
+    store.update((state) => (state.notice = notice));
+    const lines = (await until(new RegExp(`(^|\\n)${narrow}\\|服务端`))).split('\n');
+    for (const line of lines) assert.ok(columns(line) <= 80, `${columns(line)} columns: ${line}`);
+    assert.match(lines.at(-1)!, /…$/);
+  }
+  assert.match(frame().split('\n')[0], /^01 你好，gRPC：一元调用 .*…$/);
+});

@@ -1,4 +1,5 @@
-import { Text } from 'ink';
+import type { StyledLine } from './styled.js';
+import { StyledText } from './StyledText.js';
 import { footerKeyText, hintsFor, type ShownBinding } from './keymap.js';
 import type { UiStore } from './store.js';
 import { columns as textColumns } from './width.js';
@@ -31,18 +32,11 @@ export function Footer({ store }: { store: UiStore }) {
     hintsFor(mode, store.state.lesson, language),
     Math.max(0, size.columns - textColumns(prefix)),
   );
-  return (
-    <Text wrap="truncate-end">
-      {showNotice ? <Text color="yellow">{prefix}</Text> : null}
-      {hints.map((binding, index) => (
-        <Text key={`${binding.action}:${footerKeyText(binding)}`}>
-          {index ? '  ' : ''}
-          <Text bold color="cyan">
-            {footerKeyText(binding)}
-          </Text>
-          <Text dimColor>{` ${binding.label}`}</Text>
-        </Text>
-      ))}
-    </Text>
-  );
+  // One styled row, cut by columns: a long notice in Chinese would make Ink's own cut overshoot the edge.
+  const line: StyledLine = showNotice ? [{ text: prefix, color: 'yellow' }] : [];
+  hints.forEach((binding, index) => {
+    if (index) line.push({ text: '  ' });
+    line.push({ text: footerKeyText(binding), bold: true, color: 'cyan' }, { text: ` ${binding.label}`, dim: true });
+  });
+  return <StyledText line={line} width={size.columns} />;
 }
