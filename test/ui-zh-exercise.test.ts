@@ -3,7 +3,7 @@
 // checker's client calling the learner's server over loopback): its pane
 // titles, status, marks, hints, prompt and notices in Chinese, check names
 // and what the checks printed as they are, t back to English while it is
-// open.
+// open, and every frame's borders where they belong.
 import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const { LessonController } = await import('../src/ui/controller.js');
 const { UiStore } = await import('../src/ui/store.js');
 const { ProgressFile } = await import('../src/ui/progress.js');
 const { findExercise } = await import('../src/exercises/exercises.js');
+const { columns } = await import('../src/ui/width.js');
 
 const exercise = findExercise('1', 'server');
 if (typeof exercise === 'string') throw new Error(exercise);
@@ -45,6 +46,26 @@ afterEach(async () => {
 });
 
 const SIZE = { columns: 80, rows: 24 };
+const BORDER = /^[╭│╰]/;
+
+/**
+ * A frame whose panes keep their borders: no line wider than the terminal,
+ * every line of a pane exactly as wide, closed on the right. A line one column
+ * too wide wraps on a real terminal and scrolls the whole screen.
+ */
+function assertFrameFits(frame: string): void {
+  const lines = frame.split('\n');
+  assert.ok(lines.length <= SIZE.rows - 1, `${lines.length} lines:\n${frame}`);
+  for (const line of lines) {
+    const width = columns(line);
+    assert.ok(width <= SIZE.columns, `${width} columns: "${line}"`);
+    if (BORDER.test(line)) {
+      assert.equal(width, SIZE.columns, `a pane line ${width} columns wide: "${line}"`);
+      assert.match(line, /[╮│╯]$/, `a pane line not closed on the right: "${line}"`);
+    }
+  }
+}
+
 function setup() {
   const store = new UiStore({ frameMs: 0 });
   store.state.size = SIZE;
@@ -55,8 +76,12 @@ function setup() {
   controllers.push(controller);
   const app = render(createElement(App, { store, controller, trackTerminalSize: false }));
   const frame = () => app.lastFrame() ?? '';
-  const until = (pattern: TextPattern, what = String(pattern), timeoutMs?: number) =>
-    waitForText(frame, pattern, `a frame with ${what}`, timeoutMs);
+  /** Waits for a frame with `pattern`; checks its borders. */
+  const until = async (pattern: TextPattern, what = String(pattern), timeoutMs?: number) => {
+    const shown = await waitForText(frame, pattern, `a frame with ${what}`, timeoutMs);
+    assertFrameFits(shown);
+    return shown;
+  };
   return { store, app, until };
 }
 
@@ -95,6 +120,7 @@ test('in Chinese, the exercise view says its own words in Chinese, keeps check n
   app.stdin.write('r');
   shown = await until('练习 01/1 通过：5 项检查全部通过 · s 查看参考答案', 'a pass', 30_000);
   assert.match(shown, /^通过了！s 查看参考答案/m);
+  assert.match(shown.split('\n')[0], /…$/, 'the status row is cut, not wrapped');
   assert.equal(store.state.language, 'zh-CN');
 
   app.stdin.write('t');

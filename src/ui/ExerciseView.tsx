@@ -3,6 +3,8 @@ import { Box, Text } from 'ink';
 import type { UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
+import { columns } from './width.js';
+import { truncate } from './title-row.js';
 import { contentColumns, exerciseLayout, type ExercisePane, type Rect } from './layout.js';
 import { useRenderers } from './useRenderers.js';
 import { Pane, type LineSource } from './Pane.js';
@@ -30,9 +32,32 @@ const TAB_NAME: Record<ExercisePane, keyof ExerciseWords['tab']> = {
   'exercise-output': 'output',
 };
 
-const linesOf = (lines: StyledLine[]): LineSource => ({
+/**
+ * `line` cut to `width` columns, ending in an ellipsis when cut. Ink cuts a
+ * line too, but one that ends in a wide character can come out a column over:
+ * into a pane's border, or past the terminal's edge, where it wraps and
+ * scrolls the whole screen.
+ */
+function fitLine(line: StyledLine, width: number): StyledLine {
+  const whole = line.map((segment) => segment.text).join('');
+  if (columns(whole) <= width) return line;
+  // What is kept of the text, then the ellipsis (one UTF-16 unit).
+  const kept = truncate(whole, width).length - 1;
+  const fitted: StyledLine = [];
+  let at = 0;
+  for (const segment of line) {
+    if (at >= kept) break;
+    fitted.push({ ...segment, text: segment.text.slice(0, kept - at) });
+    at += segment.text.length;
+  }
+  const last = fitted.pop() ?? { text: '' };
+  return [...fitted, { ...last, text: `${last.text}…` }];
+}
+
+/** A pane's lines, each cut to the pane's width as it is drawn. */
+const linesOf = (lines: StyledLine[], width: number): LineSource => ({
   length: lines.length,
-  slice: (from, to) => lines.slice(from, to),
+  slice: (from, to) => lines.slice(from, to).map((line) => fitLine(line, width)),
 });
 
 /** The exercise view: the learner's file (or the solution) and the hints; the checks, a check's calls, the output. */
@@ -58,11 +83,11 @@ export function ExerciseView({ store }: { store: UiStore }) {
   const blocks = checkBlocks(view, widthOf('exercise-checks'), words);
   const status = exerciseStatus(view, words);
   const sources: Record<ExercisePane, LineSource> = {
-    'exercise-file': linesOf(file),
-    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'), language)),
-    'exercise-checks': linesOf(blocks.lines),
-    'exercise-timeline': linesOf(checkTimelineLines(view, words)),
-    'exercise-output': linesOf(outputLines(view)),
+    'exercise-file': linesOf(file, fileWidth),
+    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'), language), widthOf('exercise-hints')),
+    'exercise-checks': linesOf(blocks.lines, widthOf('exercise-checks')),
+    'exercise-timeline': linesOf(checkTimelineLines(view, words), widthOf('exercise-timeline')),
+    'exercise-output': linesOf(outputLines(view), widthOf('exercise-output')),
   };
   const passing = checks.filter((check) => check.state === 'pass').length;
   const titles: Record<ExercisePane, string> = {
@@ -104,7 +129,7 @@ export function ExerciseView({ store }: { store: UiStore }) {
 
   return (
     <Box flexDirection="column">
-      <StyledText line={topRow} />
+      <StyledText line={fitLine(topRow, size.columns)} />
       {layout.compact ? (
         <Text wrap="truncate-end">
           {exercisePanes(view).map((pane) => (
