@@ -29,6 +29,9 @@ const { UiStore } = await import('../src/ui/store.js');
 const { ProgressFile } = await import('../src/ui/progress.js');
 const { findExercise } = await import('../src/exercises/exercises.js');
 const { columns } = await import('../src/ui/width.js');
+const { checkBlocks, newExerciseView } = await import('../src/ui/exercise-store.js');
+const { CATALOGS } = await import('../src/i18n/catalog.js');
+const { lineText } = await import('../src/ui/styled.js');
 
 const exercise = findExercise('1', 'server');
 if (typeof exercise === 'string') throw new Error(exercise);
@@ -161,4 +164,20 @@ test('in Chinese, a failing verification clears the notice it makes stale and ke
   assert.equal(store.state.notice, store.words.ui.verifyingAgain);
   await verified(2);
   assert.equal(store.state.notice, '');
+});
+
+test("a failing check's got wraps by columns: Chinese that the learner's program answered stays inside the pane, none of it lost", () => {
+  const view = newExerciseView(exercise, '', 0, false);
+  const actual = '"你好，Ada！欢迎来到 gRPC 的世界，这是一条比检查窗格宽得多的中文应答"';
+  const check = { name: 'greets Ada by name', state: 'fail' as const, events: [], output: [] };
+  view.verification = { exercise, file: '', output: [], passed: false, checks: [{ ...check, expected: 'x', actual }] };
+  for (const width of [36, 24]) {
+    const lines = checkBlocks(view, width, CATALOGS['zh-CN']).lines.map(lineText);
+    for (const line of lines) assert.ok(columns(line) <= width, `${columns(line)} columns at ${width}: "${line}"`);
+    const got = lines.slice(lines.findIndex((line) => line.startsWith('    got')));
+    assert.ok(got.length > 2, got.join('\n'));
+    // Each line after its 13 columns of label; a space where a line broke is the one thing dropped.
+    const text = got.map((line) => line.slice(13)).join('');
+    assert.equal(text.replace(/ /g, ''), actual.replace(/ /g, ''));
+  }
 });

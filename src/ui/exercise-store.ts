@@ -10,7 +10,7 @@ import { timelineLine } from './timeline.js';
 import { wrapWords } from './help-lines.js';
 import type { StyledLine } from './styled.js';
 import type { TimelineRow } from './store.js';
-import { pad } from './width.js';
+import { columns, graphemes, pad } from './width.js';
 import { CATALOGS, catalog, type Catalog } from '../i18n/catalog.js';
 import type { Language } from '../i18n/lang.js';
 import { exerciseTexts } from '../i18n/lessons.js';
@@ -82,19 +82,32 @@ const MARK_COLOR: Record<CheckResult['state'], string | undefined> = {
   fail: 'red',
 };
 
+/** How much of `text` (in UTF-16 units) fits in `width` columns, whole characters only, at least one. */
+function fittingLength(text: string, width: number): number {
+  let used = 0;
+  let length = 0;
+  for (const character of graphemes(text)) {
+    used += columns(character);
+    if (used > width && length > 0) break;
+    length += character.length;
+  }
+  return length;
+}
+
 /** A check's mark in a column four wide, in the words of the language (a pending check has none). */
 function markCell(state: CheckResult['state'], words: Catalog): StyledLine {
   const text = state === 'pending' ? '' : words.exercise.mark[state];
   return pad([{ text, color: MARK_COLOR[state], bold: state === 'fail' }], 4);
 }
 
-/** Lines of at most `width` characters, broken at a space where one is near; other spaces kept (a name of spaces is the point). */
+/** Lines of at most `width` columns, broken at a space where one is near; other spaces kept (a name of spaces is the point). */
 function wrapKeepingSpaces(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
-  while ([...rest].length > width) {
-    const space = rest.lastIndexOf(' ', width);
-    const cut = space > width / 2 ? space : width;
+  while (columns(rest) > width) {
+    const fits = fittingLength(rest, width);
+    const space = rest.lastIndexOf(' ', fits);
+    const cut = space > 0 && columns(rest.slice(0, space)) > width / 2 ? space : fits;
     lines.push(rest.slice(0, cut));
     rest = rest.slice(space === cut ? cut + 1 : cut);
   }
