@@ -10,11 +10,19 @@ interface SwitchWords {
   help: string;
 }
 
+/** An exercise's words: its title and its hints, as many as the English, with the same code spans. */
+export interface ExerciseTexts {
+  title: string;
+  hints: string[];
+}
+
 interface LessonWords {
   title: string;
   summary: string;
   /** A switch's words by its key (Lesson.switches). */
   switches?: Record<string, SwitchWords>;
+  /** An exercise's words by its id (Lesson.exercises). */
+  exercises?: Record<string, ExerciseTexts>;
 }
 
 let chinese: Record<string, LessonWords> | undefined;
@@ -42,4 +50,16 @@ export function switchWords(lesson: Lesson, key: string, language: Language): Sw
   const entry = lesson.switches?.find((one) => one.key === key);
   const chinese = language === 'zh-CN' ? chineseWords(lesson.slug)?.switches?.[key] : undefined;
   return chinese ?? { label: entry?.label ?? key, help: entry?.help ?? '' };
+}
+
+/** An exercise's title and hints (lessons.json `exercises`) in the language; English where a translation is missing or short of a hint. */
+export function exerciseTexts(
+  exercise: { lesson: Lesson; id: string; title: string; hints: string[] },
+  language: Language,
+): ExerciseTexts {
+  const chinese = language === 'zh-CN' ? chineseWords(exercise.lesson.slug)?.exercises?.[exercise.id] : undefined;
+  return {
+    title: chinese?.title || exercise.title,
+    hints: chinese?.hints?.length === exercise.hints.length ? chinese.hints : exercise.hints,
+  };
 }

@@ -2,11 +2,16 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
+import { StyledText } from './StyledText.js';
+import { columns } from './width.js';
+import { truncate } from './title-row.js';
 import { contentColumns, exerciseLayout, type ExercisePane, type Rect } from './layout.js';
 import { useRenderers } from './useRenderers.js';
 import { Pane, type LineSource } from './Pane.js';
 import { exerciseLabel } from '../exercises/exercises.js';
 import { projectPath } from '../exercises/report.js';
+import { exerciseTexts } from '../i18n/lessons.js';
+import type { ExerciseWords } from '../i18n/exercise-words.js';
 import {
   checkBlocks,
   checkTimelineLines,
@@ -18,22 +23,49 @@ import {
   selectedCheck,
 } from './exercise-store.js';
 
-const TAB_NAME: Record<ExercisePane, string> = {
-  'exercise-file': 'File',
-  'exercise-hints': 'Hints',
-  'exercise-checks': 'Checks',
-  'exercise-timeline': 'Calls',
-  'exercise-output': 'Output',
+/** Each pane's name in the words: its tab on a small terminal. */
+const TAB_NAME: Record<ExercisePane, keyof ExerciseWords['tab']> = {
+  'exercise-file': 'file',
+  'exercise-hints': 'hints',
+  'exercise-checks': 'checks',
+  'exercise-timeline': 'calls',
+  'exercise-output': 'output',
 };
 
-const linesOf = (lines: StyledLine[]): LineSource => ({
+/**
+ * `line` cut to `width` columns, ending in an ellipsis when cut. Ink cuts a
+ * line too, but one that ends in a wide character can come out a column over:
+ * into a pane's border, or past the terminal's edge, where it wraps and
+ * scrolls the whole screen.
+ */
+function fitLine(line: StyledLine, width: number): StyledLine {
+  const whole = line.map((segment) => segment.text).join('');
+  if (columns(whole) <= width) return line;
+  // What is kept of the text, then the ellipsis (one UTF-16 unit).
+  const kept = truncate(whole, width).length - 1;
+  const fitted: StyledLine = [];
+  let at = 0;
+  for (const segment of line) {
+    if (at >= kept) break;
+    fitted.push({ ...segment, text: segment.text.slice(0, kept - at) });
+    at += segment.text.length;
+  }
+  const last = fitted.pop() ?? { text: '' };
+  return [...fitted, { ...last, text: `${last.text}…` }];
+}
+
+/** A pane's lines, each cut to the pane's width as it is drawn. */
+const linesOf = (lines: StyledLine[], width: number): LineSource => ({
   length: lines.length,
-  slice: (from, to) => lines.slice(from, to),
+  slice: (from, to) => lines.slice(from, to).map((line) => fitLine(line, width)),
 });
 
 /** The exercise view: the learner's file (or the solution) and the hints; the checks, a check's calls, the output. */
 export function ExerciseView({ store }: { store: UiStore }) {
-  const { size, exercise: view } = store.state;
+  const { size, exercise: view, language } = store.state;
+  // Drawn in the language the UI speaks now: t switches it while the view is open.
+  const words = store.words;
+  const said = words.exercise;
   const renderers = useRenderers();
   const layout = view ? exerciseLayout(size.columns, size.rows, view.focus, view.hints > 0) : undefined;
   const widthOf = (pane: ExercisePane) =>
@@ -48,29 +80,39 @@ export function ExerciseView({ store }: { store: UiStore }) {
   const { exercise } = view;
   const checks = checksOf(view);
   const selected = selectedCheck(view);
-  const blocks = checkBlocks(view, widthOf('exercise-checks'));
-  const status = exerciseStatus(view);
+  const blocks = checkBlocks(view, widthOf('exercise-checks'), words);
+  const status = exerciseStatus(view, words);
   const sources: Record<ExercisePane, LineSource> = {
-    'exercise-file': linesOf(file),
-    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'))),
-    'exercise-checks': linesOf(blocks.lines),
-    'exercise-timeline': linesOf(checkTimelineLines(view)),
-    'exercise-output': linesOf(outputLines(view)),
+    'exercise-file': linesOf(file, fileWidth),
+    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'), language), widthOf('exercise-hints')),
+    'exercise-checks': linesOf(blocks.lines, widthOf('exercise-checks')),
+    'exercise-timeline': linesOf(checkTimelineLines(view, words), widthOf('exercise-timeline')),
+    'exercise-output': linesOf(outputLines(view), widthOf('exercise-output')),
   };
   const passing = checks.filter((check) => check.state === 'pass').length;
   const titles: Record<ExercisePane, string> = {
     'exercise-file':
       view.solution !== undefined
-        ? `Solution, read-only: ${projectPath(exercise.solutionPath)}`
-        : `Your file: ${projectPath(exercise.workPath)}`,
-    'exercise-hints': `Hints · ${view.hints} of ${exercise.hints.length} · h: next`,
-    'exercise-checks': `Checks · ${passing} of ${checks.length} pass${view.verifying ? ' · verifying' : ''}`,
-    'exercise-timeline':
-      selected === undefined
-        ? `Calls · ${store.words.ui.timelineLegend}`
-        : `Calls of "${checks[selected].name}" · ${store.words.ui.timelineLegend}`,
-    'exercise-output': `Your ${exercise.side}'s output`,
+        ? said.solutionTitle(projectPath(exercise.solutionPath))
+        : said.fileTitle(projectPath(exercise.workPath)),
+    'exercise-hints': said.hintsTitle(view.hints, exercise.hints.length),
+    'exercise-checks': said.checksTitle(passing, checks.length, view.verifying),
+    'exercise-timeline': `${said.callsTitle(selected === undefined ? undefined : checks[selected].name)} · ${words.ui.timelineLegend}`,
+    'exercise-output': said.outputTitle[exercise.side],
   };
+  // The question before an early solution, else the verification's standing and what the exercise is.
+  const topRow: StyledLine = view.confirming
+    ? [
+        { text: said.confirmQuestion, bold: true, color: 'yellow' },
+        { text: said.confirmKeys, dim: true },
+      ]
+    : [
+        { text: said.heading(exerciseLabel(exercise)), bold: true, color: 'cyan' },
+        { text: status.text, color: status.color },
+        ...(view.passed && !view.verification?.passed ? [{ text: said.passedBefore, color: 'green' }] : []),
+        ...(view.passed && view.solution === undefined ? [{ text: said.solutionKey, dim: true }] : []),
+        { text: said.about(exerciseTexts(exercise, language).title, exercise.side), dim: true },
+      ];
   const paneAt = ({ pane, rect }: { pane: ExercisePane; rect: Rect }) => (
     <Pane
       key={pane}
@@ -87,27 +129,12 @@ export function ExerciseView({ store }: { store: UiStore }) {
 
   return (
     <Box flexDirection="column">
-      {view.confirming ? (
-        <Text wrap="truncate-end">
-          <Text bold color="yellow">
-            Show the reference solution before your copy passes?
-          </Text>
-          <Text dimColor> y shows it · n or esc keeps trying</Text>
-        </Text>
-      ) : (
-        <Text wrap="truncate-end">
-          <Text bold color="cyan">{`exercise ${exerciseLabel(exercise)} `}</Text>
-          <Text color={status.color}>{status.text}</Text>
-          {view.passed && !view.verification?.passed ? <Text color="green"> (passed before)</Text> : null}
-          {view.passed && view.solution === undefined ? <Text dimColor> · s shows the solution</Text> : null}
-          <Text dimColor>{` · ${exercise.title} (you write the ${exercise.side})`}</Text>
-        </Text>
-      )}
+      <StyledText line={fitLine(topRow, size.columns)} />
       {layout.compact ? (
         <Text wrap="truncate-end">
           {exercisePanes(view).map((pane) => (
             <Text key={pane} inverse={pane === view.focus} color={pane === view.focus ? 'cyan' : undefined}>
-              {` ${TAB_NAME[pane]} `}
+              {` ${said.tab[TAB_NAME[pane]]} `}
             </Text>
           ))}
         </Text>

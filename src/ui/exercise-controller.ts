@@ -14,7 +14,6 @@ import {
   checkBlocks,
   exercisePaneColumns,
   exercisePanes,
-  hintHeading,
   hintLines,
   newExerciseView,
   selectedCheck,
@@ -22,6 +21,7 @@ import {
 import type { ExerciseView } from './exercise-store.js';
 import { loadRenderers } from './useRenderers.js';
 import { lineText } from './styled.js';
+import type { Catalog } from '../i18n/catalog.js';
 
 function readOrEmpty(path: string): string {
   try {
@@ -31,8 +31,14 @@ function readOrEmpty(path: string): string {
   }
 }
 
-/** Notices a failing verification makes stale (a hint's or a copy's stay). */
-const STALE_ON_FAILURE = /^passed!|verifying/;
+/** Notices a failing verification makes stale (a hint's or a copy's stay), in the words they were said in. */
+function staleOnFailure(notice: string, file: string, words: Catalog): boolean {
+  return (
+    notice === words.exercise.passedNotice ||
+    notice === words.exercise.savedVerifying(file) ||
+    notice === words.ui.verifyingAgain
+  );
+}
 
 export class ExerciseController {
   private running?: RunningVerification;
@@ -59,6 +65,11 @@ export class ExerciseController {
     this.store.update((state) => (state.notice = text));
   }
 
+  /** The words of the language the UI speaks now: a notice is said in it once, as it is set. */
+  private get words(): Catalog {
+    return this.store.words;
+  }
+
   /** Opens the view on an exercise (closing any other): makes the learner's copy if missing and verifies it. */
   async open(exercise: Exercise): Promise<void> {
     await this.close();
@@ -66,14 +77,14 @@ export class ExerciseController {
     try {
       made = ensureWorkingCopy(exercise);
     } catch (error) {
-      return this.notice(`cannot make your copy ${projectPath(exercise.workPath)}: ${(error as Error).message}`);
+      return this.notice(this.words.exercise.cannotMakeCopy(projectPath(exercise.workPath), (error as Error).message));
     }
     const known = this.store.state.exerciseProgress.get(exercise.key) ?? {};
     const view = newExerciseView(exercise, readOrEmpty(exercise.workPath), known.hints ?? 0, known.passed === true);
     this.store.update((state) => {
       state.exercise = view;
       // The file's path is the title of its pane: the notice stays short enough to leave keys in the footer.
-      state.notice = made ? 'made your copy: edit, save, see it verified' : 'edit your copy, save, see it verified';
+      state.notice = made ? this.words.exercise.copyMade : this.words.exercise.copyKept;
       for (const pane of exercisePanes(view)) state.scroll[pane] = { offset: 0, follow: pane !== 'exercise-file' };
     });
     if (this.watchFile) this.watch(exercise);
@@ -128,7 +139,7 @@ export class ExerciseController {
         this.running = running;
         void running.done.then((result) => this.finished(view, generation, result));
       })
-      .catch((error: Error) => this.notice(`cannot verify: ${error.message}`));
+      .catch((error: Error) => this.notice(this.words.exercise.cannotVerify(error.message)));
     return this.work;
   }
 
@@ -137,11 +148,11 @@ export class ExerciseController {
     this.store.update((state) => {
       view.verification = result;
       view.verifying = false;
-      if (result.error) state.notice = `could not verify: ${result.error}`;
+      if (result.error) state.notice = this.words.exercise.couldNotVerify(result.error);
       else if (result.passed) {
         view.passed = true;
-        state.notice = 'passed! s shows the reference solution';
-      } else if (STALE_ON_FAILURE.test(state.notice)) state.notice = '';
+        state.notice = this.words.exercise.passedNotice;
+      } else if (staleOnFailure(state.notice, basename(view.exercise.workPath), this.words)) state.notice = '';
     });
     if (result.passed && !result.error) this.remember(view.exercise, (known) => ({ ...known, passed: true }));
   }
@@ -154,7 +165,7 @@ export class ExerciseController {
     const problem = this.progress?.updateExercise(exercise.key, change);
     if (!problem || this.progressWarned) return;
     this.progressWarned = true;
-    this.notice(`progress not saved (${problem})`);
+    this.notice(this.words.ui.progressNotSaved(problem));
   }
 
   /** The next hint, into the hints pane; the count is remembered. */
@@ -162,14 +173,15 @@ export class ExerciseController {
     const view = this.view;
     if (!view) return;
     const total = view.exercise.hints.length;
-    if (view.hints >= total) return this.notice(`that was the last hint (${total} of ${total}); s shows the solution`);
+    if (view.hints >= total) return this.notice(this.words.exercise.lastHint(total));
     const next = view.hints + 1;
     this.store.update((state) => {
       view.hints = next;
       // The new hint from its first line (the pane keeps the earlier ones above it).
-      const lines = hintLines(view, exercisePaneColumns(view, state.size, 'exercise-hints')).map(lineText);
-      state.scroll['exercise-hints'] = { offset: lines.lastIndexOf(hintHeading(next, total)), follow: false };
-      state.notice = hintHeading(next, total);
+      const heading = this.words.exercise.hintHeading(next, total);
+      const lines = hintLines(view, exercisePaneColumns(view, state.size, 'exercise-hints'), state.language);
+      state.scroll['exercise-hints'] = { offset: lines.map(lineText).lastIndexOf(heading), follow: false };
+      state.notice = heading;
     });
     this.remember(view.exercise, (known) => ({ ...known, hints: Math.max(known.hints ?? 0, next) }));
   }
@@ -201,9 +213,7 @@ export class ExerciseController {
       view.solution = show ? readOrEmpty(view.exercise.solutionPath) : undefined;
       view.source = readOrEmpty(view.exercise.workPath);
       state.scroll['exercise-file'] = { offset: 0, follow: false };
-      state.notice = show
-        ? `the reference solution: ${projectPath(view.exercise.solutionPath)} (s: your file again)`
-        : '';
+      state.notice = show ? this.words.exercise.solutionShown(projectPath(view.exercise.solutionPath)) : '';
     });
   }
 
@@ -256,12 +266,12 @@ export class ExerciseController {
         // Editors save in bursts (write, rename, touch): verify once it settles.
         this.debounce = setTimeout(() => {
           if (this.view?.exercise !== exercise) return;
-          this.notice(`${file} saved: verifying it again`);
+          this.notice(this.words.exercise.savedVerifying(file));
           void this.verify();
         }, 150);
       });
     } catch (error) {
-      this.notice(`cannot watch ${projectPath(dirname(exercise.workPath))}: ${(error as Error).message}`);
+      this.notice(this.words.ui.cannotWatch(projectPath(dirname(exercise.workPath)), (error as Error).message));
     }
   }
 

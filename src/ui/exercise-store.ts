@@ -5,12 +5,15 @@
 // draw) compute the same lines.
 import type { Exercise } from '../exercises/exercises.js';
 import type { CheckResult, Verification } from '../exercises/verify.js';
-import { MARK } from '../exercises/report.js';
 import { exerciseLayout, exerciseRectOf, contentColumns, type ExercisePane } from './layout.js';
 import { timelineLine } from './timeline.js';
 import { wrapWords } from './help-lines.js';
 import type { StyledLine } from './styled.js';
 import type { TimelineRow } from './store.js';
+import { columns, graphemes, pad } from './width.js';
+import { CATALOGS, catalog, type Catalog } from '../i18n/catalog.js';
+import type { Language } from '../i18n/lang.js';
+import { exerciseTexts } from '../i18n/lessons.js';
 
 export interface ExerciseView {
   exercise: Exercise;
@@ -79,13 +82,32 @@ const MARK_COLOR: Record<CheckResult['state'], string | undefined> = {
   fail: 'red',
 };
 
-/** Lines of at most `width` characters, broken at a space where one is near; other spaces kept (a name of spaces is the point). */
+/** How much of `text` (in UTF-16 units) fits in `width` columns, whole characters only, at least one. */
+function fittingLength(text: string, width: number): number {
+  let used = 0;
+  let length = 0;
+  for (const character of graphemes(text)) {
+    used += columns(character);
+    if (used > width && length > 0) break;
+    length += character.length;
+  }
+  return length;
+}
+
+/** A check's mark in a column four wide, in the words of the language (a pending check has none). */
+function markCell(state: CheckResult['state'], words: Catalog): StyledLine {
+  const text = state === 'pending' ? '' : words.exercise.mark[state];
+  return pad([{ text, color: MARK_COLOR[state], bold: state === 'fail' }], 4);
+}
+
+/** Lines of at most `width` columns, broken at a space where one is near; other spaces kept (a name of spaces is the point). */
 function wrapKeepingSpaces(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
-  while ([...rest].length > width) {
-    const space = rest.lastIndexOf(' ', width);
-    const cut = space > width / 2 ? space : width;
+  while (columns(rest) > width) {
+    const fits = fittingLength(rest, width);
+    const space = rest.lastIndexOf(' ', fits);
+    const cut = space > 0 && columns(rest.slice(0, space)) > width / 2 ? space : fits;
     lines.push(rest.slice(0, cut));
     rest = rest.slice(space === cut ? cut + 1 : cut);
   }
@@ -93,7 +115,7 @@ function wrapKeepingSpaces(text: string, width: number): string[] {
   return lines;
 }
 
-/** A failure's "expected …" or "got …", wrapped under its own column. */
+/** A failure's "expected …" or "got …", wrapped under its own column: the check's own English, in every language. */
 function detailLines(label: string, text: string, width: number): StyledLine[] {
   const lead = `    ${label.padEnd(9)}`;
   const wrapped = wrapKeepingSpaces(text, Math.max(8, width - lead.length));
@@ -104,24 +126,24 @@ function detailLines(label: string, text: string, width: number): StyledLine[] {
 }
 
 /** The checks pane's lines at `width`, and the line each check starts on. */
-export function checkBlocks(view: ExerciseView, width: number): { lines: StyledLine[]; starts: number[] } {
+export function checkBlocks(
+  view: ExerciseView,
+  width: number,
+  words: Catalog = CATALOGS.en,
+): { lines: StyledLine[]; starts: number[] } {
   const lines: StyledLine[] = [];
   const starts: number[] = [];
   for (const check of checksOf(view)) {
     starts.push(lines.length);
     const time = check.ms !== undefined && check.state === 'pass' ? `  ${Math.round(check.ms)} ms` : '';
-    lines.push([
-      { text: MARK[check.state].trim().padEnd(4), color: MARK_COLOR[check.state], bold: check.state === 'fail' },
-      { text: `  ${check.name}` },
-      { text: time, dim: true },
-    ]);
+    lines.push([...markCell(check.state, words), { text: `  ${check.name}` }, { text: time, dim: true }]);
     if (check.state === 'fail') {
       lines.push(...detailLines('expected', check.expected ?? '', width));
       lines.push(...detailLines('got', check.actual ?? '', width));
     }
   }
   if (view.verification?.error)
-    for (const part of wrapWords(`could not verify: ${view.verification.error}`, width))
+    for (const part of wrapWords(words.exercise.couldNotVerify(view.verification.error), width))
       lines.push([{ text: part, color: 'red' }]);
   return { lines, starts };
 }
@@ -138,20 +160,19 @@ export function checkTimelineRows(view: ExerciseView): TimelineRow[] {
   });
 }
 
-export function checkTimelineLines(view: ExerciseView): StyledLine[] {
-  return checkTimelineRows(view).map((row) => timelineLine(row));
+export function checkTimelineLines(view: ExerciseView, words: Catalog = CATALOGS.en): StyledLine[] {
+  return checkTimelineRows(view).map((row) => timelineLine(row, words));
 }
 
-export const hintHeading = (number: number, total: number) => `hint ${number} of ${total}`;
-
-/** The hints seen so far, each wrapped at `width`, numbered, a blank line between them. */
-export function hintLines(view: ExerciseView, width: number): StyledLine[] {
-  const { hints } = view.exercise;
+/** The hints seen so far, in the language, each wrapped at `width`, numbered, a blank line between them. */
+export function hintLines(view: ExerciseView, width: number, language: Language): StyledLine[] {
+  const { hints } = exerciseTexts(view.exercise, language);
+  const words = catalog(language).exercise;
   return hints
     .slice(0, view.hints)
     .flatMap((hint, index) => [
       ...(index ? [[] as StyledLine] : []),
-      [{ text: hintHeading(index + 1, hints.length), bold: true, color: 'yellow' }],
+      [{ text: words.hintHeading(index + 1, hints.length), bold: true, color: 'yellow' }],
       ...wrapWords(hint, width).map((line): StyledLine => [{ text: line }]),
     ]);
 }
@@ -165,15 +186,16 @@ export function outputLines(view: ExerciseView): StyledLine[] {
 }
 
 /** A verification's standing, for the view's title row. */
-export function exerciseStatus(view: ExerciseView): { text: string; color: string } {
+export function exerciseStatus(view: ExerciseView, words: Catalog): { text: string; color: string } {
   const { verification } = view;
   const checks = checksOf(view);
   const passing = checks.filter((check) => check.state === 'pass').length;
-  if (verification?.error) return { text: `could not verify: ${verification.error}`, color: 'red' };
+  const said = words.exercise;
+  if (verification?.error) return { text: said.couldNotVerify(verification.error), color: 'red' };
   if (view.verifying || !verification || verification.passed === undefined)
-    return { text: `verifying… ${passing} of ${checks.length} pass`, color: 'yellow' };
-  if (verification.passed) return { text: `passed: all ${checks.length} checks pass`, color: 'green' };
-  return { text: `${passing} of ${checks.length} checks pass`, color: 'red' };
+    return { text: said.verifyingStatus(passing, checks.length), color: 'yellow' };
+  if (verification.passed) return { text: said.passedStatus(checks.length), color: 'green' };
+  return { text: said.failingStatus(passing, checks.length), color: 'red' };
 }
 
 /** The panes Tab moves between: the hints once one has been seen. */
