@@ -44,6 +44,8 @@ export interface UiWords {
   sourceTitle(shown: string, other: string): string;
   timelineKept(shown: number, total: number): string;
   timelineLegend: string;
+  /** A pane's title says it follows new lines at the bottom. */
+  following: string;
   listedServer: Record<'starting' | 'stopped' | 'killed', string>;
   listedExited(how: string): string;
   listedClient: Record<'running' | 'paused' | 'not-started', string>;
@@ -135,6 +137,7 @@ const en: UiWords = {
   sourceTitle: (shown, other) => `Source: ${shown} (c: ${other})`,
   timelineKept: (shown, total) => ` last ${shown} of ${total} ·`,
   timelineLegend: '──▶ client to server  ◀── server to client',
+  following: 'follow',
   listedServer: { starting: 'starting', stopped: 'stopped', killed: 'killed' },
   listedExited: (how) => `exited ${how}`,
   listedClient: { running: 'running', paused: 'paused', 'not-started': 'not started' },
@@ -234,6 +237,7 @@ const zhCN: UiWords = {
   sourceTitle: (shown, other) => `源代码：${shown}（c：${other}）`,
   timelineKept: (shown, total) => ` 最近 ${shown} 条，共 ${total} 条 ·`,
   timelineLegend: '──▶ 客户端到服务端  ◀── 服务端到客户端',
+  following: '跟随',
   listedServer: { starting: '正在启动', stopped: '已停止', killed: '已杀掉' },
   listedExited: (how) => `已退出 ${how}`,
   listedClient: { running: '运行中', paused: '已暂停', 'not-started': '未启动' },

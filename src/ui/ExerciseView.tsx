@@ -1,10 +1,8 @@
 import { useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { UiStore } from './store.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
-import { columns } from './width.js';
-import { truncate } from './title-row.js';
 import { contentColumns, exerciseLayout, type ExercisePane, type Rect } from './layout.js';
 import { useRenderers } from './useRenderers.js';
 import { Pane, type LineSource } from './Pane.js';
@@ -32,32 +30,10 @@ const TAB_NAME: Record<ExercisePane, keyof ExerciseWords['tab']> = {
   'exercise-output': 'output',
 };
 
-/**
- * `line` cut to `width` columns, ending in an ellipsis when cut. Ink cuts a
- * line too, but one that ends in a wide character can come out a column over:
- * into a pane's border, or past the terminal's edge, where it wraps and
- * scrolls the whole screen.
- */
-function fitLine(line: StyledLine, width: number): StyledLine {
-  const whole = line.map((segment) => segment.text).join('');
-  if (columns(whole) <= width) return line;
-  // What is kept of the text, then the ellipsis (one UTF-16 unit).
-  const kept = truncate(whole, width).length - 1;
-  const fitted: StyledLine = [];
-  let at = 0;
-  for (const segment of line) {
-    if (at >= kept) break;
-    fitted.push({ ...segment, text: segment.text.slice(0, kept - at) });
-    at += segment.text.length;
-  }
-  const last = fitted.pop() ?? { text: '' };
-  return [...fitted, { ...last, text: `${last.text}…` }];
-}
-
-/** A pane's lines, each cut to the pane's width as it is drawn. */
-const linesOf = (lines: StyledLine[], width: number): LineSource => ({
+/** A pane's lines (the pane cuts each to its width by columns as it draws it). */
+const linesOf = (lines: StyledLine[]): LineSource => ({
   length: lines.length,
-  slice: (from, to) => lines.slice(from, to).map((line) => fitLine(line, width)),
+  slice: (from, to) => lines.slice(from, to),
 });
 
 /** The exercise view: the learner's file (or the solution) and the hints; the checks, a check's calls, the output. */
@@ -83,11 +59,11 @@ export function ExerciseView({ store }: { store: UiStore }) {
   const blocks = checkBlocks(view, widthOf('exercise-checks'), words);
   const status = exerciseStatus(view, words);
   const sources: Record<ExercisePane, LineSource> = {
-    'exercise-file': linesOf(file, fileWidth),
-    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'), language), widthOf('exercise-hints')),
-    'exercise-checks': linesOf(blocks.lines, widthOf('exercise-checks')),
-    'exercise-timeline': linesOf(checkTimelineLines(view, words), widthOf('exercise-timeline')),
-    'exercise-output': linesOf(outputLines(view), widthOf('exercise-output')),
+    'exercise-file': linesOf(file),
+    'exercise-hints': linesOf(hintLines(view, widthOf('exercise-hints'), language)),
+    'exercise-checks': linesOf(blocks.lines),
+    'exercise-timeline': linesOf(checkTimelineLines(view, words)),
+    'exercise-output': linesOf(outputLines(view)),
   };
   const passing = checks.filter((check) => check.state === 'pass').length;
   const titles: Record<ExercisePane, string> = {
@@ -129,15 +105,16 @@ export function ExerciseView({ store }: { store: UiStore }) {
 
   return (
     <Box flexDirection="column">
-      <StyledText line={fitLine(topRow, size.columns)} />
+      <StyledText line={topRow} width={size.columns} />
       {layout.compact ? (
-        <Text wrap="truncate-end">
-          {exercisePanes(view).map((pane) => (
-            <Text key={pane} inverse={pane === view.focus} color={pane === view.focus ? 'cyan' : undefined}>
-              {` ${said.tab[TAB_NAME[pane]]} `}
-            </Text>
-          ))}
-        </Text>
+        <StyledText
+          width={size.columns}
+          line={exercisePanes(view).map((pane) => ({
+            text: ` ${said.tab[TAB_NAME[pane]]} `,
+            inverse: pane === view.focus,
+            color: pane === view.focus ? 'cyan' : undefined,
+          }))}
+        />
       ) : null}
       <Box flexDirection="row">
         {layout.columns.map((column, index) => (

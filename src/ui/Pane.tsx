@@ -36,7 +36,7 @@ export function Pane({ store, id, title, lines, width, height, focused, highligh
   const narrow = width - 4 < 30;
   const position =
     lines.length > inner ? `${narrow ? '' : `${offset + 1}-`}${offset + visible.length}/${lines.length}` : '';
-  const following = follow && lines.length > inner ? (narrow ? ' ↓' : ' follow') : '';
+  const following = follow && lines.length > inner ? (narrow ? ' ↓' : ` ${store.words.ui.following}`) : '';
   // Exactly one row: a title that wrapped would push the content down a line.
   const row = fitTitleRow(title, `${position}${following}`, width - 4);
   return (
