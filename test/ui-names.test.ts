@@ -12,6 +12,8 @@ test('names are comma-separated; "" is an empty name; an empty line is the lesso
   assert.equal(parseNames('  , '), undefined);
   assert.equal(formatNames(['Ada', '']), 'Ada, ""');
   assert.deepEqual(parseNames(formatNames(['', 'Bob'])), ['', 'Bob']);
+  // As a Chinese keyboard types them: full-width commas, and curly quotes for an empty name.
+  assert.deepEqual(parseNames('张三，李四, Ada，“”'), ['张三', '李四', 'Ada', '']);
 });
 
 test('control characters never reach a name', () => {
