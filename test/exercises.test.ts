@@ -51,7 +51,8 @@ test("a lesson 02 server that ignores the cancel fails the check made for it, fr
 });
 
 describe('the learner commands', () => {
-  const env = { ...process.env, CI: '' };
+  // English whatever the machine's locale: the commands follow LANG.
+  const env = { ...process.env, CI: '', LC_ALL: '', LC_MESSAGES: '', LANG: '' };
   const run = (script: string, ...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
       cwd: ROOT,
@@ -128,5 +129,40 @@ describe('the learner commands', () => {
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1);
     }
+  });
+});
+
+describe('the learner commands in Chinese', () => {
+  const run = (args: string[], locale: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/exercise.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: '', LC_ALL: '', LC_MESSAGES: '', LANG: '', ...locale },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const exercise = findExercise('3', 'client');
+  if (typeof exercise === 'string') throw new Error(exercise);
+
+  test('--lang zh-CN: the exercise, its hints and the list in Chinese; commands and paths as they are', async () => {
+    const { exerciseTexts } = await import('../src/i18n/lessons.js');
+    const chinese = exerciseTexts(exercise, 'zh-CN');
+    const started = run(['3', '--exercise', 'client', '--lang', 'zh-CN']);
+    assert.equal(started.status, 0, started.stderr);
+    assert.ok(started.stdout.includes(`练习 03/2：${chinese.title}（由你编写客户端）`), started.stdout);
+    assert.match(started.stdout, /^已生成你的副本：.*03-client-streaming\/client\.ts（找 TODO）$/m);
+    assert.match(started.stdout, /^验证：npm run verify -- 3 --exercise 2 {3}/m);
+    const hinted = run(['hint', '3', '--exercise', 'client', '--lang', 'zh-CN']);
+    assert.equal(hinted.status, 0, hinted.stderr);
+    assert.equal(hinted.stdout, `提示 1/${exercise.hints.length}：${chinese.hints[0]}\n`);
+    // A zh locale alone chooses Chinese, as npm run lesson does.
+    const listed = run(['list'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(
+      listed.stdout,
+      new RegExp(`^03/2 +client +进行中 +${chinese.title.replace(/[()（）]/g, '.')}  （看过 1 条提示）$`, 'm'),
+    );
+    const bad = run(['list', '--lang', 'fr']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--lang must be en or zh-CN, got "fr"/);
   });
 });

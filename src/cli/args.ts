@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { splitAddress } from '../address.js';
 import { findLesson, unknownLessonMessage, type Lesson } from '../lessons.js';
+import { languageFromEnv, parseLanguage, type Language } from '../i18n/lang.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
@@ -84,4 +85,10 @@ export function parseTarget(text: string, flag = '--target'): string {
   if (address.port < 1 || address.port > 65_535)
     fail(`${flag} port must be 1 to 65535, got ${address.port}`, EXIT_USAGE);
   return text;
+}
+
+/** `--lang en|zh-CN`, or without it the locale's language (LC_ALL, LC_MESSAGES, LANG). */
+export function languageFrom(flag: unknown): Language {
+  if (flag === undefined) return languageFromEnv();
+  return parseLanguage(String(flag)) ?? fail(`--lang must be en or zh-CN, got "${String(flag)}"`, EXIT_USAGE);
 }

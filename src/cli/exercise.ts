@@ -1,7 +1,7 @@
 // npm run exercise -- [start|reset|hint|solution|list] <lesson>: the learner's
 // side of an exercise, besides verifying it (npm run verify).
 import { existsSync, readFileSync } from 'node:fs';
-import { EXIT_USAGE, fail, parseCommandLine } from './args.js';
+import { EXIT_USAGE, fail, languageFrom, parseCommandLine } from './args.js';
 import {
   allExercises,
   ensureWorkingCopy,
@@ -11,7 +11,10 @@ import {
   resetWorkingCopy,
   type Exercise,
 } from '../exercises/exercises.js';
-import { exerciseHeading, projectPath } from '../exercises/report.js';
+import { projectPath } from '../exercises/report.js';
+import { catalog } from '../i18n/catalog.js';
+import { exerciseTexts } from '../i18n/lessons.js';
+import { columns } from '../ui/width.js';
 import { ProgressFile } from '../ui/progress.js';
 
 const USAGE = `
@@ -30,13 +33,22 @@ over real gRPC against the tutorial's own client or server.
   list       every exercise, with what you have done of it
   --exercise N  which of the lesson's exercises (number or id); needed when it has several
   --yes      show the solution before you have passed
+  --lang L   en or zh-CN (简体中文) for the titles, hints and what is said
+             around them; without it, LC_ALL / LC_MESSAGES / LANG decide
+             (errors stay English)
   -h, --help show this help
 `;
 
 const ACTIONS = ['start', 'reset', 'hint', 'solution', 'list'] as const;
 type Action = (typeof ACTIONS)[number];
 
-const { values, positionals } = parseCommandLine(USAGE, { exercise: { type: 'string' }, yes: { type: 'boolean' } });
+const { values, positionals } = parseCommandLine(USAGE, {
+  exercise: { type: 'string' },
+  yes: { type: 'boolean' },
+  lang: { type: 'string' },
+});
+const language = languageFrom(values.lang);
+const said = catalog(language).exercise.command;
 const action: Action = (ACTIONS as readonly string[]).includes(positionals[0])
   ? (positionals.shift() as Action)
   : 'start';
@@ -66,7 +78,7 @@ switch (action) {
     break;
   case 'reset':
     resetWorkingCopy(exercise);
-    write(`${projectPath(exercise.workPath)} is the starting file again`);
+    write(said.reset(projectPath(exercise.workPath)));
     break;
   case 'hint':
     hint(exercise);
@@ -78,25 +90,23 @@ switch (action) {
 
 async function start(exercise: Exercise): Promise<void> {
   const made = ensureWorkingCopy(exercise);
-  write(exerciseHeading(exercise));
-  write(`${made ? 'made your copy' : 'your copy'}: ${projectPath(exercise.workPath)} (look for TODO)`);
-  write(
-    `the ${exercise.side === 'server' ? 'tutorial calls your server' : 'tutorial runs your client against its server'}; the checks:`,
-  );
+  write(said.heading(exerciseLabel(exercise), exerciseTexts(exercise, language).title, exercise.side));
+  write(said.copy(made, projectPath(exercise.workPath)));
+  write(said.checksIntro[exercise.side]);
   for (const name of listedCheckNames(exercise)) write(`  - ${name}`);
   write('');
-  write(`verify:  npm run verify -- ${ref}   (add --watch to verify on every save)`);
-  write(`hint:    npm run exercise -- hint ${ref}`);
-  write(`start over: npm run exercise -- reset ${ref}`);
+  write(said.verify(ref));
+  write(said.hint(ref));
+  write(said.startOver(ref));
 }
 
 function hint(exercise: Exercise): void {
   const seen = progress.exercises().get(exercise.key)?.hints ?? 0;
   const next = Math.min(seen + 1, exercise.hints.length);
-  exercise.hints
-    .slice(0, next)
-    .forEach((text, index) => write(`hint ${index + 1} of ${exercise.hints.length}: ${text}`));
-  if (next === exercise.hints.length && seen >= next) write('that was the last hint; the solution is one command away');
+  exerciseTexts(exercise, language)
+    .hints.slice(0, next)
+    .forEach((text, index) => write(said.hintLine(index + 1, exercise.hints.length, text)));
+  if (next === exercise.hints.length && seen >= next) write(said.lastHint);
   progress.updateExercise(exercise.key, (state) => ({ ...state, hints: next }));
 }
 
@@ -114,9 +124,9 @@ function list(): void {
   const states = progress.exercises();
   for (const exercise of allExercises()) {
     const state = states.get(exercise.key) ?? {};
-    const status = state.passed ? 'passed' : existsSync(exercise.workPath) ? 'started' : '';
+    const status = said.status[state.passed ? 'passed' : existsSync(exercise.workPath) ? 'started' : 'none'];
     write(
-      `${exerciseLabel(exercise).padEnd(6)} ${exercise.side.padEnd(7)} ${status.padEnd(8)} ${exercise.title}${state.hints ? `  (${state.hints} hint${state.hints > 1 ? 's' : ''})` : ''}`,
+      `${exerciseLabel(exercise).padEnd(6)} ${exercise.side.padEnd(7)} ${status}${' '.repeat(Math.max(0, 8 - columns(status)))} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
     );
   }
 }

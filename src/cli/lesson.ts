@@ -1,8 +1,7 @@
 // npm run lesson: the tutorial's front door.
-import { EXIT_USAGE, fail, lessonFromArgs, parseCommandLine } from './args.js';
+import { lessonFromArgs, languageFrom, parseCommandLine } from './args.js';
 import { LESSONS, lessonNumberText } from '../lessons.js';
 import { catalog } from '../i18n/catalog.js';
-import { languageFromEnv, parseLanguage } from '../i18n/lang.js';
 import { lessonSummary, lessonTitle } from '../i18n/lessons.js';
 
 const USAGE = `
@@ -34,10 +33,7 @@ const { values, positionals } = parseCommandLine(USAGE, {
   name: { type: 'string', multiple: true },
   lang: { type: 'string' },
 });
-const language =
-  values.lang === undefined
-    ? languageFromEnv()
-    : (parseLanguage(values.lang as string) ?? fail(`--lang must be en or zh-CN, got "${values.lang}"`, EXIT_USAGE));
+const language = languageFrom(values.lang);
 const words = catalog(language);
 const label = (entry: (typeof LESSONS)[number]) => `${lessonNumberText(entry.number)}  ${lessonTitle(entry, language)}`;
 

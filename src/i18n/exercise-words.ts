@@ -47,6 +47,25 @@ export interface ExerciseWords {
   lastHint(total: number): string;
   solutionShown(path: string): string;
   savedVerifying(file: string): string;
+
+  /** What `npm run exercise` prints around an exercise (its errors stay English: they are grepped). */
+  command: ExerciseCommandWords;
+}
+
+export interface ExerciseCommandWords {
+  /** "exercise 01/1: Greet by name (you write the server)" */
+  heading(label: string, title: string, side: Side): string;
+  /** "made your copy: exercises/01-unary/server.ts (look for TODO)" */
+  copy(made: boolean, path: string): string;
+  checksIntro: Record<Side, string>;
+  verify(ref: string): string;
+  hint(ref: string): string;
+  startOver(ref: string): string;
+  hintLine(number: number, total: number, text: string): string;
+  lastHint: string;
+  reset(path: string): string;
+  status: Record<'passed' | 'started' | 'none', string>;
+  hintsSeen(count: number): string;
 }
 
 const en: ExerciseWords = {
@@ -81,6 +100,23 @@ const en: ExerciseWords = {
   lastHint: (total) => `that was the last hint (${total} of ${total}); s shows the solution`,
   solutionShown: (path) => `the reference solution: ${path} (s: your file again)`,
   savedVerifying: (file) => `${file} saved: verifying it again`,
+
+  command: {
+    heading: (label, title, side) => `exercise ${label}: ${title} (you write the ${side})`,
+    copy: (made, path) => `${made ? 'made your copy' : 'your copy'}: ${path} (look for TODO)`,
+    checksIntro: {
+      server: 'the tutorial calls your server; the checks:',
+      client: 'the tutorial runs your client against its server; the checks:',
+    },
+    verify: (ref) => `verify:  npm run verify -- ${ref}   (add --watch to verify on every save)`,
+    hint: (ref) => `hint:    npm run exercise -- hint ${ref}`,
+    startOver: (ref) => `start over: npm run exercise -- reset ${ref}`,
+    hintLine: (number, total, text) => `hint ${number} of ${total}: ${text}`,
+    lastHint: 'that was the last hint; the solution is one command away',
+    reset: (path) => `${path} is the starting file again`,
+    status: { passed: 'passed', started: 'started', none: '' },
+    hintsSeen: (count) => `  (${count} hint${count > 1 ? 's' : ''})`,
+  },
 };
 
 // Notices no wider than the English ones: the footer gives the keys what they leave.
@@ -115,6 +151,23 @@ const zhCN: ExerciseWords = {
   lastHint: (total) => `这已是最后一条提示（${total}/${total}）；s 查看参考答案`,
   solutionShown: (path) => `参考答案：${path}（s：回到你的文件）`,
   savedVerifying: (file) => `${file} 已保存：重新验证`,
+
+  command: {
+    heading: (label, title, side) => `练习 ${label}：${title}（由你编写${side === 'server' ? '服务端' : '客户端'}）`,
+    copy: (made, path) => `${made ? '已生成你的副本' : '你的副本'}：${path}（找 TODO）`,
+    checksIntro: {
+      server: '教程会调用你的服务端；检查项：',
+      client: '教程会让你的客户端调用它自己的服务端；检查项：',
+    },
+    verify: (ref) => `验证：npm run verify -- ${ref}   （加上 --watch，每次保存都会验证）`,
+    hint: (ref) => `提示：npm run exercise -- hint ${ref}`,
+    startOver: (ref) => `重新开始：npm run exercise -- reset ${ref}`,
+    hintLine: (number, total, text) => `提示 ${number}/${total}：${text}`,
+    lastHint: '这已是最后一条提示；参考答案只差一条命令',
+    reset: (path) => `${path} 又是起始文件了`,
+    status: { passed: '已通过', started: '进行中', none: '' },
+    hintsSeen: (count) => `  （看过 ${count} 条提示）`,
+  },
 };
 
 export const EXERCISE_WORDS: Readonly<Record<Language, ExerciseWords>> = { en, 'zh-CN': zhCN };
