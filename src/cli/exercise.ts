@@ -124,7 +124,7 @@ function list(): void {
   const states = progress.exercises();
   for (const exercise of allExercises()) {
     const state = states.get(exercise.key) ?? {};
-    const status = said.status[state.passed ? 'passed' : existsSync(exercise.workPath) ? 'started' : 'none'];
+    const status = state.passed ? said.status.passed : existsSync(exercise.workPath) ? said.status.started : '';
     write(
       `${exerciseLabel(exercise).padEnd(6)} ${exercise.side.padEnd(7)} ${status}${' '.repeat(Math.max(0, 8 - columns(status)))} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
     );

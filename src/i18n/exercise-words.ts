@@ -64,7 +64,7 @@ export interface ExerciseCommandWords {
   hintLine(number: number, total: number, text: string): string;
   lastHint: string;
   reset(path: string): string;
-  status: Record<'passed' | 'started' | 'none', string>;
+  status: Record<'passed' | 'started', string>;
   hintsSeen(count: number): string;
 }
 
@@ -114,7 +114,7 @@ const en: ExerciseWords = {
     hintLine: (number, total, text) => `hint ${number} of ${total}: ${text}`,
     lastHint: 'that was the last hint; the solution is one command away',
     reset: (path) => `${path} is the starting file again`,
-    status: { passed: 'passed', started: 'started', none: '' },
+    status: { passed: 'passed', started: 'started' },
     hintsSeen: (count) => `  (${count} hint${count > 1 ? 's' : ''})`,
   },
 };
@@ -165,7 +165,7 @@ const zhCN: ExerciseWords = {
     hintLine: (number, total, text) => `提示 ${number}/${total}：${text}`,
     lastHint: '这已是最后一条提示；参考答案只差一条命令',
     reset: (path) => `${path} 又是起始文件了`,
-    status: { passed: '已通过', started: '进行中', none: '' },
+    status: { passed: '已通过', started: '进行中' },
     hintsSeen: (count) => `  （看过 ${count} 条提示）`,
   },
 };
