@@ -124,7 +124,8 @@ function catalogSayings(): Saying[] {
         } catch {
           continue; // A word that needs a list or a number where a hole stands: no span quotes it.
         }
-        if (typeof english === 'string')
+        // A word that says "undefined" where an argument was left out needs that argument.
+        if (typeof english === 'string' && !(mask && english.includes('undefined')))
           add(english, (fill) => String((zh as (...a: unknown[]) => unknown)(...args(fill))));
       }
     } else if (typeof en === 'object' && en !== null && typeof zh === 'object' && zh !== null)
@@ -318,6 +319,8 @@ test('a quote of the UI may be said as the Chinese UI says it, and only so', () 
     block('Hello, Ada!', 'server held at most 16 chunks'),
   ].join('\n\n');
   assertSameShape(english, good);
+  // A word left without the argument it needs says "undefined": no JavaScript `undefined` is taken for it.
+  assert.deepEqual(chineseUiWords('undefined'), []);
   const lesson03 = `03 ${lessonTitle(LESSONS[2], 'zh-CN')} · `;
   for (const bad of [
     // Not what the catalog says for that English.
