@@ -420,6 +420,8 @@ describe('npm run lesson in Chinese', () => {
     assert.match(run.stdout, /^timeline（消息大小包含 5 字节的 gRPC 前缀）$/m);
     assert.match(run.stdout, /^ {2}调用 1：\/rpc_package\.HelloWorldService\/SayHello（一元调用）$/m);
     assert.match(run.stdout, /ms {2}客户端半关闭（不再发送请求）$/m);
+    assert.match(run.stdout, /ms {2}客户端 → 服务端 +\d+ B {2}\{"name":"world"\}$/m);
+    assert.match(run.stdout, /ms {2}服务端 → 客户端 {2}trailers grpc-status: 0/m);
     assert.match(run.stdout, /ms {2}状态 OK$/m);
     assert.doesNotMatch(run.stdout, /half-closed|exited with|timeline \(/);
   });

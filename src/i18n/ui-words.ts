@@ -44,6 +44,8 @@ export interface UiWords {
   sourceTitle(shown: string, other: string): string;
   timelineKept(shown: number, total: number): string;
   timelineLegend: string;
+  /** Under a lesson's several servers: how many calls of the latest run each served. */
+  served(count: number): string;
   /** A pane's title says it follows new lines at the bottom. */
   following: string;
   listedServer: Record<'starting' | 'stopped' | 'killed', string>;
@@ -137,6 +139,7 @@ const en: UiWords = {
   sourceTitle: (shown, other) => `Source: ${shown} (c: ${other})`,
   timelineKept: (shown, total) => ` last ${shown} of ${total} ·`,
   timelineLegend: '──▶ client to server  ◀── server to client',
+  served: (count) => `${count} served`,
   following: 'follow',
   listedServer: { starting: 'starting', stopped: 'stopped', killed: 'killed' },
   listedExited: (how) => `exited ${how}`,
@@ -237,6 +240,7 @@ const zhCN: UiWords = {
   sourceTitle: (shown, other) => `源代码：${shown}（c：${other}）`,
   timelineKept: (shown, total) => ` 最近 ${shown} 条，共 ${total} 条 ·`,
   timelineLegend: '──▶ 客户端到服务端  ◀── 服务端到客户端',
+  served: (count) => `处理 ${count} 次`,
   following: '跟随',
   listedServer: { starting: '正在启动', stopped: '已停止', killed: '已杀掉' },
   listedExited: (how) => `已退出 ${how}`,

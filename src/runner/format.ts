@@ -81,7 +81,7 @@ export function formatWireEvent(event: WireEvent, method?: string, words: Catalo
     case 'call':
       return words.call(event.call, event.method, words.kind[event.kind]);
     case 'message': {
-      const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
+      const arrow = words.direction[event.direction];
       const { wire, compression } = messageSize(event);
       const size = `${wire.padStart(8)}${compression ? ` ${compression}` : ''}`;
       return `${formatMs(event.ms)}  ${arrow} ${size}  ${messagePreview(event, method)}`;
@@ -89,7 +89,7 @@ export function formatWireEvent(event: WireEvent, method?: string, words: Catalo
     case 'half-close':
       return `${formatMs(event.ms)}  ${words.halfClosed}`;
     case 'headers': {
-      const arrow = event.direction === 'client->server' ? 'client → server' : 'server → client';
+      const arrow = words.direction[event.direction];
       const details = statusDetailsSummary(event.headers);
       return `${formatMs(event.ms)}  ${arrow}  ${HEADER_LABEL[event.kind].padEnd(7)} ${details ? `${words.errorDetails} ${details}  ` : ''}${headerList(event.headers)}`;
     }
@@ -159,11 +159,11 @@ export class CallBackends {
    * What the call's row says of where it went: "b"; "b via 127.0.0.1:50060"
    * through a proxy; the peer alone while no server is known ("unix socket").
    */
-  text(key: string): string | undefined {
+  text(key: string, words: Catalog = ENGLISH): string | undefined {
     const call = this.calls.get(key);
     if (!call) return undefined;
     if (call.label === undefined) return call.peer;
-    return call.direct ? call.label : `${call.label} via ${call.peer}`;
+    return call.direct ? call.label : words.via(call.label, call.peer);
   }
 
   clear(): void {

@@ -59,7 +59,7 @@ export async function runTranscript(
       timeline.push(
         wire.type === 'call' && lesson.servers
           ? () => {
-              const backend = backends.text(String(wire.call));
+              const backend = backends.text(String(wire.call), words);
               return `${line}${backend === undefined ? '' : ` → ${backend}`}`;
             }
           : line,

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { UiStore } from './store.js';
 import type { Rect } from './layout.js';
+import { columns } from './width.js';
 
 /**
  * One row over the server panes of a lesson with several servers: above each
@@ -14,8 +15,8 @@ export function BackendBars({ store, slots }: { store: UiStore; slots: { label: 
     <Box flexDirection="row">
       {slots.map(({ label, rect }) => {
         const count = served.get(label) ?? 0;
-        const after = ` ${count} served`;
-        const room = Math.max(1, rect.width - label.length - after.length - 3);
+        const after = ` ${store.words.ui.served(count)}`;
+        const room = Math.max(1, rect.width - columns(label) - columns(after) - 3);
         const filled = most === 0 ? 0 : Math.round((count / most) * room);
         return (
           <Box key={label} width={rect.width}>

@@ -466,7 +466,7 @@ export class UiStore {
    * a proxy), or the address the call went to while that is not known.
    */
   backendOf(row: TimelineRow): string | undefined {
-    return this.backends.text(`${row.run}/${row.client ?? ''}/${row.event.call}`);
+    return this.backends.text(`${row.run}/${row.client ?? ''}/${row.event.call}`, this.words);
   }
 
   /** The state of the listed client with this label (made on the spot for one the lesson does not list). */
