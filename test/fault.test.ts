@@ -12,6 +12,7 @@ import { UiStore, type TimelineRow } from '../src/ui/store.js';
 import { LessonSession, type SessionEvent } from '../src/runner/session.js';
 import type { WireEvent } from '../src/instrument/events.js';
 import { isAlive, lesson, startObservedLessonServer, waitFor, type ObservedServer } from './helpers.js';
+import { CATALOGS } from '../src/i18n/catalog.js';
 
 const controllers: LessonController[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -229,6 +230,7 @@ test('K with no run in flight kills and restarts the server, with a fault row of
   const fault = rowsOf(store, 1).find((event) => event.type === 'fault');
   assert.ok(fault && fault.type === 'fault' && fault.fault === 'kill-server' && fault.call === undefined);
   assert.match(fault.detail, /no client running/);
+  assert.equal(CATALOGS['zh-CN'].faultDetail(fault.detail), '服务端已被杀掉（SIGKILL）：没有在运行的客户端');
   await waitFor(() => store.state.server.state === 'listening', 'the server to listen again', 20_000);
   assert.notEqual(controller.serverPid, killedPid);
 });
@@ -259,6 +261,10 @@ test('d sets a deadline for each call of the next runs: 1 ms gives DEADLINE_EXCE
   const fault = rowsOf(store, 2).find((event) => event.type === 'fault');
   assert.ok(fault && fault.type === 'fault' && fault.fault === 'deadline');
   assert.match(fault.detail, /deadline 1 ms from the lesson UI \(the lesson's own: \d+ ms\)/);
+  assert.match(
+    CATALOGS['zh-CN'].faultDetail(fault.detail),
+    /^课程界面设置的截止时间 1 毫秒（这一课自带的：\d+ 毫秒）$/,
+  );
   assert.match(logText(store, 'client'), /── run 2 · deadline 1 ms ──[\s\S]*error: DEADLINE_EXCEEDED/);
 
   assert.equal((await runWith('3000', 3)).code, 0);

@@ -480,3 +480,30 @@ test('a TLS connection row names the server certificate and its issuer in the UI
     /没有服务端证书$/,
   );
 });
+
+test('a fault row says in Chinese what the wire tap did; what it does not know stays as written', () => {
+  const zh = CATALOGS['zh-CN'].faultDetail;
+  const said: [string, string][] = [
+    ['cancel: no call in flight', '取消：没有正在进行的调用'],
+    ['cancelled from the lesson UI', '在课程界面中取消'],
+    [
+      "client stopped reading replies: once the HTTP/2 window is full, the server's writes wait",
+      '客户端停止读取应答：HTTP/2 窗口一满，服务端的写入就得等待',
+    ],
+    ['client reads replies again: no call in flight yet', '客户端重新读取应答：还没有正在进行的调用'],
+    ['client not reading replies (paused from the lesson UI)', '客户端没有读取应答（在课程界面中暂停）'],
+    ['server b killed (SIGKILL) while this call was in flight on it', '服务端 b 在这个调用进行中被杀掉（SIGKILL）'],
+    ['server killed (SIGKILL): no call in flight', '服务端已被杀掉（SIGKILL）：没有正在进行的调用'],
+    [
+      "deadline 50 ms from the lesson UI; the lesson's own (20 ms) is sooner and stays",
+      '课程界面设置的截止时间 50 毫秒；这一课自带的（20 毫秒）更早，保持不变',
+    ],
+    [
+      "deadline 50 ms from the lesson UI (the lesson's own: none)",
+      '课程界面设置的截止时间 50 毫秒（这一课自带的：无）',
+    ],
+  ];
+  for (const [english, chinese] of said) assert.equal(zh(english), chinese);
+  assert.equal(zh('something new'), 'something new');
+  assert.equal(CATALOGS.en.faultDetail(said[0][0]), said[0][0]);
+});

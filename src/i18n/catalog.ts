@@ -25,6 +25,11 @@ export interface Catalog {
   channel(state: string): string;
   status(code: string, details: string): string;
   fault(label: string, detail: string): string;
+  /**
+   * What a fault row says happened, as the wire tap wrote it (English): the
+   * Chinese catalog says the ones it knows in Chinese.
+   */
+  faultDetail(detail: string): string;
   errorDetails: string;
   plaintext: string;
   /** A transcript row's direction: "client → server". */
@@ -59,6 +64,7 @@ const en: Catalog = {
   channel: (state) => `channel ${state}`,
   status: (code, details) => `status ${code}${details ? `: ${details}` : ''}`,
   fault: (label, detail) => `fault ${label}: ${detail}`,
+  faultDetail: (detail) => detail,
   errorDetails: 'error details:',
   plaintext: 'plaintext h2c (no TLS): anyone on the path reads these bytes',
   direction: { 'client->server': 'client → server', 'server->client': 'server → client' },
@@ -71,6 +77,55 @@ const en: Catalog = {
   wire: WIRE_WORDS.en,
   exercise: EXERCISE_WORDS.en,
 };
+
+/** "1200 ms" or "none", as the wire tap writes a lesson's own deadline. */
+const lessonDeadlineZh = (text: string) => (text === 'none' ? '无' : text.replace(/ ms$/, ' 毫秒'));
+
+// What the wire tap (src/instrument/wiretap.ts) writes in a fault row, and how Chinese says it.
+const FAULT_DETAILS: [RegExp, (...parts: string[]) => string][] = [
+  [/^cancel: no call in flight$/, () => '取消：没有正在进行的调用'],
+  [/^cancelled from the lesson UI$/, () => '在课程界面中取消'],
+  [
+    /^client stopped reading replies: once the HTTP\/2 window is full, the server's writes wait$/,
+    () => '客户端停止读取应答：HTTP/2 窗口一满，服务端的写入就得等待',
+  ],
+  [/^client reads replies again$/, () => '客户端重新读取应答'],
+  [/^client not reading replies \(paused from the lesson UI\)$/, () => '客户端没有读取应答（在课程界面中暂停）'],
+  [
+    /^server (\S+) killed \(SIGKILL\): no call in flight on it$/,
+    (label) => `服务端 ${label} 已被杀掉（SIGKILL）：它上面没有正在进行的调用`,
+  ],
+  [
+    /^server (\S+) killed \(SIGKILL\) while this call was in flight on it$/,
+    (label) => `服务端 ${label} 在这个调用进行中被杀掉（SIGKILL）`,
+  ],
+  [/^server killed \(SIGKILL\): no client running$/, () => '服务端已被杀掉（SIGKILL）：没有在运行的客户端'],
+  [
+    /^server (\S+) killed \(SIGKILL\): no client running$/,
+    (label) => `服务端 ${label} 已被杀掉（SIGKILL）：没有在运行的客户端`,
+  ],
+  [/^server killed \(SIGKILL\): no call in flight$/, () => '服务端已被杀掉（SIGKILL）：没有正在进行的调用'],
+  [/^server killed \(SIGKILL\) while this call was in flight$/, () => '服务端在这个调用进行中被杀掉（SIGKILL）'],
+  [
+    /^deadline (\d+) ms from the lesson UI; the lesson's own \((.+)\) is sooner and stays$/,
+    (ms, own) => `课程界面设置的截止时间 ${ms} 毫秒；这一课自带的（${lessonDeadlineZh(own)}）更早，保持不变`,
+  ],
+  [
+    /^deadline (\d+) ms from the lesson UI \(the lesson's own: (.+)\)$/,
+    (ms, own) => `课程界面设置的截止时间 ${ms} 毫秒（这一课自带的：${lessonDeadlineZh(own)}）`,
+  ],
+];
+
+function faultDetailZh(detail: string): string {
+  // "…: no call in flight yet" follows any of them.
+  const notYet = /^(.*): no call in flight yet$/.exec(detail);
+  if (notYet) return `${faultDetailZh(notYet[1])}：还没有正在进行的调用`;
+  for (const [pattern, say] of FAULT_DETAILS) {
+    const match = pattern.exec(detail);
+    if (match) return say(...match.slice(1));
+  }
+  return detail;
+}
 
 const zhCN: Catalog = {
   lessonHeading: (number, title) => `第 ${number} 课  ${title}`,
@@ -89,6 +144,7 @@ const zhCN: Catalog = {
   channel: (state) => `通道 ${state}`,
   status: (code, details) => `状态 ${code}${details ? `：${details}` : ''}`,
   fault: (label, detail) => `故障 ${label}：${detail}`,
+  faultDetail: (detail) => faultDetailZh(detail),
   errorDetails: '错误详情：',
   plaintext: '明文 h2c（没有 TLS）：路径上的任何人都能读到这些字节',
   direction: { 'client->server': '客户端 → 服务端', 'server->client': '服务端 → 客户端' },

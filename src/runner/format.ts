@@ -100,7 +100,7 @@ export function formatWireEvent(event: WireEvent, method?: string, words: Catalo
     case 'status':
       return `${formatMs(event.ms)}  ${words.status(event.codeName, event.code !== 0 ? event.details : '')}`;
     case 'fault':
-      return `${formatMs(event.ms)}  ${words.fault(FAULT_LABEL[event.fault], event.detail)}`;
+      return `${formatMs(event.ms)}  ${words.fault(FAULT_LABEL[event.fault], words.faultDetail(event.detail))}`;
   }
 }
 

@@ -78,7 +78,7 @@ export function timelineLine({ run, event, method }: TimelineRow, words: Catalog
       return [
         { text: formatMs(event.ms), dim: true },
         { text: `  ${words.ui.fault(FAULT_LABEL[event.fault])}`, color: 'magenta', bold: true },
-        { text: `  ${event.detail}`, color: 'magenta' },
+        { text: `  ${words.faultDetail(event.detail)}`, color: 'magenta' },
       ];
   }
 }
