@@ -159,7 +159,7 @@ describe('the learner commands in Chinese', () => {
     assert.equal(listed.status, 0, listed.stderr);
     assert.match(
       listed.stdout,
-      new RegExp(`^03/2 +client +进行中 +${chinese.title.replace(/[()（）]/g, '.')}  （看过 1 条提示）$`, 'm'),
+      new RegExp(`^03/2 +客户端 +进行中 +${chinese.title.replace(/[()（）]/g, '.')}  （看过 1 条提示）$`, 'm'),
     );
     const bad = run(['list', '--lang', 'fr']);
     assert.equal(bad.status, 2);

@@ -97,7 +97,7 @@ test('in Chinese, the exercise view says its own words in Chinese, keeps check n
   assert.match(shown, /^练习 01\/1 5 项检查通过了 1 项 · 按名字问候，拒绝空名字（由你编写服务端）/);
   assert.match(shown, /│ 你的文件：/);
   assert.match(shown, /│ 检查 · 通过 1\/5 /);
-  assert.match(shown, /│ 检查 "greets Ada by/);
+  assert.match(shown, /│ 检查“greets Ada by/);
   assert.match(shown, /│ 你的服务端输出 /);
   assert.match(shown, /│ 通过 {2}starts and listens/);
   assert.match(shown, /│ 失败 {2}greets Ada by name/);
@@ -114,7 +114,7 @@ test('in Chinese, the exercise view says its own words in Chinese, keeps check n
   assert.doesNotMatch(shown, /The request is/);
 
   app.stdin.write('s');
-  shown = await until('你的副本还没通过，现在就看参考答案吗？ y 查看 · n 或 esc 继续尝试', 'the question');
+  shown = await until('你的副本还没通过，现在就看参考答案吗？ y 显示 · n 或 esc 再试试', 'the question');
   app.stdin.write('n');
   await until('练习 01/1', 'the question answered');
 

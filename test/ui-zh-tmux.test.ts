@@ -93,7 +93,7 @@ describe('the Chinese UI at 80x24 and 120x40, in tmux', { skip: !hasTmux }, () =
   ] as const) {
     test(`${columns}x${rows}: lesson 01 in Chinese keeps every box whole, shows all its text, and t switches it live`, async () => {
       const app = startApp(`${UI} 1 --lang zh-CN`, { columns, rows });
-      const first = await framed(app, /客户端 已退出，退出码 0/, columns, 'lesson 01');
+      const first = await framed(app, /客户端已退出，退出码 0/, columns, 'lesson 01');
       // The header is the first row: a row one column too wide would have pushed it off the screen.
       assert.match(first.split('\n')[0], /^01 你好，gRPC：一元调用/);
       assert.match(first, /│ 课文 /);

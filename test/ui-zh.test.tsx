@@ -45,8 +45,8 @@ test('the lesson list speaks the store’s language, and t switches it at once',
 test('a lesson in Chinese: its text, header, panes, output lines and timeline; t says them all again in English', async () => {
   const { controller, app, until, frame } = setup('zh-CN', { columns: 120, rows: 40 });
   await controller.open(lesson('1'));
-  const chinese = await until(/客户端 已退出，退出码 0[\s\S]*状态 OK|状态 OK[\s\S]*客户端 已退出，退出码 0/);
-  assert.match(chinese, /^01 你好，gRPC：一元调用 · 服务端 正在监听 127\.0\.0\.1:\d+/m);
+  const chinese = await until(/客户端已退出，退出码 0[\s\S]*状态 OK|状态 OK[\s\S]*客户端已退出，退出码 0/);
+  assert.match(chinese, /^01 你好，gRPC：一元调用 · 服务端：正在监听 127\.0\.0\.1:\d+/m);
   assert.match(chinese, /│ 课文 /);
   assert.match(chinese, /什么是 RPC/, 'the lesson text is the Chinese one');
   assert.match(chinese, /── 第 1 次运行 ──/);
@@ -78,4 +78,15 @@ test('a long Chinese notice and header are cut at the terminal’s edge by colum
     assert.match(lines.at(-1)!, /…$/);
   }
   assert.match(frame().split('\n')[0], /^01 你好，gRPC：一元调用 .*…$/);
+});
+
+test('a prompt longer than its row shows the end of what is typed, with the cursor, in columns', async () => {
+  const { store, controller, until } = setup('zh-CN', { columns: 80, rows: 24 });
+  await controller.open(lesson('1'));
+  await until(/状态 OK/);
+  const typed = `${'张三，李四，王五，赵六，'.repeat(6)}最后一个`;
+  store.update((state) => (state.nameDraft = typed));
+  const row = (await until(/名字 › /)).split('\n')[0];
+  assert.ok(columns(row) <= 80, `${columns(row)} columns: ${row}`);
+  assert.match(row, /^名字 › …[^…]*最后一个 /, 'the end of the text, then the cursor');
 });

@@ -126,7 +126,7 @@ function list(): void {
     const state = states.get(exercise.key) ?? {};
     const status = state.passed ? said.status.passed : existsSync(exercise.workPath) ? said.status.started : '';
     write(
-      `${exerciseLabel(exercise).padEnd(6)} ${exercise.side.padEnd(7)} ${status}${' '.repeat(Math.max(0, 8 - columns(status)))} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
+      `${exerciseLabel(exercise).padEnd(6)} ${said.side[exercise.side]}${' '.repeat(Math.max(0, 7 - columns(said.side[exercise.side])))} ${status}${' '.repeat(Math.max(0, 8 - columns(status)))} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
     );
   }
 }

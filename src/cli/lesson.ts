@@ -38,7 +38,10 @@ const words = catalog(language);
 const label = (entry: (typeof LESSONS)[number]) => `${lessonNumberText(entry.number)}  ${lessonTitle(entry, language)}`;
 
 if (values.list) {
-  for (const lesson of LESSONS) console.log(`${label(lesson)}  [${lesson.kinds.join(', ')}]  ${lesson.slug}`);
+  for (const lesson of LESSONS)
+    console.log(
+      `${label(lesson)}  [${lesson.kinds.map((kind) => words.kind[kind]).join(words.ui.listSeparator)}]  ${lesson.slug}`,
+    );
   process.exit(0);
 }
 

@@ -65,6 +65,7 @@ export interface ExerciseCommandWords {
   lastHint: string;
   reset(path: string): string;
   status: Record<'passed' | 'started', string>;
+  side: Record<Side, string>;
   hintsSeen(count: number): string;
 }
 
@@ -82,7 +83,7 @@ const en: ExerciseWords = {
 
   fileTitle: (path) => `Your file: ${path}`,
   solutionTitle: (path) => `Solution, read-only: ${path}`,
-  hintsTitle: (seen, total) => `Hints · ${seen} of ${total} · h: next`,
+  hintsTitle: (seen, total) => `Hints · ${seen} of ${total}${seen < total ? ' · h: next' : ''}`,
   checksTitle: (passing, total, verifying) => `Checks · ${passing} of ${total} pass${verifying ? ' · verifying' : ''}`,
   callsTitle: (check) => (check === undefined ? 'Calls' : `Calls of "${check}"`),
   outputTitle: { server: "Your server's output", client: "Your client's output" },
@@ -115,6 +116,7 @@ const en: ExerciseWords = {
     lastHint: 'that was the last hint; the solution is one command away',
     reset: (path) => `${path} is the starting file again`,
     status: { passed: 'passed', started: 'started' },
+    side: { server: 'server', client: 'client' },
     hintsSeen: (count) => `  (${count} hint${count > 1 ? 's' : ''})`,
   },
 };
@@ -130,13 +132,13 @@ const zhCN: ExerciseWords = {
   passedBefore: '（之前已通过）',
   solutionKey: ' · s 查看参考答案',
   confirmQuestion: '你的副本还没通过，现在就看参考答案吗？',
-  confirmKeys: ' y 查看 · n 或 esc 继续尝试',
+  confirmKeys: ' y 显示 · n 或 esc 再试试',
 
   fileTitle: (path) => `你的文件：${path}`,
   solutionTitle: (path) => `参考答案（只读）：${path}`,
-  hintsTitle: (seen, total) => `提示 · ${seen}/${total} · h：下一条`,
+  hintsTitle: (seen, total) => `提示 · ${seen}/${total}${seen < total ? ' · h：下一条' : ''}`,
   checksTitle: (passing, total, verifying) => `检查 · 通过 ${passing}/${total}${verifying ? ' · 验证中' : ''}`,
-  callsTitle: (check) => (check === undefined ? '调用' : `检查 "${check}" 的调用`),
+  callsTitle: (check) => (check === undefined ? '调用' : `检查“${check}”的调用`),
   outputTitle: { server: '你的服务端输出', client: '你的客户端输出' },
   tab: { file: '文件', hints: '提示', checks: '检查', calls: '调用', output: '输出' },
 
@@ -166,6 +168,7 @@ const zhCN: ExerciseWords = {
     lastHint: '这已是最后一条提示；参考答案只差一条命令',
     reset: (path) => `${path} 又是起始文件了`,
     status: { passed: '已通过', started: '进行中' },
+    side: { server: '服务端', client: '客户端' },
     hintsSeen: (count) => `  （看过 ${count} 条提示）`,
   },
 };

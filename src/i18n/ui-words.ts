@@ -13,6 +13,8 @@ export interface UiWords {
   /** "  1-12 of 21, up/down for more" */
   pickerRange(first: number, last: number, total: number): string;
   pickerKind: Record<RpcKind, string>;
+  /** Between the items of a short list: ", ", "、". */
+  listSeparator: string;
   /** " ex 1/2": exercises passed of the lesson's. */
   pickerExercises(passed: number, total: number): string;
   completedNote: string;
@@ -28,6 +30,9 @@ export interface UiWords {
   client: string;
   deadline: string;
   names: string;
+  /** A word of the header and the value after it: " · server " then the value. */
+  headerLabel(word: string): string;
+  milliseconds(ms: number): string;
   lessonsOwnNames: string;
   listening(port: number): string;
   serverExited(how: string): string;
@@ -49,7 +54,7 @@ export interface UiWords {
   /** A pane's title says it follows new lines at the bottom. */
   following: string;
   listedServer: Record<'starting' | 'stopped' | 'killed', string>;
-  listedExited(how: string): string;
+  listedExited(code: number | null, signal: string | null): string;
   listedClient: Record<'running' | 'paused' | 'not-started', string>;
 
   // Timeline rows the UI draws itself ("run 1 · call 2 SayHello unary").
@@ -65,6 +70,8 @@ export interface UiWords {
   exitedLine(name: string, how: string): string;
   failedLine(name: string, why: string): string;
   exitedHow(code: number | null, signal: string | null): string;
+  /** After an exit line: ": why it failed". */
+  reason(why: string): string;
   serverName(label: string | undefined): string;
 
   // Notices.
@@ -100,6 +107,7 @@ const en: UiWords = {
   pickerCompleted: (done, total) => ` (${done} of ${total} completed)`,
   pickerBlurb: 'Each lesson runs a real server and client on loopback and shows every message on the wire.',
   pickerRange: (first, last, total) => `  ${first}-${last} of ${total}, up/down for more`,
+  listSeparator: ', ',
   pickerKind: {
     unary: 'unary',
     'server-streaming': 'server stream',
@@ -119,6 +127,8 @@ const en: UiWords = {
   client: 'client',
   deadline: 'deadline',
   names: 'names',
+  headerLabel: (word) => ` · ${word} `,
+  milliseconds: (ms) => `${ms} ms`,
   lessonsOwnNames: "lesson's own",
   listening: (port) => `listening on 127.0.0.1:${port}`,
   serverExited: (how) => `exited (${how})`,
@@ -142,7 +152,7 @@ const en: UiWords = {
   served: (count) => `${count} served`,
   following: 'follow',
   listedServer: { starting: 'starting', stopped: 'stopped', killed: 'killed' },
-  listedExited: (how) => `exited ${how}`,
+  listedExited: (code, signal) => `exited ${signal ?? code}`,
   listedClient: { running: 'running', paused: 'paused', 'not-started': 'not started' },
 
   runCall: (run, call) => `run ${run} · call ${call} `,
@@ -156,6 +166,7 @@ const en: UiWords = {
   exitedLine: (name, how) => `${name} exited with ${how}`,
   failedLine: (name, why) => `${name} failed: ${why}`,
   exitedHow: (code, signal) => (signal ? `signal ${signal}` : `code ${code}`),
+  reason: (why) => `: ${why}`,
   serverName: (label) => (label === undefined ? 'server' : `server ${label}`),
 
   serverNotRunning: 'the server is not running: press s to start it',
@@ -180,6 +191,9 @@ const en: UiWords = {
   languageNow: 'English (t: 中文)',
 };
 
+/** A name before a Chinese word: a space after Latin letters or digits (ada 已退出), none after Chinese (客户端已退出). */
+const spaced = (name: string) => (/[\p{Script=Han}）」』】》]$/u.test(name) ? name : `${name} `);
+
 /** "server" or "server a", as the runner names a server: "服务端", or "服务端 a " (a space before the next Chinese word). */
 const serverZh = (name: string) => (name === 'server' ? '服务端' : `服务端 ${name.slice('server '.length)} `);
 
@@ -201,6 +215,7 @@ const zhCN: UiWords = {
   pickerCompleted: (done, total) => `（已完成 ${done}/${total}）`,
   pickerBlurb: '每一课都在本机回环地址上运行真实的服务端和客户端，并显示线路上的每条消息。',
   pickerRange: (first, last, total) => `  第 ${first}-${last} 课，共 ${total} 课，按上/下查看更多`,
+  listSeparator: '、',
   pickerKind: {
     unary: '一元调用',
     'server-streaming': '服务端流式',
@@ -208,23 +223,25 @@ const zhCN: UiWords = {
     'bidi-streaming': '双向流',
   },
   pickerExercises: (passed, total) => ` 练习 ${passed}/${total}`,
-  completedNote: '✓ 已完成：这一课的客户端在这台机器上运行过，并以 0 退出',
+  completedNote: '✓ 表示已完成：那一课的客户端在本机运行过并以 0 退出',
 
   namesPrompt: '名字 › ',
   namesPromptHint: '  用逗号分隔 · "" 表示空名字 · 空行：用这一课自带的名字',
   deadlinePrompt: '截止时间 › ',
   deadlinePromptHint: ' 毫秒，用于客户端每次运行中的每个调用 · 空行：用这一课自带的设置',
-  linePromptHint: (client) => `  回车把这一行写入 ${client} 的 stdin · esc 关闭`,
+  linePromptHint: (client) => `  enter 把这一行写入 ${client} 的 stdin · esc 关闭`,
   server: '服务端',
   servers: '服务端',
   client: '客户端',
   deadline: '截止时间',
   names: '名字',
-  lessonsOwnNames: '这一课自带的',
+  headerLabel: (word) => ` · ${word}：`,
+  milliseconds: (ms) => `${ms} 毫秒`,
+  lessonsOwnNames: '课程默认',
   listening: (port) => `正在监听 127.0.0.1:${port}`,
   serverExited: (how) => `已退出（${how}）`,
   serverState: { starting: '正在启动', stopped: '已停止' },
-  clientRunning: (run, reading) => `第 ${run} 次运行，${reading ? '运行中' : '暂停读取'}`,
+  clientRunning: (run, reading) => (reading ? `第 ${run} 次运行中` : `第 ${run} 次运行，暂停读取`),
   clientExited: (run, code, signal) => `第 ${run} 次运行已退出，${signal ? `信号 ${signal}` : `退出码 ${code}`}`,
   clientIdle: '空闲',
   exitCode: (code) => `退出码 ${code}`,
@@ -243,7 +260,7 @@ const zhCN: UiWords = {
   served: (count) => `处理 ${count} 次`,
   following: '跟随',
   listedServer: { starting: '正在启动', stopped: '已停止', killed: '已杀掉' },
-  listedExited: (how) => `已退出 ${how}`,
+  listedExited: (code, signal) => `已退出（${signal ?? `退出码 ${code}`}）`,
   listedClient: { running: '运行中', paused: '已暂停', 'not-started': '未启动' },
 
   runCall: (run, call) => `第 ${run} 次运行 · 调用 ${call} `,
@@ -254,9 +271,10 @@ const zhCN: UiWords = {
 
   runLine: (run, names, deadlineMs, args) =>
     `── 第 ${run} 次运行${names ? `（${names}）` : ''}${deadlineMs === undefined ? '' : ` · 截止时间 ${deadlineMs} 毫秒`}${args ? ` · ${args}` : ''} ──`,
-  exitedLine: (name, how) => `${name} 已退出，${how}`,
-  failedLine: (name, why) => `${name} 失败：${why}`,
+  exitedLine: (name, how) => `${spaced(name)}已退出，${how}`,
+  failedLine: (name, why) => `${spaced(name)}失败：${why}`,
   exitedHow: (code, signal) => (signal ? `信号 ${signal}` : `退出码 ${code}`),
+  reason: (why) => `：${why}`,
   serverName: (label) => (label === undefined ? '服务端' : `服务端 ${label}`),
 
   serverNotRunning: '服务端没有在运行：按 s 启动它',

@@ -4,17 +4,36 @@ import { listedClientStatus, type UiStore } from './store.js';
 import { formatNames } from './names.js';
 import type { StyledLine } from './styled.js';
 import { StyledText } from './StyledText.js';
+import { columns, graphemes } from './width.js';
 
 /** A server's label in the header: green while it listens. */
 const SERVER_COLOR = { listening: 'green', starting: 'yellow', stopped: 'gray', exited: 'red' } as const;
 
-/** A prompt's row: what it asks, the text typed so far, the cursor, and a dim reminder of what the text means. */
-const promptRow = (label: string, typed: string, reminder: string): StyledLine => [
-  { text: label, bold: true, color: 'cyan' },
-  { text: typed },
-  { text: ' ', inverse: true },
-  { text: reminder, dim: true },
-];
+/**
+ * A prompt's row: what it asks, the text typed so far, the cursor, and a dim
+ * reminder of what the text means. Text longer than the row shows its end,
+ * where the cursor is: the start gives way to an ellipsis.
+ */
+function promptRow(label: string, typed: string, reminder: string, width: number): StyledLine {
+  const room = Math.max(2, width - columns(label) - 1);
+  let shown = typed;
+  if (columns(typed) > room) {
+    const kept: string[] = [];
+    let used = 1;
+    for (const character of graphemes(typed).reverse()) {
+      if (used + columns(character) > room) break;
+      kept.unshift(character);
+      used += columns(character);
+    }
+    shown = `…${kept.join('')}`;
+  }
+  return [
+    { text: label, bold: true, color: 'cyan' },
+    { text: shown },
+    { text: ' ', inverse: true },
+    { text: reminder, dim: true },
+  ];
+}
 
 /** The header's one row, as styled text: cut at the terminal's edge by columns, since it may hold Chinese. */
 function headerLine(store: UiStore): StyledLine {
@@ -22,10 +41,12 @@ function headerLine(store: UiStore): StyledLine {
     store.state;
   const words = store.words.ui;
   // A prompt takes the status row while it is open; the footer lists its keys.
-  if (nameDraft !== undefined) return promptRow(words.namesPrompt, nameDraft, words.namesPromptHint);
+  const width = store.state.size.columns;
+  if (nameDraft !== undefined) return promptRow(words.namesPrompt, nameDraft, words.namesPromptHint, width);
   if (linePrompt !== undefined)
-    return promptRow(`${linePrompt.client} › `, linePrompt.text, words.linePromptHint(linePrompt.client));
-  if (deadlineDraft !== undefined) return promptRow(words.deadlinePrompt, deadlineDraft, words.deadlinePromptHint);
+    return promptRow(`${linePrompt.client} › `, linePrompt.text, words.linePromptHint(linePrompt.client), width);
+  if (deadlineDraft !== undefined)
+    return promptRow(words.deadlinePrompt, deadlineDraft, words.deadlinePromptHint, width);
 
   const line: StyledLine = [
     {
@@ -49,13 +70,13 @@ function headerLine(store: UiStore): StyledLine {
               color: server.expected ? 'gray' : 'red',
             }
           : { text: words.serverState[server.state], color: 'yellow' };
-    line.push({ text: ` · ${words.server} `, dim: true }, serverText);
+    line.push({ text: words.headerLabel(words.server), dim: true }, serverText);
   }
   if (lesson.clients) {
     // Each of several clients: its label and whether it runs (its pane's title says more).
     for (const [label, listed] of store.state.listedClients)
       line.push(
-        { text: ` · ${label} `, dim: true },
+        { text: words.headerLabel(label), dim: true },
         { text: listedClientStatus(listed, words), color: listed.client.state === 'running' ? 'yellow' : 'gray' },
       );
   } else {
@@ -68,10 +89,13 @@ function headerLine(store: UiStore): StyledLine {
               color: client.code === 0 ? 'green' : 'red',
             }
           : { text: words.clientIdle, color: 'gray' };
-    line.push({ text: ` · ${words.client} `, dim: true }, clientText);
+    line.push({ text: words.headerLabel(words.client), dim: true }, clientText);
   }
   if (deadlineMs !== undefined)
-    line.push({ text: ` · ${words.deadline} `, dim: true }, { text: `${deadlineMs} ms`, color: 'magenta' });
+    line.push(
+      { text: words.headerLabel(words.deadline), dim: true },
+      { text: words.milliseconds(deadlineMs), color: 'magenta' },
+    );
   if (!lesson.clients) {
     for (const entry of lesson.switches ?? []) {
       if (!switchesOn.has(entry.key)) continue;
@@ -81,7 +105,7 @@ function headerLine(store: UiStore): StyledLine {
       );
     }
     line.push(
-      { text: ` · ${words.names} `, dim: true },
+      { text: words.headerLabel(words.names), dim: true },
       { text: names?.length ? formatNames(names) : words.lessonsOwnNames },
     );
   }

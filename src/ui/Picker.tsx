@@ -67,7 +67,10 @@ export function Picker({ store }: { store: UiStore }) {
                         },
                       ]
                     : []),
-                  { text: ` [${lesson.kinds.map((kind) => words.pickerKind[kind]).join(', ')}]`, dim: true },
+                  {
+                    text: ` [${lesson.kinds.map((kind) => words.pickerKind[kind]).join(words.listSeparator)}]`,
+                    dim: true,
+                  },
                 ]}
               />
             );

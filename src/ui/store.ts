@@ -145,7 +145,7 @@ export function listedServerStatus({ server }: ListedServerState, words: UiWords
         ? words.listedServer.killed
         : server.expected
           ? words.listedServer.stopped
-          : words.listedExited(server.signal ?? String(server.code));
+          : words.listedExited(server.code, server.signal);
     default:
       return words.listedServer[server.state];
   }
@@ -154,7 +154,7 @@ export function listedServerStatus({ server }: ListedServerState, words: UiWords
 /** What one of several clients is doing, in a word or two (its pane's title is short at 80 columns). */
 export function listedClientStatus({ client, readingPaused }: ListedClientState, words: UiWords): string {
   if (client.state === 'running') return words.listedClient[readingPaused ? 'paused' : 'running'];
-  if (client.state === 'exited') return words.listedExited(client.signal ?? String(client.code));
+  if (client.state === 'exited') return words.listedExited(client.code, client.signal);
   return words.listedClient['not-started'];
 }
 
@@ -541,7 +541,7 @@ export class UiStore {
         // A process killed by a signal never said why: earlier stderr (a handled error) is not the reason.
         const why = failed && !event.signal ? usefulErrorLine(this.stderr[key] ?? []) : undefined;
         const exited = (words: UiWords) =>
-          `${words.exitedLine(nameIn(words), words.exitedHow(event.code, event.signal))}${why ? `: ${why}` : ''}`;
+          `${words.exitedLine(nameIn(words), words.exitedHow(event.code, event.signal))}${why ? words.reason(why) : ''}`;
         if (failed) {
           const words = this.words.ui;
           this.failures[key] = why ? words.failedLine(nameIn(words), why) : exited(words);
