@@ -36,6 +36,8 @@ export interface Catalog {
   direction: Record<'client->server' | 'server->client', string>;
   /** Where a call went through a proxy: "b via 127.0.0.1:50060". */
   via(label: string, peer: string): string;
+  /** The peer of a call whose connection is a unix socket (it has no address). */
+  unixSocket: string;
   /** A TLS connection's row: "server cert CN=localhost, issuer CN=lesson 15 CA". */
   serverCert(subject: string, issuer: string): string;
   noServerCert: string;
@@ -69,6 +71,7 @@ const en: Catalog = {
   plaintext: 'plaintext h2c (no TLS): anyone on the path reads these bytes',
   direction: { 'client->server': 'client → server', 'server->client': 'server → client' },
   via: (label, peer) => `${label} via ${peer}`,
+  unixSocket: 'unix socket',
   serverCert: (subject, issuer) => `server cert ${subject}, issuer ${issuer}`,
   noServerCert: 'no server cert',
   lessonsHeading: 'Lessons (run one with npm run lesson -- <number>):',
@@ -149,6 +152,7 @@ const zhCN: Catalog = {
   plaintext: '明文 h2c（没有 TLS）：路径上的任何人都能读到这些字节',
   direction: { 'client->server': '客户端 → 服务端', 'server->client': '服务端 → 客户端' },
   via: (label, peer) => `${label}，经由 ${peer}`,
+  unixSocket: 'unix 套接字',
   serverCert: (subject, issuer) => `服务端证书 ${subject}，签发者 ${issuer}`,
   noServerCert: '没有服务端证书',
   lessonsHeading: '课程（用 npm run lesson -- <编号> 运行其中一课）：',

@@ -139,3 +139,6 @@ export function rpcKindOf(method: { requestStream: boolean; responseStream: bool
   if (method.requestStream) return method.responseStream ? 'bidi-streaming' : 'client-streaming';
   return method.responseStream ? 'server-streaming' : 'unary';
 }
+
+/** The peer of a connection over a unix socket, which has no address to give. */
+export const UNIX_SOCKET_PEER = 'unix socket';

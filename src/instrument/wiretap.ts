@@ -30,7 +30,14 @@ import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import { CAPTURE_BYTES, GRPC_MESSAGE_PREFIX_BYTES, type FaultKind, type HeaderPair, type WireEvent } from './events.js';
+import {
+  CAPTURE_BYTES,
+  GRPC_MESSAGE_PREFIX_BYTES,
+  UNIX_SOCKET_PEER,
+  type FaultKind,
+  type HeaderPair,
+  type WireEvent,
+} from './events.js';
 import type { ClientFault, KilledServer } from './ipc-sink.js';
 import { formatAddress, peerPort } from '../address.js';
 import { decodePreview } from './decode.js';
@@ -514,7 +521,7 @@ export function prefixReader(onPrefix: (prefix: MessagePrefix) => void): (chunk:
 /** The address at the other end of an HTTP/2 session's socket; a unix socket has none to give. */
 function peerOf(session: http2.Http2Session): string {
   const { remoteAddress, remotePort } = session.socket ?? {};
-  return remoteAddress && remotePort ? formatAddress(remoteAddress, remotePort) : 'unix socket';
+  return remoteAddress && remotePort ? formatAddress(remoteAddress, remotePort) : UNIX_SOCKET_PEER;
 }
 
 function headerValue(value: string | string[] | number | undefined): string | undefined {

@@ -1,5 +1,12 @@
 // Text forms of timeline events, shared by the transcript and the terminal UI.
-import type { FaultKind, HeaderKind, HeaderPair, MessageEvent, WireEvent } from '../instrument/events.js';
+import {
+  UNIX_SOCKET_PEER,
+  type FaultKind,
+  type HeaderKind,
+  type HeaderPair,
+  type MessageEvent,
+  type WireEvent,
+} from '../instrument/events.js';
 import { messagePreview } from '../instrument/decode.js';
 import { byteSize } from '../instrument/wire-format.js';
 import { statusDetailsSummary } from '../instrument/status-details.js';
@@ -162,7 +169,7 @@ export class CallBackends {
   text(key: string, words: Catalog = ENGLISH): string | undefined {
     const call = this.calls.get(key);
     if (!call) return undefined;
-    if (call.label === undefined) return call.peer;
+    if (call.label === undefined) return call.peer === UNIX_SOCKET_PEER ? words.unixSocket : call.peer;
     return call.direct ? call.label : words.via(call.label, call.peer);
   }
 

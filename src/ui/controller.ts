@@ -553,7 +553,11 @@ export class LessonController {
         return this.typeLessonDigit(input);
       case 'back':
         void this.enqueue(() => this.closeSession());
-        return this.store.update((draft) => (draft.screen = 'picker'));
+        // A notice about the lesson left behind says nothing about the list.
+        return this.store.update((draft) => {
+          draft.screen = 'picker';
+          draft.notice = '';
+        });
       case 'next-lesson':
         void this.open(lessonAt(1));
         return;
