@@ -8,6 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { createElement } from 'react';
+import { cleanup, render } from 'ink-testing-library';
 import type { Server } from '@grpc/grpc-js';
 import type { HeaderPair, WireEvent } from '../src/instrument/events.js';
 import { protoRoot } from '../src/instrument/wire-format.js';
@@ -17,6 +19,7 @@ import { lineText, type StyledLine } from '../src/ui/styled.js';
 import { columns, lineColumns } from '../src/ui/width.js';
 import { wireLines } from '../src/ui/wire-lines.js';
 import { contentColumns, wireRect } from '../src/ui/layout.js';
+import { LessonView } from '../src/ui/LessonView.js';
 import { transportText } from '../src/runner/format.js';
 import { listen } from '../src/runtime/serve.js';
 import {
@@ -26,7 +29,7 @@ import {
   serverCredentials,
   writeClientFiles,
 } from '../lessons/15-tls-and-auth/server.js';
-import { lesson, startLessonServer, tappedRun, type RunningServer } from './helpers.js';
+import { lesson, startLessonServer, tappedRun, waitFor, type RunningServer } from './helpers.js';
 
 const BOUND = { timeout: 60_000 };
 const en = CATALOGS.en;
@@ -113,10 +116,12 @@ const find = (rows: TimelineRow[], match: (event: WireEvent) => boolean) => {
 
 describe('lesson 01 over loopback, in Chinese', () => {
   let server: RunningServer;
+  let events: WireEvent[];
   let rows: TimelineRow[];
   before(async () => {
     server = await startLessonServer('1');
-    rows = rowsOf('1', await tappedRun('1', server.port, ['Ada']));
+    events = await tappedRun('1', server.port, ['Ada']);
+    rows = rowsOf('1', events);
   });
   after(() => server.stop());
 
@@ -223,6 +228,52 @@ describe('lesson 01 over loopback, in Chinese', () => {
       find(rows, (event) => event.type === 'transport'),
       zh.wire.plaintextConnection,
     );
+  });
+
+  test('the wire view on screen wraps its Chinese to the terminal, at 120 columns and again at 80', BOUND, async () => {
+    const store = new UiStore({ frameMs: 0 });
+    store.state.size = { columns: 120, rows: 40 };
+    store.state.language = 'zh-CN';
+    store.openLesson(lesson('1'));
+    store.apply({ type: 'wire', run: 1, events });
+    const selected = store.state.timeline
+      .slice(0)
+      .findIndex(({ event }) => event.type === 'headers' && event.kind === 'request');
+    store.update((state) => {
+      state.selected = selected;
+      state.wireView = true;
+    });
+    const app = render(createElement(LessonView, { store }));
+    try {
+      // What the view shows inside its border (and its title row), line by line.
+      const content = () =>
+        (app.lastFrame() ?? '')
+          .split('\n')
+          .filter((line) => line.startsWith('│'))
+          .map((line) => line.replace(/^│ /, '').replace(/ ?│$/, '').trimEnd());
+      const wide = await waitFor(
+        () => (content().includes(zh.wire.headerNames) ? content() : undefined),
+        'the whole sentence on one line at 120 columns',
+      );
+      assert.ok(wide.every((line) => columns(line) <= WIDE_COLUMNS));
+
+      store.update((state) => (state.size = { columns: 80, rows: 24 }));
+      app.rerender(createElement(LessonView, { store }));
+      const narrow = await waitFor(
+        () => (columns(app.lastFrame()?.split('\n')[0] ?? '') === 80 ? content() : undefined),
+        'the view redrawn at 80 columns',
+      );
+      for (const line of narrow) assert.ok(columns(line) <= VIEW_COLUMNS, `${columns(line)} columns: ${line}`);
+      // Wrapped, not cut at the border: the sentence reads whole across its lines.
+      assert.ok(
+        narrow.join('').replace(/\s+/g, '').includes(zh.wire.headerNames.replace(/\s+/g, '')),
+        narrow.join('\n'),
+      );
+    } finally {
+      app.unmount();
+      cleanup();
+      store.dispose();
+    }
   });
 });
 
