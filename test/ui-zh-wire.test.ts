@@ -1,11 +1,15 @@
 // The wire view in Simplified Chinese: the same bytes, values and headers as
 // the English view, with Chinese words around them; every line it wraps fits
-// the view's 76 columns, counted as the terminal counts them (a CJK character
-// is two); and its columns (the field table, a certificate's fields, the bytes
-// TLS added) still line up when their titles and labels are Chinese.
+// the view's width (76 columns at 80, 116 at 120), counted as the terminal
+// counts them (a CJK character is two), and a sentence runs on to the end of
+// the line rather than break early on a wide terminal; and its columns (the
+// field table, a certificate's fields, the bytes TLS added) still line up when
+// their titles and labels are Chinese.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { createElement } from 'react';
+import { cleanup, render } from 'ink-testing-library';
 import type { Server } from '@grpc/grpc-js';
 import type { HeaderPair, WireEvent } from '../src/instrument/events.js';
 import { protoRoot } from '../src/instrument/wire-format.js';
@@ -14,6 +18,9 @@ import { UiStore, type TimelineRow } from '../src/ui/store.js';
 import { lineText, type StyledLine } from '../src/ui/styled.js';
 import { columns, lineColumns } from '../src/ui/width.js';
 import { wireLines } from '../src/ui/wire-lines.js';
+import { contentColumns, wireRect } from '../src/ui/layout.js';
+import { LessonView } from '../src/ui/LessonView.js';
+import { transportText } from '../src/runner/format.js';
 import { listen } from '../src/runtime/serve.js';
 import {
   clientFilesDir,
@@ -22,7 +29,7 @@ import {
   serverCredentials,
   writeClientFiles,
 } from '../lessons/15-tls-and-auth/server.js';
-import { lesson, startLessonServer, tappedRun, type RunningServer } from './helpers.js';
+import { lesson, startLessonServer, tappedRun, waitFor, type RunningServer } from './helpers.js';
 
 const BOUND = { timeout: 60_000 };
 const en = CATALOGS.en;
@@ -30,8 +37,10 @@ const zh = CATALOGS['zh-CN'];
 const HELLO = '/rpc_package.HelloWorldService/SayHello';
 /** The width the wire view wraps to: an 80-column terminal, inside the view's border. */
 const VIEW_COLUMNS = 76;
+/** The wire view's content width at 120 columns. */
+const WIDE_COLUMNS = contentColumns(wireRect(120, 40));
 
-const lines = (row: TimelineRow, words: Catalog) => wireLines(row, words).map(lineText);
+const lines = (row: TimelineRow, words: Catalog, width?: number) => wireLines(row, words, width).map(lineText);
 /** The view as one text without spaces: a sentence reads the same wherever it wrapped. */
 const flat = (row: TimelineRow, words: Catalog) => lines(row, words).join('').replace(/\s+/g, '');
 const has = (row: TimelineRow, phrase: string) => {
@@ -41,14 +50,32 @@ const has = (row: TimelineRow, phrase: string) => {
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
 /** Every line with Chinese in it (every line the view wraps, and the table's titles) fits the view. */
-function assertFits(row: TimelineRow): void {
-  const view = lines(row, zh);
+function assertFits(row: TimelineRow, width = VIEW_COLUMNS): void {
+  const view = lines(row, zh, width);
   assert.ok(
     view.some((line) => CJK.test(line)),
     'the view speaks Chinese',
   );
   for (const line of view)
-    if (CJK.test(line)) assert.ok(columns(line) <= VIEW_COLUMNS, `${columns(line)} columns: ${line}`);
+    if (CJK.test(line)) assert.ok(columns(line) <= width, `${columns(line)} columns at ${width}: ${line}`);
+}
+
+/**
+ * The view at 80 and at 120 columns: every Chinese line fits the view's width
+ * at each, and at 120 `phrase` (part of a long sentence) is on one line wider
+ * than the view at 80, so the prose uses the width it has. Wherever it wrapped,
+ * it says the same; the English view keeps its lines whatever the width.
+ */
+function assertUsesWidth(row: TimelineRow, phrase: string): void {
+  assert.deepEqual([VIEW_COLUMNS, WIDE_COLUMNS], [76, 116]);
+  for (const width of [VIEW_COLUMNS, WIDE_COLUMNS]) assertFits(row, width);
+  const wide = lines(row, zh, WIDE_COLUMNS);
+  const line = wide.find((candidate) => candidate.includes(phrase));
+  assert.ok(line, `"${phrase}" on one line at ${WIDE_COLUMNS} columns:\n${wide.join('\n')}`);
+  assert.ok(columns(line) > VIEW_COLUMNS, `${columns(line)} columns at ${WIDE_COLUMNS}: ${line}`);
+  const text = (width: number) => lines(row, zh, width).join('').replace(/\s+/g, '');
+  assert.equal(text(WIDE_COLUMNS), text(VIEW_COLUMNS));
+  assert.deepEqual(lines(row, en, WIDE_COLUMNS), lines(row, en));
 }
 
 /** The lines after the one `title` starts, up to the next blank line. */
@@ -89,10 +116,12 @@ const find = (rows: TimelineRow[], match: (event: WireEvent) => boolean) => {
 
 describe('lesson 01 over loopback, in Chinese', () => {
   let server: RunningServer;
+  let events: WireEvent[];
   let rows: TimelineRow[];
   before(async () => {
     server = await startLessonServer('1');
-    rows = rowsOf('1', await tappedRun('1', server.port, ['Ada']));
+    events = await tappedRun('1', server.port, ['Ada']);
+    rows = rowsOf('1', events);
   });
   after(() => server.stop());
 
@@ -184,6 +213,67 @@ describe('lesson 01 over loopback, in Chinese', () => {
       'HTTP/2 直接跑在 TCP 上：头部、消息以及其中的任何令牌，都以线路视图显示的样子经过网络。第 15 课会加上 TLS。',
     );
     assertFits(row);
+  });
+
+  test("at 80 and 120 columns the prose fills the view's width and never passes it", BOUND, () => {
+    const headers = find(rows, (event) => event.type === 'headers' && event.kind === 'request');
+    // 79 columns: two lines at 80, one at 120.
+    assertUsesWidth(headers, zh.wire.headerNames);
+    const request = find(
+      rows,
+      (event) => event.type === 'message' && event.direction === 'client->server' && event.call === 1,
+    );
+    assertUsesWidth(request, '这些字节正是以这个样子经过 TCP 连接的。');
+    assertUsesWidth(
+      find(rows, (event) => event.type === 'transport'),
+      zh.wire.plaintextConnection,
+    );
+  });
+
+  test('the wire view on screen wraps its Chinese to the terminal, at 120 columns and again at 80', BOUND, async () => {
+    const store = new UiStore({ frameMs: 0 });
+    store.state.size = { columns: 120, rows: 40 };
+    store.state.language = 'zh-CN';
+    store.openLesson(lesson('1'));
+    store.apply({ type: 'wire', run: 1, events });
+    const selected = store.state.timeline
+      .slice(0)
+      .findIndex(({ event }) => event.type === 'headers' && event.kind === 'request');
+    store.update((state) => {
+      state.selected = selected;
+      state.wireView = true;
+    });
+    const app = render(createElement(LessonView, { store }));
+    try {
+      // What the view shows inside its border (and its title row), line by line.
+      const content = () =>
+        (app.lastFrame() ?? '')
+          .split('\n')
+          .filter((line) => line.startsWith('│'))
+          .map((line) => line.replace(/^│ /, '').replace(/ ?│$/, '').trimEnd());
+      const wide = await waitFor(
+        () => (content().includes(zh.wire.headerNames) ? content() : undefined),
+        'the whole sentence on one line at 120 columns',
+      );
+      assert.ok(wide.every((line) => columns(line) <= WIDE_COLUMNS));
+
+      store.update((state) => (state.size = { columns: 80, rows: 24 }));
+      app.rerender(createElement(LessonView, { store }));
+      const narrow = await waitFor(
+        () => (columns(app.lastFrame()?.split('\n')[0] ?? '') === 80 ? content() : undefined),
+        'the view redrawn at 80 columns',
+      );
+      for (const line of narrow) assert.ok(columns(line) <= VIEW_COLUMNS, `${columns(line)} columns: ${line}`);
+      // Wrapped, not cut at the border: the sentence reads whole across its lines.
+      assert.ok(
+        narrow.join('').replace(/\s+/g, '').includes(zh.wire.headerNames.replace(/\s+/g, '')),
+        narrow.join('\n'),
+      );
+    } finally {
+      app.unmount();
+      cleanup();
+      store.dispose();
+    }
   });
 });
 
@@ -299,5 +389,18 @@ describe('lesson 15 over loopback (TLS), in Chinese', () => {
       assert.ok(chinese.every((line) => lineColumns(line) <= VIEW_COLUMNS));
       assertFits(row);
     }
+  });
+
+  test("at 120 columns the handshake's line and what TLS did run to the view's width", BOUND, () => {
+    const connection = find(rows, (event) => event.type === 'transport' && event.call === 1);
+    // At 80 it broke after 签发者, before CN=lesson 15 CA.
+    const handshake = transportText(connection.event as Extract<WireEvent, { type: 'transport' }>, zh);
+    assertUsesWidth(connection, handshake.replace(/ +/g, ' '));
+    const request = find(
+      rows,
+      (event) => event.type === 'message' && event.call === 1 && event.direction === 'client->server',
+    );
+    assertUsesWidth(request, 'TLS 给每条记录加上一个头部和一个认证标签，还会发送自己的消息（会话票据）；');
+    assertUsesWidth(request, 'TLS 1.3 TLS_AES_256_GCM_SHA384：这些字节是客户端在 TLS 加密之前写出的内容；');
   });
 });

@@ -58,9 +58,10 @@ export function LessonView({ store }: { store: UiStore }) {
     () => renderers?.renderSource(sourceText, sourceWidth) ?? [],
     [renderers, sourceText, sourceWidth],
   );
-  // Decoding a message field by field is done once per selection, not on every frame.
+  // Decoding a message field by field is done once per selection and width, not on every frame.
   const selectedRow = state.wireView ? store.selectedRow() : undefined;
-  const wire = useMemo(() => wireLines(selectedRow, words), [selectedRow, words]);
+  const wireWidth = contentColumns(wireRect(size.columns, size.rows));
+  const wire = useMemo(() => wireLines(selectedRow, words, wireWidth), [selectedRow, words, wireWidth]);
 
   const linesOf = (pane: LessonPane): LineSource => {
     switch (pane) {

@@ -20,9 +20,21 @@ const STATUS_TYPE = 'google.rpc.Status';
 const padEnd = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - columns(text)));
 const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - columns(text))) + text;
 
-/** Prose in the wire view wraps here: it fits an 80-column terminal, inside the view's border. */
+/**
+ * English prose in the wire view wraps here: it fits an 80-column terminal,
+ * inside the view's border. It is also the width of the view at 80 columns.
+ */
 const PROSE_COLUMNS = 76;
-const prose = (segments: Segment[]) => wrapSegments(segments, PROSE_COLUMNS);
+
+/** How the view's prose wraps: Chinese, every sentence to the view's width; English, as it always has. */
+interface Wrap {
+  everyLine: boolean;
+  width: number;
+}
+const wrapOf = (wire: WireWords, width: number): Wrap =>
+  wire.wrapsEveryLine ? { everyLine: true, width: Math.max(1, width) } : { everyLine: false, width: PROSE_COLUMNS };
+
+const prose = (wrap: Wrap, segments: Segment[]) => wrapSegments(segments, wrap.width);
 
 /**
  * A line of parts (a label, its hex, what they say) that the English view
@@ -30,24 +42,25 @@ const prose = (segments: Segment[]) => wrapSegments(segments, PROSE_COLUMNS);
  * wraps every line, a part that does not fit on this line moves whole to the
  * next, and a part wider than a line wraps inside.
  */
-function sentence(wire: WireWords, segments: Segment[]): StyledLine[] {
-  if (!wire.wrapsEveryLine) return [segments];
+function sentence(wrap: Wrap, segments: Segment[]): StyledLine[] {
+  if (!wrap.everyLine) return [segments];
+  const { width } = wrap;
   const lines: StyledLine[] = [];
   let line: StyledLine = [];
   for (const segment of segments) {
     if (!segment.text) continue;
-    if (lineColumns(line) + columns(segment.text) <= PROSE_COLUMNS) {
+    if (lineColumns(line) + columns(segment.text) <= width) {
       line.push(segment);
       continue;
     }
     const part = { ...segment, text: segment.text.trimStart() };
-    if (line.length > 0 && columns(part.text) <= PROSE_COLUMNS) {
+    if (line.length > 0 && columns(part.text) <= width) {
       lines.push(line);
       line = [part];
       continue;
     }
     // Wider than a line: it starts on this one, a space after what is there.
-    const wrapped = wrapSegments([part], PROSE_COLUMNS, { first: line.length > 0 ? [...line, { text: ' ' }] : [] });
+    const wrapped = wrapSegments([part], width, { first: line.length > 0 ? [...line, { text: ' ' }] : [] });
     lines.push(...wrapped.slice(0, -1));
     line = wrapped[wrapped.length - 1];
   }
@@ -55,12 +68,21 @@ function sentence(wire: WireWords, segments: Segment[]): StyledLine[] {
   return lines;
 }
 
-export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOGS.en): StyledLine[] {
+/**
+ * The wire view of the selected row. `width`: the view's content width in
+ * columns, which Chinese prose wraps to (English keeps its lines as they are).
+ */
+export function wireLines(
+  row: TimelineRow | undefined,
+  words: Catalog = CATALOGS.en,
+  width = PROSE_COLUMNS,
+): StyledLine[] {
   const wire = words.wire;
+  const wrap = wrapOf(wire, width);
   const event = row?.event;
-  if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport, words);
-  if (event?.type === 'transport') return connectionLines(event, words);
-  if (!row || !event || event.type !== 'message') return sentence(wire, [{ text: wire.chooseRow, dim: true }]);
+  if (row && event?.type === 'headers') return headerLines(event, row.method, row.transport, words, wrap);
+  if (event?.type === 'transport') return connectionLines(event, words, wrap);
+  if (!row || !event || event.type !== 'message') return sentence(wrap, [{ text: wire.chooseRow, dim: true }]);
   const toServer = event.direction === 'client->server';
   const type = row.method ? messageTypeOf(row.method, event.direction) : undefined;
   const bytes = event.bytes === undefined ? undefined : Buffer.from(event.bytes, 'base64');
@@ -74,13 +96,13 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
   const payload = event.wireSize - GRPC_MESSAGE_PREFIX_BYTES;
   const { encoding } = event;
   const lines: StyledLine[] = [
-    ...sentence(wire, [
+    ...sentence(wrap, [
       { text: wire.direction[event.direction], color: toServer ? 'blue' : 'green', bold: true },
       { text: `  ${row.method ?? wire.unknownMethod}  ` },
       { text: type?.name ?? '', color: 'cyan', bold: true },
       { text: wire.at(event.ms.toFixed(1)), dim: true },
     ]),
-    ...sentence(wire, [
+    ...sentence(wrap, [
       { text: wire.protobufSize(event.size), color: 'yellow', bold: true },
       ...(event.compressed ? [{ text: wire.compressedSize(encoding, payload), color: 'magenta' }] : []),
       { text: wire.onTheWire(GRPC_MESSAGE_PREFIX_BYTES, event.wireSize) },
@@ -89,7 +111,7 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
         color: 'magenta',
       },
     ]),
-    ...transportLines(row.transport, toServer, 'message', words),
+    ...transportLines(row.transport, toServer, 'message', words, wrap),
     [],
   ];
   // Every gRPC message travels in HTTP/2 DATA frames behind a 5-byte prefix:
@@ -98,7 +120,7 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
   prefix[0] = event.compressed ? 1 : 0;
   prefix.writeUInt32BE(payload, 1);
   lines.push(
-    ...sentence(wire, [
+    ...sentence(wrap, [
       { text: wire.prefixLabel, bold: true },
       { text: hexOf(prefix), color: 'yellow' },
       { text: wire.prefixExplained(prefix[0], event.compressed, encoding, payload) },
@@ -106,7 +128,7 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
   );
   if (event.compressed)
     lines.push(
-      ...sentence(wire, [
+      ...sentence(wrap, [
         { text: wire.inflated(payload, encoding, event.size, bytes !== undefined), color: 'magenta' },
       ]),
     );
@@ -116,7 +138,7 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
       { text: wire.contentLabel, bold: true },
       { text: messagePreview(event, row.method), color: 'green' },
     ]);
-    lines.push(...sentence(wire, [{ text: wire.bytesNotKept(CAPTURE_BYTES / 1024), color: 'yellow' }]));
+    lines.push(...sentence(wrap, [{ text: wire.bytesNotKept(CAPTURE_BYTES / 1024), color: 'yellow' }]));
     return lines;
   }
   const { column } = wire;
@@ -150,7 +172,7 @@ export function wireLines(row: TimelineRow | undefined, words: Catalog = CATALOG
       ]);
     }
   } catch (error) {
-    lines.push(...sentence(wire, [{ text: wire.cannotReadFurther((error as Error).message), color: 'red' }]));
+    lines.push(...sentence(wrap, [{ text: wire.cannotReadFurther((error as Error).message), color: 'red' }]));
   }
   lines.push([]);
   lines.push([{ text: wire.allBytes(event.compressed, encoding), bold: true }]);
@@ -173,19 +195,20 @@ function headerLines(
   method: string | undefined,
   transport: CallTransport | undefined,
   words: Catalog,
+  wrap: Wrap,
 ): StyledLine[] {
   const { wire } = words;
   const toServer = event.direction === 'client->server';
   const width = Math.max(...event.headers.map(([name]) => columns(name)));
   return [
-    ...sentence(wire, [
+    ...sentence(wrap, [
       { text: wire.direction[event.direction], color: toServer ? 'blue' : 'green', bold: true },
       { text: `  ${method ?? wire.unknownMethod}` },
       { text: wire.at(event.ms.toFixed(1)), dim: true },
     ]),
-    ...sentence(wire, [{ text: wire.headerTitle[event.kind], bold: true }]),
-    ...sentence(wire, [{ text: wire.headerNames, dim: true }]),
-    ...transportLines(transport, toServer, 'headers', words),
+    ...sentence(wrap, [{ text: wire.headerTitle[event.kind], bold: true }]),
+    ...sentence(wrap, [{ text: wire.headerNames, dim: true }]),
+    ...transportLines(transport, toServer, 'headers', words, wrap),
     [],
     ...event.headers.map(([name, value]): StyledLine => [
       {
@@ -194,23 +217,23 @@ function headerLines(
       },
       { text: value, color: 'green' },
     ]),
-    ...statusDetailLines(event.headers, wire),
+    ...statusDetailLines(event.headers, wire, wrap),
   ];
 }
 
 /** The google.rpc.Status in grpc-status-details-bin, decoded detail by detail. */
-function statusDetailLines(headers: HeadersEvent['headers'], wire: WireWords): StyledLine[] {
+function statusDetailLines(headers: HeadersEvent['headers'], wire: WireWords, wrap: Wrap): StyledLine[] {
   const value = headers.find(([name]) => name === STATUS_DETAILS_HEADER)?.[1];
   if (value === undefined) return [];
   const status = decodeStatusDetails(value);
   if (!status)
     return [
       [],
-      ...sentence(wire, [{ text: wire.statusUndecodable(STATUS_DETAILS_HEADER, STATUS_TYPE), color: 'red' }]),
+      ...sentence(wrap, [{ text: wire.statusUndecodable(STATUS_DETAILS_HEADER, STATUS_TYPE), color: 'red' }]),
     ];
   const lines: StyledLine[] = [
     [],
-    ...sentence(wire, [{ text: wire.statusDecoded(STATUS_DETAILS_HEADER, STATUS_TYPE), bold: true }]),
+    ...sentence(wrap, [{ text: wire.statusDecoded(STATUS_DETAILS_HEADER, STATUS_TYPE), bold: true }]),
     // google.rpc.Status's own field names, in every language.
     [{ text: `  code ${status.code}  message ${JSON.stringify(status.message)}` }],
   ];
@@ -235,19 +258,20 @@ function transportLines(
   toServer: boolean,
   what: 'message' | 'headers',
   words: Catalog,
+  wrap: Wrap,
 ): StyledLine[] {
   if (!transport) return [];
   const { wire } = words;
   const { tls } = transport.connection;
   const these = what === 'message' ? wire.theseBytes : wire.theseHeaders;
-  if (!tls) return prose([{ text: wire.crossedAsTheyAre(words.plaintext, these), color: 'yellow' }]);
-  const lines = prose([
+  if (!tls) return prose(wrap, [{ text: wire.crossedAsTheyAre(words.plaintext, these), color: 'yellow' }]);
+  const lines = prose(wrap, [
     { text: wire.tlsLead(protocolName(tls.protocol), tls.cipher), color: 'green', bold: true },
     { text: toServer ? wire.encryptedBySender(these) : wire.decryptedOnArrival(these), color: 'green' },
   ]);
   const bytes = transport.tlsBytes;
   if (!bytes) {
-    lines.push(...sentence(wire, [{ text: wire.tlsBytesLater, dim: true }]));
+    lines.push(...sentence(wrap, [{ text: wire.tlsBytesLater, dim: true }]));
     return lines;
   }
   const row = (label: string, plain: number, onTcp: number): StyledLine => [
@@ -257,29 +281,29 @@ function transportLines(
     { text: `  ${wire.tlsAdded(count(onTcp - plain))}`, color: 'magenta' },
   ];
   lines.push(
-    ...sentence(wire, [{ text: wire.measured }]),
+    ...sentence(wrap, [{ text: wire.measured }]),
     row(wire.sent, bytes.sent, bytes.sentOnTcp),
     row(wire.received, bytes.received, bytes.receivedOnTcp),
-    ...prose([{ text: wire.tlsOverhead, dim: true }]),
+    ...prose(wrap, [{ text: wire.tlsOverhead, dim: true }]),
   );
   return lines;
 }
 
 /** The wire view of a connection's row: where it went, and everything its TLS handshake agreed. */
-function connectionLines(event: TransportEvent, words: Catalog): StyledLine[] {
+function connectionLines(event: TransportEvent, words: Catalog, wrap: Wrap): StyledLine[] {
   const { wire } = words;
   const { tls } = event;
   const lines: StyledLine[] = [
-    ...sentence(wire, [
+    ...sentence(wrap, [
       { text: wire.connection(event.connection), bold: true },
       { text: wire.to(event.peer) },
       { text: wire.firstUsed(event.ms.toFixed(1), event.call), dim: true },
     ]),
-    ...prose([{ text: transportText(event, words), color: tls ? 'green' : 'yellow', bold: true }]),
+    ...prose(wrap, [{ text: transportText(event, words), color: tls ? 'green' : 'yellow', bold: true }]),
     [],
   ];
   if (!tls) {
-    lines.push(...prose([{ text: wire.plaintextConnection }]));
+    lines.push(...prose(wrap, [{ text: wire.plaintextConnection }]));
     return lines;
   }
   const label = wire.tlsField;
@@ -314,7 +338,7 @@ function connectionLines(event: TransportEvent, words: Catalog): StyledLine[] {
       [{ text: wire.clientCertificate, bold: true }],
       field(label.subject, tls.client.subject),
       field(label.issuer, tls.client.issuer),
-      ...prose([{ text: wire.clientCertificateSent, dim: true }]),
+      ...prose(wrap, [{ text: wire.clientCertificateSent, dim: true }]),
     );
   }
   return lines;
