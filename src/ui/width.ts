@@ -32,10 +32,12 @@ interface Piece extends Segment {
   wide: boolean;
 }
 
-// Punctuation that must not start a line: it stays with the piece before it.
-const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》,.;:!?)\]}]/u;
+// Punctuation that must not start a line: it stays with the piece before it. The
+// curly quotes are one column wide (narrow pieces), so they are named here to
+// stay with the Chinese character beside them.
+const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》〕］｝”’,.;:!?)\]}]/u;
 // Punctuation that must not end a line: it stays with the piece after it.
-const NO_BREAK_AFTER = /[（「『【〈《(\[{]$/u;
+const NO_BREAK_AFTER = /[（「『【〈《〔［｛“‘(\[{]$/u;
 
 /**
  * Splits styled text into the pieces a line may break between: runs of spaces, runs
