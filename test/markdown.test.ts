@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import stringWidth from 'string-width';
+import { Lexer } from 'marked';
 import { renderMarkdown } from '../src/ui/markdown.js';
 import { contentColumns, layoutFor, rectOf } from '../src/ui/layout.js';
 import { lineText, type Segment, type StyledLine } from '../src/ui/styled.js';
@@ -247,6 +248,34 @@ describe('lesson text (Markdown)', () => {
     assert.deepEqual(text(renderMarkdown(source, 26)), ['proto3 分不清“缺失”和“为', "空”：名字以 '' 到达。"]);
     assert.deepEqual(text(renderMarkdown(source, 22)), ['proto3 分不清“缺失”和', "“为空”：名字以 '' 到", '达。']);
     assert.deepEqual(lineBreakFaults(source, range(10, 40)), []);
+  });
+
+  test('a path too long for the line before Chinese punctuation is cut after its last "/": the punctuation never starts a line alone', () => {
+    const source = '（调用 `npx tsx lessons/04-bidi-streaming/server.ts`）：动手试试';
+    const lines = renderMarkdown(source, 36);
+    assert.deepEqual(text(lines), ['（调用 npx tsx', 'lessons/04-bidi-streaming/', 'server.ts）：动手试试']);
+    assert.equal(segmentOf(lines, 'server.ts')?.color, 'yellow');
+    assert.equal(segmentOf(lines, '）：')?.color, undefined);
+    // A word with no "/" or other break takes a few of its characters down with the punctuation.
+    assert.deepEqual(text(renderMarkdown('（`abcdefghijklmnopqr`）：', 20)), ['（abcdefghijklmn', 'opqr）：']);
+    assert.deepEqual(lineBreakFaults(source, range(10, 60)), []);
+  });
+
+  test("every Chinese lesson text at the text pane's width for 80, 100 and 120 columns: no line starts with punctuation that may not start one or ends with one that may not end one, nothing is lost, every line fits", () => {
+    const dir = fileURLToPath(new URL('../lessons/', import.meta.url));
+    const files = readdirSync(dir)
+      .map((name) => join(dir, name, 'README.zh-CN.md'))
+      .filter((path) => existsSync(path));
+    assert.ok(files.length >= 21);
+    const widths = [textColumns(80, 24), textColumns(100, 30), textColumns(120, 40)];
+    const faults: string[] = [];
+    for (const path of files) {
+      // Block by block, as the pane lays them out; code blocks keep their own lines and are left out.
+      const prose = readFileSync(path, 'utf8').replace(/^ *```[^\n]*\n[\s\S]*?^ *```$/gm, '');
+      for (const block of new Lexer({ gfm: true }).lex(prose).filter((token) => token.type !== 'space'))
+        faults.push(...lineBreakFaults(block.raw, widths).map((fault) => `${path.slice(dir.length)} ${fault}`));
+    }
+    assert.deepEqual(faults, []);
   });
 
   test('every lesson text, English and Chinese, fits its pane at 80 and 120 columns', () => {
