@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import stringWidth from 'string-width';
+import { Lexer } from 'marked';
 import { renderMarkdown } from '../src/ui/markdown.js';
 import { contentColumns, layoutFor, rectOf } from '../src/ui/layout.js';
 import { lineText, type Segment, type StyledLine } from '../src/ui/styled.js';
@@ -22,8 +23,90 @@ function assertFits(lines: StyledLine[], width: number, what: string) {
 const characters = (rows: string[]) => rows.join('').replace(/[\s│─┼•]/g, '');
 
 const CJK = '服务端流式 与 客户端流式';
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 const textColumns = (columns: number, rows: number) =>
   contentColumns(rectOf(layoutFor(columns, rows, 'text'), 'text')!);
+
+// Chinese typesetting: punctuation that may not start a line (the ASCII forms only
+// right after a Chinese character), and punctuation that may not end one.
+const MAY_NOT_START = /^[，。、；：！？）」』】〉》”’]$/u;
+const ASCII_MAY_NOT_START = /^[,.;:!?)\]}]$/;
+const MAY_NOT_END = /^[（「『【〈《“‘]$/u;
+const CHINESE = /^[\p{Script=Han}\u3000-\u303f\uff00-\uffef]$/u;
+
+/** A rendered line's text, one string per table cell, without quote bars and list markers. */
+function cellsOf(line: StyledLine): string[] {
+  const cells = [''];
+  for (const segment of line) {
+    if (segment.color === 'gray' && segment.text === ' │ ') cells.push('');
+    else if (segment.color === 'gray' && segment.text === '│ ') continue;
+    else if (segment.color === 'cyan' && /^(• |\d+\. )\s*$/.test(segment.text)) continue;
+    else cells[cells.length - 1] += segment.text;
+  }
+  return cells.map((cell) => cell.trim());
+}
+
+/** A block's lines of text in reading order: a table's cells column after column; rules and blank lines left out. */
+function readingOrder(lines: StyledLine[]): string[] {
+  const runs: string[] = [];
+  const tableColumns: string[][] = [];
+  for (const cells of lines.map(cellsOf)) {
+    if (cells.length > 1) cells.forEach((cell, column) => cell && (tableColumns[column] ??= []).push(cell));
+    else if (!/^[─┼]*$/.test(cells[0])) runs.push(cells[0]);
+  }
+  return [...runs, ...tableColumns.flat()];
+}
+
+/** The characters of `runs` without spaces; where each run starts; which characters had a space before them. */
+function charactersOf(runs: string[]) {
+  const out = { text: [] as string[], starts: new Set<number>(), spaced: [] as boolean[] };
+  for (const run of runs) {
+    out.starts.add(out.text.length);
+    let space = false;
+    for (const character of run) {
+      if (/\s/.test(character)) space = true;
+      else {
+        out.text.push(character);
+        out.spaced.push(space);
+        space = false;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where `source` (one Markdown block) wraps at each of `widths` against Chinese line
+ * breaking rules, or loses or reorders a character, or is wider than the width: the
+ * block at an unlimited width is the reference. A table too narrow for columns is
+ * compared with its rows as "header: value" lines.
+ */
+function lineBreakFaults(source: string, widths: number[]): string[] {
+  const unwrapped = renderMarkdown(source, 100_000);
+  const inColumns = charactersOf(readingOrder(unwrapped));
+  const [header, ...rows] = unwrapped.map(cellsOf).filter((cells) => cells.length > 1);
+  const inRows = header && charactersOf(rows.flatMap((row) => row.map((cell, column) => `${header[column]}: ${cell}`)));
+  return widths.flatMap((width) => {
+    const wrapped = renderMarkdown(source, width);
+    const faults = text(wrapped)
+      .filter((row) => stringWidth(row) > width)
+      .map((row) => `"${row}" is wider than ${width}`);
+    const reference = inRows && !wrapped.flat().some((segment) => segment.text === ' │ ') ? inRows : inColumns;
+    const shown = charactersOf(readingOrder(wrapped));
+    if (shown.text.join('') !== reference.text.join(''))
+      return [...faults, `characters lost or out of order at ${width}:\n${text(wrapped).join('\n')}`];
+    for (const index of shown.starts) {
+      if (index === 0 || reference.starts.has(index)) continue;
+      const [before, after] = [shown.text[index - 1], shown.text[index]];
+      const asciiAfterChinese = ASCII_MAY_NOT_START.test(after) && CHINESE.test(before) && !reference.spaced[index];
+      if (MAY_NOT_START.test(after) || asciiAfterChinese || MAY_NOT_END.test(before))
+        faults.push(
+          `at ${width}: …${shown.text.slice(Math.max(0, index - 12), index).join('')}⏎${shown.text.slice(index, index + 6).join('')}…`,
+        );
+    }
+    return faults;
+  });
+}
 
 describe('lesson text (Markdown)', () => {
   test('headings: the first level is underlined, the others stand out in colour with their section right under them', () => {
@@ -158,6 +241,41 @@ describe('lesson text (Markdown)', () => {
   test('a line break in the source between Chinese characters joins them without a space; between words it is a space', () => {
     const lines = text(renderMarkdown('远程过程调用\n让一个程序，\n可以调用 gRPC\nservers.', 80));
     assert.deepEqual(lines, ['远程过程调用让一个程序，可以调用 gRPC servers.']);
+  });
+
+  test('Chinese quotes stay with what they quote: a closing quote never starts a line, an opening one never ends a line', () => {
+    const source = "proto3 分不清“缺失”和“为空”：名字以 `''` 到达。";
+    assert.deepEqual(text(renderMarkdown(source, 26)), ['proto3 分不清“缺失”和“为', "空”：名字以 '' 到达。"]);
+    assert.deepEqual(text(renderMarkdown(source, 22)), ['proto3 分不清“缺失”和', "“为空”：名字以 '' 到", '达。']);
+    assert.deepEqual(lineBreakFaults(source, range(10, 40)), []);
+  });
+
+  test('a path too long for the line before Chinese punctuation is cut after its last "/": the punctuation never starts a line alone', () => {
+    const source = '（调用 `npx tsx lessons/04-bidi-streaming/server.ts`）：动手试试';
+    const lines = renderMarkdown(source, 36);
+    assert.deepEqual(text(lines), ['（调用 npx tsx', 'lessons/04-bidi-streaming/', 'server.ts）：动手试试']);
+    assert.equal(segmentOf(lines, 'server.ts')?.color, 'yellow');
+    assert.equal(segmentOf(lines, '）：')?.color, undefined);
+    // A word with no "/" or other break takes a few of its characters down with the punctuation.
+    assert.deepEqual(text(renderMarkdown('（`abcdefghijklmnopqr`）：', 20)), ['（abcdefghijklmn', 'opqr）：']);
+    assert.deepEqual(lineBreakFaults(source, range(10, 60)), []);
+  });
+
+  test("every Chinese lesson text at the text pane's width for 80, 100 and 120 columns: no line starts with punctuation that may not start one or ends with one that may not end one, nothing is lost, every line fits", () => {
+    const dir = fileURLToPath(new URL('../lessons/', import.meta.url));
+    const files = readdirSync(dir)
+      .map((name) => join(dir, name, 'README.zh-CN.md'))
+      .filter((path) => existsSync(path));
+    assert.ok(files.length >= 21);
+    const widths = [textColumns(80, 24), textColumns(100, 30), textColumns(120, 40)];
+    const faults: string[] = [];
+    for (const path of files) {
+      // Block by block, as the pane lays them out; code blocks keep their own lines and are left out.
+      const prose = readFileSync(path, 'utf8').replace(/^ *```[^\n]*\n[\s\S]*?^ *```$/gm, '');
+      for (const block of new Lexer({ gfm: true }).lex(prose).filter((token) => token.type !== 'space'))
+        faults.push(...lineBreakFaults(block.raw, widths).map((fault) => `${path.slice(dir.length)} ${fault}`));
+    }
+    assert.deepEqual(faults, []);
   });
 
   test('every lesson text, English and Chinese, fits its pane at 80 and 120 columns', () => {

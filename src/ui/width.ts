@@ -32,10 +32,18 @@ interface Piece extends Segment {
   wide: boolean;
 }
 
-// Punctuation that must not start a line: it stays with the piece before it.
-const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》,.;:!?)\]}]/u;
+// Punctuation that must not start a line: it stays with the piece before it. The
+// curly quotes are one column wide (narrow pieces), so they are named here to
+// stay with the Chinese character beside them.
+const NO_BREAK_BEFORE = /^[，。、；：！？）」』】〉》〕］｝”’,.;:!?)\]}]/u;
 // Punctuation that must not end a line: it stays with the piece after it.
-const NO_BREAK_AFTER = /[（「『【〈《(\[{]$/u;
+const NO_BREAK_AFTER = /[（「『【〈《〔［｛“‘(\[{]$/u;
+// The same, between two characters of a word that has to be cut; the ASCII forms
+// only beside a wide character (`调用)` keeps its `)`, `a.b` may be cut before the `.`).
+const NO_CUT_BEFORE = /^[，。、；：！？）」』】〉》〕］｝”’]$/u;
+const NO_CUT_AFTER = /^[（「『【〈《〔［｛“‘]$/u;
+const ASCII_NO_CUT_BEFORE = /^[,.;:!?)\]}]$/;
+const ASCII_NO_CUT_AFTER = /^[(\[{]$/;
 
 /**
  * Splits styled text into the pieces a line may break between: runs of spaces, runs
@@ -103,6 +111,81 @@ function splitAfter(word: Piece[], breakAfter: RegExp): Piece[][] {
   return parts.filter((part) => part.length > 0);
 }
 
+/** One character of a word that has to be cut, with the piece it belongs to. */
+interface Character {
+  piece: Piece;
+  text: string;
+  width: number;
+}
+
+/** Whether a word may be cut between these two characters without leaving punctuation where it may not be. */
+function mayCutBetween(before: Character, after: Character): boolean {
+  if (NO_CUT_BEFORE.test(after.text) || NO_CUT_AFTER.test(before.text)) return false;
+  if (ASCII_NO_CUT_BEFORE.test(after.text) && before.width > 1) return false;
+  return !(ASCII_NO_CUT_AFTER.test(before.text) && after.width > 1);
+}
+
+// Where a word cut to make room for its punctuation breaks, best first: after a
+// path's `/`; after a name's `.`, `_`, `-` or `:`, between the words of a camelCase
+// name, or between narrow and wide characters.
+const PATH_BREAK_AFTER = /^[/\\]$/;
+const NAME_BREAK_AFTER = /^[.\-_:,;=@]$/;
+const WORD_BREAKS: ((before: Character, after: Character) => boolean)[] = [
+  (before) => PATH_BREAK_AFTER.test(before.text),
+  (before, after) =>
+    NAME_BREAK_AFTER.test(before.text) ||
+    (/^\p{Ll}$/u.test(before.text) && /^\p{Lu}$/u.test(after.text)) ||
+    before.width > 1 !== after.width > 1,
+];
+/** Characters at least that go down with the punctuation. */
+const FEW_CHARACTERS = 4;
+
+/**
+ * Where a word too wide for the line is cut, starting at `start` with `room` columns
+ * left on this line and `lineRoom` on the next: after as many characters as fit. If
+ * that would start the next line with `）：` (or end this one with `“`), the cut
+ * moves back: to the word's last break (`server.ts）：` goes down whole) when what
+ * follows it fits on the next line, else by a few characters. A character wider
+ * than the whole line goes on it anyway: nothing is ever dropped.
+ */
+function cutIndex(characters: Character[], start: number, room: number, lineRoom: number): number {
+  let end = start;
+  for (let used = 0; end < characters.length && used + characters[end].width <= room; end++)
+    used += characters[end].width;
+  if (end === characters.length) return end;
+  if (end === start) return start + 1;
+  const mayCut = (index: number) => mayCutBetween(characters[index - 1], characters[index]);
+  if (mayCut(end)) return end;
+  // What has to go down together: up to the next place the word may be cut.
+  let together = end + 1;
+  while (together < characters.length && !mayCut(together)) together++;
+  // The earliest cut that still leaves all that room on the next line.
+  let carried = characters.slice(end, together).reduce((sum, { width }) => sum + width, 0);
+  let earliest = end;
+  while (earliest > start + 1 && carried + characters[earliest - 1].width <= lineRoom)
+    carried += characters[--earliest].width;
+  for (const isBreak of WORD_BREAKS)
+    for (let index = end - 2; index >= earliest; index--)
+      if (mayCut(index) && isBreak(characters[index - 1], characters[index])) return index;
+  const few = Math.max(start + 1, end - FEW_CHARACTERS);
+  for (let index = few; index > start; index--) if (mayCut(index)) return index;
+  for (let index = few + 1; index < end; index++) if (mayCut(index)) return index;
+  return end;
+}
+
+/** Consecutive characters of one piece joined back into a piece. */
+function piecesOf(characters: Character[]): Piece[] {
+  const pieces: Piece[] = [];
+  characters.forEach(({ piece, text, width }, index) => {
+    if (index > 0 && characters[index - 1].piece === piece) {
+      const last = pieces[pieces.length - 1];
+      last.text += text;
+      last.width += width;
+    } else pieces.push({ ...piece, text, width });
+  });
+  return pieces;
+}
+
 export const sameStyle = (a: Style, b: Style) =>
   a.color === b.color && a.bold === b.bold && a.italic === b.italic && a.dim === b.dim && a.inverse === b.inverse;
 
@@ -155,25 +238,18 @@ export function wrapSegments(segments: Segment[], width: number, options: WrapOp
     const spaceWidth = spaces.reduce((sum, piece) => sum + piece.width, 0);
     if (content && used + spaceWidth + groupWidth(part) > width) newLine();
     else for (const piece of spaces) put(piece);
-    for (const piece of part) {
-      if (used + piece.width <= width) {
-        put(piece);
-        continue;
-      }
-      let chunk = '';
-      let chunkWidth = 0;
-      for (const character of graphemes(piece.text)) {
-        const characterWidth = columns(character);
-        if (used + chunkWidth + characterWidth > width && (content || chunk)) {
-          if (chunk) put({ ...piece, text: chunk, width: chunkWidth });
-          newLine();
-          chunk = '';
-          chunkWidth = 0;
-        }
-        chunk += character;
-        chunkWidth += characterWidth;
-      }
-      if (chunk) put({ ...piece, text: chunk, width: chunkWidth });
+    if (used + groupWidth(part) <= width) {
+      for (const piece of part) put(piece);
+      return;
+    }
+    const characters = part.flatMap((piece) =>
+      graphemes(piece.text).map((text): Character => ({ piece, text, width: columns(text) })),
+    );
+    for (let start = 0; start < characters.length;) {
+      const end = cutIndex(characters, start, width - used, width - restWidth);
+      for (const piece of piecesOf(characters.slice(start, end))) put(piece);
+      start = end;
+      if (start < characters.length) newLine();
     }
   };
 
