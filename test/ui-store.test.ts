@@ -96,3 +96,16 @@ test('scrolling up stops following; reaching the bottom follows again', () => {
   assert.deepEqual(store.state.scroll.text, { offset: 50 - store.paneRows('text'), follow: false });
   store.dispose();
 });
+
+test('a deadline set in one lesson does not follow the learner to the next, as its switches do not', () => {
+  const store = new UiStore({ frameMs: 0 });
+  store.openLesson(LESSONS[0]);
+  store.update((state) => {
+    state.deadlineMs = 1;
+    state.switchesOn = new Set(['W']);
+  });
+  store.openLesson(LESSONS[12]);
+  assert.equal(store.state.deadlineMs, undefined);
+  assert.equal(store.state.switchesOn.size, 0);
+  store.dispose();
+});

@@ -165,7 +165,7 @@ const en: KeyWords = {
   notes: [
     'In the names prompt, names are comma-separated; "" is an empty name (lesson 01\'s server answers it with INVALID_ARGUMENT); an empty line sends the lesson\'s own names.',
     "Saving the lesson's server.ts or client.ts restarts that side and runs the client again.",
-    'Faults (x, d, K, space) are applied from outside the lesson code; each shows in the timeline as a fault row, followed by the status it caused. A deadline stays for later runs until an empty line clears it.',
+    'Faults (x, d, K, space) are applied from outside the lesson code; each shows in the timeline as a fault row, followed by the status it caused. A deadline stays for later runs of the lesson until an empty line clears it; another lesson starts without one.',
     "E opens a lesson's exercise: your copy of one of its files (exercises/<lesson>/<id>.ts, made on first use) beside its checks. Saving the copy verifies it again; a failing check says what it expected and what arrived, and the timeline under it shows that check's calls. Passes and hints seen are remembered, and the lesson list shows each lesson's exercises passed (ex 1/2).",
     "Space stops the client reading: replies stop at the client, and once unread ones fill the HTTP/2 window (64 KiB) the server's replies queue up unsent (its write() returns false once that queue is full). Small replies fit in the window: the server may finish before the client reads them.",
   ],
@@ -295,7 +295,7 @@ const zhCN: KeyWords = {
   notes: [
     '在名字输入框中，名字用逗号分隔；"" 表示空名字（第 01 课的服务端对它回以 INVALID_ARGUMENT）；空行则发送这一课自带的名字。',
     '保存这一课的 server.ts 或 client.ts，对应的一侧就会重启，客户端也会重新运行。',
-    '故障（x、d、K、space）是从课程代码之外施加的；每个故障都在时间线中显示为一行“故障”，后面跟着它引起的状态。截止时间设置后会一直用于之后的运行，直到用一个空行清除它。',
+    '故障（x、d、K、space）是从课程代码之外施加的；每个故障都在时间线中显示为一行“故障”，后面跟着它引起的状态。截止时间设置后会一直用于这一课之后的运行，直到用一个空行清除它；换到另一课时不再带着它。',
     'E 打开这一课的练习：它的某个文件的一份属于你的副本（exercises/<lesson>/<id>.ts，第一次使用时生成），旁边是它的检查。保存副本就会重新验证；没通过的检查会说出它期望什么、实际收到了什么，下方的时间线显示这项检查发出的调用。通过的练习和看过的提示都会被记住，课程列表会显示每一课已通过的练习（练习 1/2）。',
     'Space 让客户端停止读取：应答停在客户端，一旦未读的应答填满 HTTP/2 窗口（64 KiB），服务端的应答就会排队，发不出去（队列满了之后，它的 write() 返回 false）。小的应答放得进窗口：服务端可能在客户端读取它们之前就已经结束。',
   ],

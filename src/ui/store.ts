@@ -411,6 +411,8 @@ export class UiStore {
       state.server = { state: 'stopped' };
       state.client = { state: 'idle' };
       state.switchesOn = new Set();
+      // Like a switch, a deadline from the UI is a fault for this lesson's runs: another lesson starts without it.
+      state.deadlineMs = undefined;
       state.readingPaused = false;
       state.notice = '';
     });
