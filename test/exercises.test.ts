@@ -23,6 +23,14 @@ after(() => {
 const { allExercises, findExercise } = await import('../src/exercises/exercises.js');
 const exercises = allExercises();
 
+test('an exercise is found by the label the list prints, 03/2, as by its lesson and --exercise', () => {
+  const byLabel = findExercise('03/2');
+  const byFlag = findExercise('3', '2');
+  assert.ok(typeof byLabel !== 'string', String(byLabel));
+  assert.deepEqual(byLabel, byFlag);
+  assert.match(String(findExercise('03/9')), /has no exercise "9"/);
+});
+
 test('there are at least 12 exercises, and both sides are written by the learner', () => {
   assert.ok(exercises.length >= 12, `${exercises.length} exercises`);
   assert.deepEqual(new Set(exercises.map((exercise) => exercise.side)), new Set(['server', 'client']));

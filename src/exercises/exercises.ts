@@ -62,6 +62,9 @@ export function exerciseLabel(exercise: Exercise): string {
  * has more than one, which (number or id). Returns why not, as a sentence.
  */
 export function findExercise(lessonRef: string, which?: string): Exercise | string {
+  // The label the list prints, "01/2": the lesson, then the exercise's number.
+  const label = /^([^/]+)\/(\d+)$/.exec(lessonRef);
+  if (label && which === undefined) return findExercise(label[1], label[2]);
   const lesson = findLesson(lessonRef);
   if (!lesson) return `unknown lesson "${lessonRef}"`;
   const exercises = exercisesOf(lesson);
