@@ -36,6 +36,30 @@ export interface ClientRun {
   timedOut: boolean;
 }
 
+/**
+ * What a client exercise's reference server saw, and the one run of the
+ * learner's client that several checks read: each run of a client costs a
+ * second or more, so the checks share it.
+ */
+export interface SharedClientRun<Call> {
+  calls: Call[];
+  /** The names that one run sends. */
+  names: string[];
+  shared?: Promise<{ run: ClientRun; calls: Call[] }>;
+}
+
+/** The learner's client, run once with the reference's names; later checks read the same run and the calls it made. */
+export function sharedRun<Call>(
+  reference: SharedClientRun<Call>,
+  runClient: (args: string[]) => Promise<ClientRun>,
+): Promise<{ run: ClientRun; calls: Call[] }> {
+  reference.shared ??= runClient(reference.names.flatMap((name) => ['--name', name])).then((run) => ({
+    run,
+    calls: [...reference.calls],
+  }));
+  return reference.shared;
+}
+
 export interface ClientCheckContext<Reference> {
   /** host:port of the reference server. */
   target: string;

@@ -22,6 +22,8 @@ import {
   show,
   type ClientRun,
   type LessonChecks,
+  type SharedClientRun,
+  sharedRun,
   randomName,
 } from '../kit.js';
 
@@ -34,26 +36,12 @@ interface SeenCall {
   trace?: string;
 }
 
-interface Reference {
-  calls: SeenCall[];
+interface Reference extends SharedClientRun<SeenCall> {
   /**
    * The x-handled-ms trailer the server ends each call with. Not a number, so
    * that the client's line must show what arrived (a number prints as "a number").
    */
   handled: string;
-  /** The names of the one run of the learner's client that the first three checks read. */
-  names: string[];
-  /** That run and the calls it made: each run of a client costs a second or more, so the checks share it. */
-  shared?: Promise<{ run: ClientRun; calls: SeenCall[] }>;
-}
-
-/** The learner's client, run once with the reference's names; later checks read the same run. */
-function sharedRun(reference: Reference, runClient: (args: string[]) => Promise<ClientRun>) {
-  reference.shared ??= runClient(reference.names.flatMap((name) => ['--name', name])).then((run) => ({
-    run,
-    calls: [...reference.calls],
-  }));
-  return reference.shared;
 }
 
 function seen(method: SeenCall['method'], name: string, metadata: grpc.Metadata): SeenCall {

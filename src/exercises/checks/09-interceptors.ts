@@ -22,6 +22,8 @@ import {
   unary,
   type ClientRun,
   type LessonChecks,
+  type SharedClientRun,
+  sharedRun,
   randomName,
 } from '../kit.js';
 
@@ -88,22 +90,8 @@ function seen(method: SeenCall['method'], metadata: grpc.Metadata): SeenCall {
   return { method, authorization: authorization === undefined ? null : String(authorization) };
 }
 
-interface Reference {
-  calls: SeenCall[];
-  /** The names of the one run of the learner's client that every check reads. */
-  names: string[];
-  /** That run and the calls it made: each run of a client costs a second or more, so the checks share it. */
-  shared?: Promise<{ run: ClientRun; calls: SeenCall[] }>;
-}
-
-/** The learner's client, run once with the reference's names; later checks read the same run. */
-function sharedRun(reference: Reference, runClient: (args: string[]) => Promise<ClientRun>) {
-  reference.shared ??= runClient(reference.names.flatMap((name) => ['--name', name])).then((run) => ({
-    run,
-    calls: [...reference.calls],
-  }));
-  return reference.shared;
-}
+/** Every check reads the one shared run of the learner's client. */
+type Reference = SharedClientRun<SeenCall>;
 
 const refusal = { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' };
 
