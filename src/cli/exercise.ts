@@ -14,7 +14,7 @@ import {
 import { projectPath } from '../exercises/report.js';
 import { catalog } from '../i18n/catalog.js';
 import { exerciseTexts } from '../i18n/lessons.js';
-import { columns } from '../ui/width.js';
+import { padEndColumns } from '../ui/width.js';
 import { ProgressFile } from '../ui/progress.js';
 
 const USAGE = `
@@ -126,7 +126,7 @@ function list(): void {
     const state = states.get(exercise.key) ?? {};
     const status = state.passed ? said.status.passed : existsSync(exercise.workPath) ? said.status.started : '';
     write(
-      `${exerciseLabel(exercise).padEnd(6)} ${said.side[exercise.side]}${' '.repeat(Math.max(0, 7 - columns(said.side[exercise.side])))} ${status}${' '.repeat(Math.max(0, 8 - columns(status)))} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
+      `${exerciseLabel(exercise).padEnd(6)} ${padEndColumns(said.side[exercise.side], 7)} ${padEndColumns(status, 8)} ${exerciseTexts(exercise, language).title}${state.hints ? said.hintsSeen(state.hints) : ''}`,
     );
   }
 }

@@ -6,7 +6,7 @@ import type { Language } from '../i18n/lang.js';
 import { KEY_WORDS } from '../i18n/key-words.js';
 import { helpSections, keysText } from './keymap.js';
 import type { StyledLine } from './styled.js';
-import { columns, wrapSegments } from './width.js';
+import { columns, padEndColumns, wrapSegments } from './width.js';
 
 /**
  * Words of `text` in lines of at most `width` columns; a word longer than that
@@ -38,7 +38,7 @@ export function helpLines(
       const keys = keysText(binding.keys);
       const text = wrapWords(binding.help, textWidth);
       if (columns(keys) < keyColumn) {
-        lines.push([{ text: keys + ' '.repeat(keyColumn - columns(keys)), color: 'cyan' }, { text: text[0] }]);
+        lines.push([{ text: padEndColumns(keys, keyColumn), color: 'cyan' }, { text: text[0] }]);
       } else {
         // Keys too wide for the column get a row of their own.
         lines.push([{ text: keys, color: 'cyan' }]);

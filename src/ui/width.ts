@@ -13,6 +13,14 @@ export function columns(text: string): number {
   return ASCII.test(text) ? text.length : stringWidth(text);
 }
 
+/** `text` padded with spaces at its end to `width` columns (a CJK character takes two), as padEnd does with characters. */
+export const padEndColumns = (text: string, width: number): string =>
+  text + ' '.repeat(Math.max(0, width - columns(text)));
+
+/** `text` padded with spaces at its start to `width` columns. */
+export const padStartColumns = (text: string, width: number): string =>
+  ' '.repeat(Math.max(0, width - columns(text))) + text;
+
 export function lineColumns(line: StyledLine): number {
   return line.reduce((sum, segment) => sum + columns(segment.text), 0);
 }

@@ -9,16 +9,12 @@ import { transportText, type TransportEvent } from '../runner/format.js';
 import { protocolName } from '../instrument/tls.js';
 import { STATUS_DETAILS_HEADER, decodeStatusDetails } from '../instrument/status-details.js';
 import type { Segment, StyledLine } from './styled.js';
-import { columns, lineColumns, wrapSegments } from './width.js';
+import { columns, lineColumns, padEndColumns, padStartColumns, wrapSegments } from './width.js';
 import { CATALOGS, type Catalog } from '../i18n/catalog.js';
 import type { WireWords } from '../i18n/wire-words.js';
 
 const HEX_COLUMN = 24;
 const STATUS_TYPE = 'google.rpc.Status';
-
-/** `text` padded with spaces to `width` terminal columns (a CJK character takes two). */
-const padEnd = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - columns(text)));
-const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - columns(text))) + text;
 
 /**
  * English prose in the wire view wraps here: it fits an 80-column terminal,
@@ -144,7 +140,7 @@ export function wireLines(
   const { column } = wire;
   lines.push([
     {
-      text: `${padEnd(column.offset, 7)}${padEnd(column.bytes, HEX_COLUMN + 2)}${padEnd(column.field, 22)}${padEnd(column.wireType, 11)}${column.value}`,
+      text: `${padEndColumns(column.offset, 7)}${padEndColumns(column.bytes, HEX_COLUMN + 2)}${padEndColumns(column.field, 22)}${padEndColumns(column.wireType, 11)}${column.value}`,
       bold: true,
     },
   ]);
@@ -160,13 +156,13 @@ export function wireLines(
             ? wire.truncatedField
             : field.name;
       lines.push([
-        { text: padEnd(String(field.offset), 7), dim: true },
-        { text: padEnd(hex, HEX_COLUMN + 2), color: 'yellow' },
+        { text: padEndColumns(String(field.offset), 7), dim: true },
+        { text: padEndColumns(hex, HEX_COLUMN + 2), color: 'yellow' },
         {
-          text: padEnd(`${indent}${field.field} ${name}`, 22),
+          text: padEndColumns(`${indent}${field.field} ${name}`, 22),
           color: field.name.startsWith('(') ? 'red' : 'cyan',
         },
-        { text: padEnd(`${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`, 11), dim: true },
+        { text: padEndColumns(`${field.wireType} ${WIRE_TYPES[field.wireType] ?? '?'}`, 11), dim: true },
         { text: `${field.value}`, color: 'green' },
         { text: `  ${field.type}`, dim: true },
       ]);
@@ -212,7 +208,7 @@ function headerLines(
     [],
     ...event.headers.map(([name, value]): StyledLine => [
       {
-        text: padEnd(name, width + 2),
+        text: padEndColumns(name, width + 2),
         color: name.startsWith(':') ? 'magenta' : name.startsWith('grpc-') ? 'cyan' : undefined,
       },
       { text: value, color: 'green' },
@@ -275,9 +271,9 @@ function transportLines(
     return lines;
   }
   const row = (label: string, plain: number, onTcp: number): StyledLine => [
-    { text: `  ${padEnd(label, 9)}` },
-    { text: padStart(wire.ofHttp2(count(plain)), 17), color: 'yellow' },
-    { text: padStart(`  ${wire.onTcp(count(onTcp))}`, 18), color: 'green' },
+    { text: `  ${padEndColumns(label, 9)}` },
+    { text: padStartColumns(wire.ofHttp2(count(plain)), 17), color: 'yellow' },
+    { text: padStartColumns(`  ${wire.onTcp(count(onTcp))}`, 18), color: 'green' },
     { text: `  ${wire.tlsAdded(count(onTcp - plain))}`, color: 'magenta' },
   ];
   lines.push(
@@ -308,7 +304,7 @@ function connectionLines(event: TransportEvent, words: Catalog, wrap: Wrap): Sty
   }
   const label = wire.tlsField;
   const field = (name: string, value: string): StyledLine => [
-    { text: padEnd(name, 22), color: 'cyan' },
+    { text: padEndColumns(name, 22), color: 'cyan' },
     { text: value, color: 'green' },
   ];
   lines.push(
