@@ -4,6 +4,7 @@
 // status codes) and command-line errors stay as they are: they are grepped.
 import type { RpcKind } from '../instrument/events.js';
 import type { Language } from './lang.js';
+import { sayKnown, serverZh, type Sayings } from './sayings.js';
 import { UI_WORDS, type UiWords } from './ui-words.js';
 import { KEY_WORDS, type KeyWords } from './key-words.js';
 import { WIRE_WORDS, type WireWords } from './wire-words.js';
@@ -85,7 +86,7 @@ const en: Catalog = {
 const lessonDeadlineZh = (text: string) => (text === 'none' ? '无' : text.replace(/ ms$/, ' 毫秒'));
 
 // What the wire tap (src/instrument/wiretap.ts) writes in a fault row, and how Chinese says it.
-const FAULT_DETAILS: [RegExp, (...parts: string[]) => string][] = [
+const FAULT_DETAILS: Sayings = [
   [/^cancel: no call in flight$/, () => '取消：没有正在进行的调用'],
   [/^cancelled from the lesson UI$/, () => '在课程界面中取消'],
   [
@@ -94,21 +95,19 @@ const FAULT_DETAILS: [RegExp, (...parts: string[]) => string][] = [
   ],
   [/^client reads replies again$/, () => '客户端重新读取应答'],
   [/^client not reading replies \(paused from the lesson UI\)$/, () => '客户端没有读取应答（在课程界面中暂停）'],
+  // One of several servers is named ("server b … on it"), the one server is not.
   [
-    /^server (\S+) killed \(SIGKILL\): no call in flight on it$/,
-    (label) => `服务端 ${label} 已被杀掉（SIGKILL）：它上面没有正在进行的调用`,
+    /^(server(?: \S+)?) killed \(SIGKILL\): no call in flight( on it)?$/,
+    (name, onIt) => `${serverZh(name)}已被杀掉（SIGKILL）：${onIt ? '它上面' : ''}没有正在进行的调用`,
   ],
   [
-    /^server (\S+) killed \(SIGKILL\) while this call was in flight on it$/,
-    (label) => `服务端 ${label} 在这个调用进行中被杀掉（SIGKILL）`,
+    /^(server(?: \S+)?) killed \(SIGKILL\) while this call was in flight(?: on it)?$/,
+    (name) => `${serverZh(name)}在这个调用进行中被杀掉（SIGKILL）`,
   ],
-  [/^server killed \(SIGKILL\): no client running$/, () => '服务端已被杀掉（SIGKILL）：没有在运行的客户端'],
   [
-    /^server (\S+) killed \(SIGKILL\): no client running$/,
-    (label) => `服务端 ${label} 已被杀掉（SIGKILL）：没有在运行的客户端`,
+    /^(server(?: \S+)?) killed \(SIGKILL\): no client running$/,
+    (name) => `${serverZh(name)}已被杀掉（SIGKILL）：没有在运行的客户端`,
   ],
-  [/^server killed \(SIGKILL\): no call in flight$/, () => '服务端已被杀掉（SIGKILL）：没有正在进行的调用'],
-  [/^server killed \(SIGKILL\) while this call was in flight$/, () => '服务端在这个调用进行中被杀掉（SIGKILL）'],
   [
     /^deadline (\d+) ms from the lesson UI; the lesson's own \((.+)\) is sooner and stays$/,
     (ms, own) => `课程界面设置的截止时间 ${ms} 毫秒；这一课自带的（${lessonDeadlineZh(own)}）更早，保持不变`,
@@ -123,11 +122,7 @@ function faultDetailZh(detail: string): string {
   // "…: no call in flight yet" follows any of them.
   const notYet = /^(.*): no call in flight yet$/.exec(detail);
   if (notYet) return `${faultDetailZh(notYet[1])}：还没有正在进行的调用`;
-  for (const [pattern, say] of FAULT_DETAILS) {
-    const match = pattern.exec(detail);
-    if (match) return say(...match.slice(1));
-  }
-  return detail;
+  return sayKnown(FAULT_DETAILS, detail);
 }
 
 const zhCN: Catalog = {

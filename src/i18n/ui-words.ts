@@ -3,6 +3,7 @@
 // Keys, the wire view and the exercise view have catalogs of their own.
 import type { RpcKind } from '../instrument/events.js';
 import type { Language } from './lang.js';
+import { sayKnown, serverZh, type Sayings } from './sayings.js';
 
 export interface UiWords {
   // The lesson list.
@@ -194,11 +195,8 @@ const en: UiWords = {
 /** A name before a Chinese word: a space after Latin letters or digits (ada 已退出), none after Chinese (客户端已退出). */
 const spaced = (name: string) => (/[\p{Script=Han}）」』】》]$/u.test(name) ? name : `${name} `);
 
-/** "server" or "server a", as the runner names a server: "服务端", or "服务端 a " (a space before the next Chinese word). */
-const serverZh = (name: string) => (name === 'server' ? '服务端' : `服务端 ${name.slice('server '.length)} `);
-
 // What the lesson runner (src/runner/session.ts) reports, and how the Chinese UI says it.
-const RUNNER_ERRORS: [RegExp, (...parts: string[]) => string][] = [
+const RUNNER_ERRORS: Sayings = [
   [
     /^(server(?: \S+)?) did not start listening within (\d+) ms$/,
     (name, ms) => `${serverZh(name)}在 ${ms} 毫秒内没有开始监听`,
@@ -295,13 +293,7 @@ const zhCN: UiWords = {
   noExercise: (lesson) => `第 ${lesson} 课还没有练习`,
   exerciseCount: (count) => `这一课有 ${count} 个练习`,
   verifyingAgain: '正在重新验证你的文件',
-  runnerError: (message) => {
-    for (const [pattern, say] of RUNNER_ERRORS) {
-      const match = pattern.exec(message);
-      if (match) return say(...match.slice(1));
-    }
-    return message;
-  },
+  runnerError: (message) => sayKnown(RUNNER_ERRORS, message),
   languageNow: '中文（t：English）',
 };
 
