@@ -11,7 +11,7 @@ import {
   resetWorkingCopy,
   type Exercise,
 } from '../exercises/exercises.js';
-import { projectPath } from '../exercises/report.js';
+import { exerciseHeading, projectPath } from '../exercises/report.js';
 import { catalog } from '../i18n/catalog.js';
 import { exerciseTexts } from '../i18n/lessons.js';
 import { padEndColumns } from '../ui/width.js';
@@ -90,7 +90,7 @@ switch (action) {
 
 async function start(exercise: Exercise): Promise<void> {
   const made = ensureWorkingCopy(exercise);
-  write(said.heading(exerciseLabel(exercise), exerciseTexts(exercise, language).title, exercise.side));
+  write(exerciseHeading(exercise, language));
   write(said.copy(made, projectPath(exercise.workPath)));
   write(said.checksIntro[exercise.side]);
   for (const name of listedCheckNames(exercise)) write(`  - ${name}`);

@@ -4,6 +4,9 @@ import { formatWireEvent } from '../runner/format.js';
 import { ROOT } from '../paths.js';
 import { exerciseLabel, type Exercise } from './exercises.js';
 import type { CheckResult, Verification } from './verify.js';
+import { catalog } from '../i18n/catalog.js';
+import { exerciseTexts } from '../i18n/lessons.js';
+import type { Language } from '../i18n/lang.js';
 
 /** How a check's state is written in front of its name. */
 export const MARK: Record<CheckResult['state'], string> = {
@@ -18,8 +21,10 @@ export function projectPath(path: string): string {
   return relative(ROOT, path) || path;
 }
 
-export function exerciseHeading(exercise: Exercise): string {
-  return `exercise ${exerciseLabel(exercise)}: ${exercise.title} (you write the ${exercise.side})`;
+/** "exercise 01/1: Greet by name (you write the server)", in the language (English for npm run verify). */
+export function exerciseHeading(exercise: Exercise, language: Language = 'en'): string {
+  const title = exerciseTexts(exercise, language).title;
+  return catalog(language).exercise.command.heading(exerciseLabel(exercise), title, exercise.side);
 }
 
 /** One line a check: its mark, name and time; the expected/got lines under a failure. */
