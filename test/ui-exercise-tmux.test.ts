@@ -56,7 +56,13 @@ describe('an exercise in the lesson UI, in tmux', { skip: !hasTmux }, () => {
 
     // A wrong answer, saved: verified again without a key.
     writeFileSync(WORK, WRONG);
-    screen = await screenWith(app, (text) => /got +"Hi, Ada!"/.test(text), 30_000);
+    // A capture can catch Ink halfway through a frame: wait for one that shows the failure and its call whole.
+    const callsOf = (text: string) => paneLines(text, 'Calls of "greets Ada') ?? [];
+    screen = await screenWith(
+      app,
+      (text) => /got +"Hi, Ada!"/.test(text) && callsOf(text).some((line) => /status OK$/.test(line)),
+      30_000,
+    );
     const checks = paneLines(screen, 'Checks · ') ?? [];
     assert.ok(checks.includes('FAIL  greets Ada by name'), screen);
     assert.ok(
@@ -64,7 +70,7 @@ describe('an exercise in the lesson UI, in tmux', { skip: !hasTmux }, () => {
       screen,
     );
     // The failing call as timeline rows, down to its status.
-    const calls = paneLines(screen, 'Calls of "greets Ada') ?? [];
+    const calls = callsOf(screen);
     assert.ok(
       calls.some((line) => /status OK$/.test(line)),
       screen,
